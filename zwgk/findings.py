@@ -1,0 +1,95 @@
+"""The one type every check reports, and its three output forms (a contract: other tools read them)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import PurePosixPath
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str  # relative to the catalogue root, POSIX separators
+    line: int  # 1-based; 0 when the finding concerns the whole file
+    column: int  # 1-based
+    rule: str
+    severity: Severity
+    record: str  # the record's code or 索引号 and title; "" for a file-level finding
+    message: str  # plain Chinese: what is wrong and how to fix it
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def text(self) -> str:
+        subject = f"{self.record}：" if self.record else ""
+        return f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.rule} {subject}{self.message}"
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return {key: data[key] for key in ("rule", "severity", "file", "line", "column", "record", "message")}
+
+
+@dataclass(frozen=True)
+class Summary:
+    files: int
+    departments: int
+    items: int
+    entries: int
+    errors: int
+    warnings: int
+
+    def text(self) -> str:
+        return (
+            f"检查了 {self.files} 个文件：{self.departments} 个部门、{self.items} 个权力事项、"
+            f"{self.entries} 条目录条目；{self.errors} 个错误，{self.warnings} 个警告。"
+        )
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(set(findings), key=lambda f: (f.file, f.line, f.column, f.rule, f.message))
+
+
+def format_text(findings: list[Finding], summary: Summary) -> str:
+    lines = [finding.text() for finding in findings]
+    lines.append(summary.text())
+    return "\n".join(lines) + "\n"
+
+
+def format_json(findings: list[Finding], summary: Summary) -> str:
+    payload = {"findings": [finding.as_json() for finding in findings], "summary": asdict(summary)}
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(findings: list[Finding], summary: Summary, file_prefix: str = "") -> str:
+    """Workflow commands that GitHub turns into annotations on the pull request's changed lines.
+
+    `file_prefix` is the catalogue folder relative to the repository root, since annotations are
+    placed by repository path.
+    """
+    lines = []
+    for finding in findings:
+        path = str(PurePosixPath(file_prefix) / finding.file) if file_prefix else finding.file
+        props = [f"file={_escape_property(path)}"]
+        if finding.line:
+            props += [f"line={finding.line}", f"col={finding.column}"]
+        props.append(f"title={_escape_property(finding.rule)}")
+        subject = f"{finding.record}：" if finding.record else ""
+        lines.append(f"::{finding.severity.value} {','.join(props)}::{_escape_data(subject + finding.message)}")
+    lines.append(summary.text())
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,346 @@
+"""The one loader: a catalogue folder in, the model and every problem met while reading it out.
+
+Files are parsed in parallel and parse results cached by content hash, so an unchanged file is never
+parsed twice. Each record is validated on its own: a bad entry is reported and never hides its
+neighbours, and a bad file never hides the findings in the others. Positions belong here: reports
+carry key paths, and `locate_reports` turns them into lines and columns at the end.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import pickle
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import rules, yamlio
+from .codes import DEPT_ID_RE, YEAR_FILE_RE
+from .findings import Finding
+from .model import AnnualReport, Department, Entry, PowerItem, Record, Scheme
+from .schema_errors import describe
+
+PARSER_VERSION = "1"
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
+
+
+class CatalogError(Exception):
+    """The catalogue cannot be read at all (no such folder, no scheme.yml)."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """A finding whose position is still a key path; `locate_reports` gives it a line and column."""
+
+    rule: str
+    file: str
+    path: tuple
+    message: str
+    record: str = ""
+    at_key: bool = False
+
+
+@dataclass
+class Catalog:
+    root: Path
+    scheme: Scheme | None
+    departments: dict[str, Department] = field(default_factory=dict)  # by folder name (dept-id)
+    folders: list[str] = field(default_factory=list)  # every department folder, loaded or not
+    items: list[PowerItem] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    annual: list[AnnualReport] = field(default_factory=list)
+    files: int = 0
+    rejected: set[str] = field(default_factory=set)  # files with a record that could not be read
+    findings: list[Finding] = field(default_factory=list)  # problems met while reading
+    reports: list[Report] = field(default_factory=list)  # schema problems, located later
+
+    def items_of(self, dept_id: str) -> list[PowerItem]:
+        return [item for item in self.items if item.dept_id == dept_id]
+
+    def entries_of(self, dept_id: str) -> list[Entry]:
+        return [entry for entry in self.entries if entry.dept_id == dept_id]
+
+
+# ---- file discovery ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    rel: str
+    kind: str  # scheme | department | item | disclosure | annual
+    dept: str = ""
+
+
+def _discover(root: Path, catalog: Catalog, reports: list[Report]) -> list[_Source]:
+    sources = [_Source(root / "scheme.yml", "scheme.yml", "scheme")]
+    departments = root / "departments"
+    if not departments.is_dir():
+        return sources
+    for folder in sorted(p for p in departments.iterdir() if not p.name.startswith(".")):
+        rel_folder = f"departments/{folder.name}"
+        if not folder.is_dir():
+            reports.append(Report("file.unexpected", rel_folder, (), "departments/ 下只应有部门文件夹：请移走这个文件。"))
+            continue
+        if not DEPT_ID_RE.match(folder.name):
+            reports.append(
+                Report(
+                    "dept.folder-name",
+                    rel_folder,
+                    (),
+                    f"部门文件夹名“{folder.name}”不符合“6 位行政区划代码-简称”的格式（简称为 2 至 16 位小写字母或数字），如 340000-fgw。",
+                )
+            )
+            continue
+        catalog.folders.append(folder.name)
+        if not (folder / "department.yml").is_file():
+            reports.append(Report("dept.missing-file", rel_folder, (), "部门文件夹中缺少 department.yml：请按格式说明添加部门信息。"))
+        else:
+            sources.append(_Source(folder / "department.yml", f"{rel_folder}/department.yml", "department", folder.name))
+        sources += _discover_folder(folder, rel_folder, reports)
+    return sources
+
+
+_SUBFOLDERS = {"powers": "item", "disclosure": "disclosure", "annual": "annual"}
+
+
+def _discover_folder(folder: Path, rel_folder: str, reports: list[Report]) -> Iterator[_Source]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        rel = f"{rel_folder}/{path.relative_to(folder).as_posix()}"
+        parts = path.relative_to(folder).parts
+        if parts == ("department.yml",):
+            continue
+        kind = _SUBFOLDERS.get(parts[0]) if len(parts) == 2 else None
+        if kind is None or path.suffix != ".yml":
+            reports.append(
+                Report(
+                    "file.unexpected",
+                    rel,
+                    (),
+                    "这个文件不在约定的位置，不会被读取：权力事项放在 powers/<基本编码>.yml，目录条目放在 disclosure/<年份>.yml，年度统计放在 annual/<年份>.yml。",
+                )
+            )
+            continue
+        if kind != "item" and not YEAR_FILE_RE.match(path.stem):
+            reports.append(Report("file.name-not-year", rel, (), f"文件名“{path.name}”应为四位年份，如 2024.yml。"))
+            continue
+        yield _Source(path, rel, kind, folder.name)
+
+
+# ---- parsing, in parallel and cached -------------------------------------------------------------
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get("ZWGK_CACHE_DIR") or Path.home() / ".cache" / "zwgk")
+
+
+class ParseCache:
+    """Parse results by content hash: an unchanged file is never parsed again."""
+
+    def __init__(self, directory: Path | None):
+        self.directory = directory / "parse" if directory else None
+
+    @staticmethod
+    def key(raw: bytes) -> str:
+        return hashlib.sha256(PARSER_VERSION.encode() + b"\0" + raw).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> tuple | None:
+        if self.directory is None:
+            return None
+        try:
+            return pickle.loads(self._path(key).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError):
+            return None
+
+    def put(self, key: str, result: tuple) -> None:
+        if self.directory is None:
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+
+
+def _parse_and_store(job: tuple[str, str, Path | None]) -> tuple:
+    path, key, cache_dir = job
+    result = yamlio.parse(Path(path).read_bytes())
+    ParseCache(cache_dir).put(key, result)
+    return result
+
+
+def _parse_all(sources: list[_Source], cache_dir: Path | None, workers: int) -> list[tuple]:
+    cache = ParseCache(cache_dir)
+    results: list[tuple | None] = []
+    misses: list[tuple[int, str, int]] = []
+    for number, source in enumerate(sources):
+        raw = source.path.read_bytes()
+        key = cache.key(raw)
+        cached = cache.get(key)
+        results.append(cached)
+        if cached is None:
+            misses.append((number, key, len(raw)))
+    jobs = [(str(sources[number].path), key, cache_dir) for number, key, _ in misses]
+    if workers > 1 and sum(size for *_, size in misses) >= PARALLEL_MIN_BYTES:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parsed = list(pool.map(_parse_and_store, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+    else:
+        parsed = [_parse_and_store(job) for job in jobs]
+    for (number, _, _), result in zip(misses, parsed, strict=False):
+        results[number] = result
+    return results
+
+
+# ---- validation ----------------------------------------------------------------------------------
+
+
+@cache
+def _nested_model_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """Fields of `model` that can hold further models (checked for unknown keys)."""
+    nested = []
+    for name, info in model.model_fields.items():
+        text = repr(info.annotation)
+        if "zwgk.model." in text:
+            nested.append(name)
+    return tuple(nested)
+
+
+def _unknown(key: object, known: list[str], path: tuple) -> tuple[tuple, str, list[str]]:
+    return (*path, key), str(key), difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+
+
+def _unknown_keys(value: Any, path: tuple) -> Iterator[tuple[tuple, str, list[str]]]:
+    if isinstance(value, list):
+        for number, element in enumerate(value):
+            yield from _unknown_keys(element, (*path, number))
+        return
+    if not isinstance(value, BaseModel):
+        return
+    known = list(type(value).model_fields)
+    for key in value.__pydantic_extra__ or ():
+        yield _unknown(key, known, path)
+    for name in _nested_model_fields(type(value)):
+        yield from _unknown_keys(getattr(value, name), (*path, name))
+
+
+def _raw_label(raw: Any) -> str:
+    if not isinstance(raw, dict):
+        return ""
+    code = next((raw[k] for k in ("basic_code", "index") if isinstance(raw.get(k), str)), "")
+    title = next((raw[k] for k in ("name", "title") if isinstance(raw.get(k), str)), "")
+    return f"{code} {title}".strip()
+
+
+def _unknown_key_report(source: _Source, path: tuple, key: str, suggestion: list[str], label: str) -> Report:
+    hint = f"是不是“{suggestion[0]}”？" if suggestion else "请对照格式说明检查字段名。"
+    return Report("schema.unknown-key", source.rel, path, f"未知字段“{key}”，不会被使用。{hint}", label, True)
+
+
+def _validate(model: type[Record], raw: Any, source: _Source, at: tuple, reports: list[Report], rejected: set[str]) -> Record | None:
+    if not isinstance(raw, dict):
+        what = "条目" if model is Entry else "文件内容"
+        reports.append(Report("file.shape", source.rel, at, f"{what}应为“键: 值”映射。"))
+        rejected.add(source.rel)
+        return None
+    try:
+        record = model.model_validate(raw)
+    except ValidationError as error:
+        label = _raw_label(raw)
+        for problem in error.errors(include_url=False):
+            rule_id, message, loc, at_key = describe(problem, model)
+            reports.append(Report(rule_id, source.rel, at + loc, message, label, at_key))
+        rejected.add(source.rel)
+        # The record is rejected, but a misspelt key is often why: say so too.
+        known = list(model.model_fields)
+        for key in raw:
+            if key not in model.model_fields:
+                reports.append(_unknown_key_report(source, *_unknown(key, known, at), label))
+        return None
+    record._file, record._at, record._dept = source.rel, at, source.dept
+    for path, key, suggestion in _unknown_keys(record, ()):
+        reports.append(_unknown_key_report(source, at + path, key, suggestion, record.label))
+    return record
+
+
+def _place(catalog: Catalog, source: _Source, data: Any, reports: list[Report]) -> None:
+    if source.kind == "disclosure":
+        if not isinstance(data, list):
+            reports.append(Report("file.shape", source.rel, (), "目录文件应为条目列表：每个条目以“- ”开头。"))
+            catalog.rejected.add(source.rel)
+            return
+        for number, raw in enumerate(data):
+            entry = _validate(Entry, raw, source, (number,), reports, catalog.rejected)
+            if entry is not None:
+                catalog.entries.append(entry)
+        return
+    model = {"scheme": Scheme, "department": Department, "item": PowerItem, "annual": AnnualReport}[source.kind]
+    record = _validate(model, data, source, (), reports, catalog.rejected)
+    if record is None:
+        return
+    if source.kind == "scheme":
+        catalog.scheme = record
+    elif source.kind == "department":
+        catalog.departments[source.dept] = record
+    elif source.kind == "item":
+        catalog.items.append(record)
+    else:
+        catalog.annual.append(record)
+
+
+def load_catalog(root: Path | str, cache_dir: Path | None = None, workers: int | None = None) -> Catalog:
+    """Read a whole catalogue folder. Raises CatalogError only when there is nothing to read."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CatalogError(f"找不到目录文件夹：{root}")
+    if not (root / "scheme.yml").is_file():
+        raise CatalogError(f"{root} 中没有 scheme.yml（编码方案），这不是一个目录文件夹。")
+    catalog = Catalog(root=root, scheme=None)
+    reports: list[Report] = []
+    sources = _discover(root, catalog, reports)
+    catalog.files = len(sources)
+    results = _parse_all(sources, cache_dir, workers if workers is not None else (os.cpu_count() or 1))
+    for source, (data, problems) in zip(sources, results, strict=False):
+        for problem in problems:
+            registered = rules.get(problem.rule)
+            catalog.findings.append(
+                Finding(source.rel, problem.line, problem.column, problem.rule, registered.severity, "", problem.message)
+            )
+        if data is None:
+            catalog.rejected.add(source.rel)
+            if not problems:
+                reports.append(Report("file.shape", source.rel, (), "文件是空的：请填写内容，或删除这个文件。"))
+            continue
+        _place(catalog, source, data, reports)
+    catalog.reports = reports
+    return catalog
+
+
+# ---- positions -----------------------------------------------------------------------------------
+
+
+def locate_reports(root: Path, reports: list[Report]) -> list[Finding]:
+    """Give every report a line and column by composing each file that has reports once."""
+    by_file: dict[str, list[Report]] = {}
+    for report in reports:
+        by_file.setdefault(report.file, []).append(report)
+    findings = []
+    for rel, group in by_file.items():
+        path = root / rel
+        node = yamlio.compose(path.read_bytes()) if path.is_file() else None
+        for report in group:
+            line, column = yamlio.locate(node, report.path, report.at_key) if path.is_file() else (0, 0)
+            registered = rules.get(report.rule)
+            findings.append(Finding(rel, line, column, report.rule, registered.severity, report.record, report.message))
+    return findings

@@ -1,0 +1,220 @@
+"""Rules on the disclosure catalogue: 索引号 and entries."""
+
+import re
+from collections import defaultdict
+
+from ..codes import INDEX_EXAMPLES, has_fullwidth, index_period, index_prefix, parse_index, uscc_is_valid, workdays_between
+from . import ERROR, WARNING, Hit, rule
+
+_DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号$")
+_DOC_NUMBER_BRACKETS = re.compile(r"[\[(（【［]\s*(\d{4})\s*[\])）】］]")
+
+
+def _index(entry, ctx):
+    if not entry.index or has_fullwidth(entry.index):
+        return None
+    return parse_index(entry.index, ctx.scheme.index_formats)
+
+
+@rule("index.format", ERROR, "entry")
+def index_format(entry, ctx):
+    """检查：索引号是否符合 scheme.yml 的 index_formats 所允许的格式之一：uscc-yyyymm（统一社会信用代码/年月-序号）、org-yyyymm（组织机构代码/年月-序号）、org-yyyy（组织机构代码/年份-序号），序号为 5 位数字。
+    原因：索引号是每条政府信息的唯一标识，格式统一才能全省检索和核对。
+    示例：
+        index: 11340000002986061N-2024-1
+    修正：写成如 11340000002986061N/202401-00001。
+    """
+    if entry.index and not has_fullwidth(entry.index) and _index(entry, ctx) is None:
+        examples = "、".join(INDEX_EXAMPLES[form] for form in ctx.scheme.index_formats)
+        yield Hit(f"索引号“{entry.index}”不符合允许的格式：应形如 {examples}（序号 5 位）。", ("index",))
+
+
+@rule("index.prefix-not-publisher", ERROR, "entry")
+def prefix_not_publisher(entry, ctx):
+    """检查：索引号前缀是否是发布机构自己的统一社会信用代码（或其中的组织机构代码）。
+    原因：索引号前缀标明信息由谁发布；用了别的机关的代码，就会和那个机关的索引号冲突。
+    示例：
+        # 发布机构统一社会信用代码为 11340000002986061N
+        index: 113400000030000000/202401-00001
+    修正：前缀改为发布机构的代码；由其他部门发布的，写明 publisher。
+    """
+    number = _index(entry, ctx)
+    publisher = ctx.department(entry.publisher_id)
+    # A publisher whose own code is wrong is reported once, by the code rules, not on every entry.
+    if number is None or publisher is None or not uscc_is_valid(publisher.uscc):
+        return
+    expected = index_prefix(number.form, publisher.uscc)
+    if number.prefix != expected:
+        yield Hit(f"索引号前缀“{number.prefix}”不是发布机构 {publisher.short_name} 的代码“{expected}”。", ("index",))
+
+
+@rule("index.period-mismatch", ERROR, "entry")
+def period_mismatch(entry, ctx):
+    """检查：索引号中的年月（或年份）是否等于生成日期 date 的年月（或年份）。
+    原因：索引号按生成时间编排，对不上就无法按时间核对序号是否连续。
+    示例：
+        index: 11340000002986061N/202402-00001
+        date: 2024-01-05
+    修正：改正索引号的年月，或核对生成日期。
+    """
+    number = _index(entry, ctx)
+    if number is not None:
+        expected = index_period(number.form, entry.date)
+        if number.period != expected:
+            yield Hit(f"索引号中的时间“{number.period}”与生成日期 {entry.date} 不符，应为“{expected}”。", ("index",))
+
+
+@rule("index.duplicate", ERROR, "catalog")
+def duplicate(ctx):
+    """检查：索引号在整个目录（所有部门、所有年份）中是否唯一。
+    原因：索引号一经公开不再改变，是信息的永久标识；重复的索引号会让两条信息争用同一个网址。
+    示例：
+        - index: 11340000002986061N/202401-00001
+          title: 关于甲的通知
+        - index: 11340000002986061N/202401-00001
+          title: 关于乙的通知
+    修正：给后编的那条换一个未用过的序号（已公开的那条不要改）。
+    """
+    first = {}
+    for entry in ctx.catalog.entries:
+        earlier = first.setdefault(entry.index, entry)
+        if earlier is not entry:
+            yield Hit(
+                f"索引号与 {earlier.file} 中的“{earlier.title}”重复：已公开的索引号不能改，请给后编的条目换一个序号。", ("index",), entry
+            )
+
+
+@rule("index.serial-gap", WARNING, "catalog")
+def serial_gap(ctx):
+    """检查：同一发布机构、同一时段（年月或年份）内，索引号序号是否从 00001 起连续编排。
+    原因：序号中断，多半是有信息编了号却没有列入目录，或者序号编错了。
+    示例：
+        # 202401-00001、202401-00002、202401-00004（缺 00003）
+    修正：补上漏列的条目；确属不予公开的，也应以“不予公开”列入目录。
+    """
+    groups = defaultdict(list)
+    for entry in ctx.catalog.entries:
+        number = _index(entry, ctx)
+        if number is not None:
+            groups[number.group].append((number.serial, entry))
+    for members in groups.values():
+        members.sort(key=lambda member: member[0])
+        previous = 0
+        for serial, entry in members:
+            if serial > previous + 1:
+                missing = f"{previous + 1:05d}" if serial == previous + 2 else f"{previous + 1:05d} 至 {serial - 1:05d}"
+                yield Hit(f"序号不连续：缺少 {missing}。", ("index",), entry)
+            previous = max(previous, serial)
+
+
+@rule("entry.year-mismatch", ERROR, "entry")
+def year_mismatch(entry, ctx):
+    """检查：条目的生成日期是否在它所在文件的年份内。
+    原因：目录按年份分文件，放错年份的条目会在年度统计和浏览中错位。
+    示例：
+        # disclosure/2024.yml
+        - date: 2023-12-28
+    修正：把条目移到对应年份的文件中，或核对生成日期。
+    """
+    year = entry.file.rsplit("/", 1)[-1].removesuffix(".yml")
+    if str(entry.date.year) != year:
+        yield Hit(f"生成日期 {entry.date} 不在文件的年份 {year} 内：请把条目移到 disclosure/{entry.date.year}.yml。", ("date",))
+
+
+@rule("entry.date-future", WARNING, "entry")
+def date_future(entry, ctx):
+    """检查：生成日期和发布日期是否晚于今天（检查时的日期）。
+    原因：未来的日期多半是笔误，比如年份写错。
+    示例：
+        date: 2042-01-05
+    修正：核对日期。
+    """
+    for key in ("date", "published"):
+        value = getattr(entry, key)
+        if value and value > ctx.as_of:
+            yield Hit(f"{'生成' if key == 'date' else '发布'}日期 {value} 晚于今天（{ctx.as_of}）：请核对。", (key,))
+
+
+@rule("entry.published-before-date", ERROR, "entry")
+def published_before_date(entry, ctx):
+    """检查：发布日期是否不早于生成日期。
+    原因：信息不可能在生成之前发布。
+    示例：
+        date: 2024-03-05
+        published: 2024-03-01
+    修正：核对两个日期。
+    """
+    if entry.published and entry.published < entry.date:
+        yield Hit(f"发布日期 {entry.published} 早于生成日期 {entry.date}。", ("published",))
+
+
+@rule("entry.published-late", WARNING, "entry")
+def published_late(entry, ctx):
+    """检查：主动公开的信息是否在生成之日起 scheme.yml 规定的工作日内（limits.publish_within_workdays，默认 20）公开。工作日按 scheme.yml 的 holidays 和 workdays 计算。
+    原因：《政府信息公开条例》第二十六条：属于主动公开范围的政府信息，应当自该政府信息形成或者变更之日起 20 个工作日内及时公开。
+    示例：
+        date: 2024-03-01
+        published: 2024-05-06
+    修正：及时公开；确有法律、法规规定的，在 summary 中说明。
+    """
+    if entry.published is None or entry.mode not in (None, "主动公开") or entry.published <= entry.date:
+        return
+    limit = ctx.scheme.limits.publish_within_workdays
+    used = workdays_between(entry.date, entry.published, ctx.holidays, ctx.workdays)
+    if used > limit:
+        yield Hit(f"生成后第 {used} 个工作日才发布，超过了 {limit} 个工作日的期限（条例第二十六条）。", ("published",))
+
+
+@rule("entry.doc-number", WARNING, "entry")
+def doc_number(entry, ctx):
+    """检查：文号是否写成“机关代字〔年份〕序号号”，年份用六角括号〔〕，以“号”结尾。
+    原因：统一写法才能按文号精确检索。
+    示例：
+        doc_number: 皖政办[2011]37号
+    修正：写成 皖政办〔2011〕37号。
+    """
+    value = entry.doc_number
+    if not value or _DOC_NUMBER.search(value.strip()):
+        return
+    fixed = _DOC_NUMBER_BRACKETS.sub(r"〔\1〕", value.strip())
+    hint = f"应写成“{fixed}”" if _DOC_NUMBER.search(fixed) else "应写成“机关代字〔年份〕序号号”，如 皖政办〔2011〕37号"
+    yield Hit(f"文号“{value}”写法不规范：{hint}。", ("doc_number",))
+
+
+@rule("entry.summary-too-long", WARNING, "entry")
+def summary_too_long(entry, ctx):
+    """检查：内容概述是否超过 scheme.yml 规定的字数（limits.summary_max_chars，默认 300）。
+    原因：概述用于目录列表和搜索结果，过长会淹没标题；全文请放在 url 指向的页面。
+    示例：
+        summary: （一篇完整的通知正文）
+    修正：压缩为几句话的概述。
+    """
+    limit = ctx.scheme.limits.summary_max_chars
+    if entry.summary and len(entry.summary) > limit:
+        yield Hit(f"内容概述有 {len(entry.summary)} 个字，超过了 {limit} 字：请压缩。", ("summary",))
+
+
+@rule("entry.publisher-unknown", ERROR, "entry")
+def publisher_unknown(entry, ctx):
+    """检查：publisher（发布机构）是否是目录中已有的部门文件夹名。
+    原因：发布机构决定索引号前缀，也用于按部门浏览。
+    示例：
+        publisher: 省发展改革委
+    修正：写部门文件夹名，如 340000-fgw；本部门发布的可以不写。
+    """
+    if entry.publisher and entry.publisher not in ctx.catalog.departments and not has_fullwidth(entry.publisher):
+        yield Hit(f"发布机构“{entry.publisher}”不是已有的部门文件夹名（如 340000-fgw）。", ("publisher",))
+
+
+@rule("entry.url-scheme", ERROR, "entry")
+def url_scheme(entry, ctx):
+    """检查：全文链接是否是 http:// 或 https:// 开头的完整网址。
+    原因：其他写法（如 javascript:、file:、相对路径）在网站上打不开，甚至不安全。
+    示例：
+        url: javascript:alert(1)
+    修正：写部门网站上全文页面的完整网址。
+    """
+    if entry.url is None:
+        return
+    if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", entry.url):
+        yield Hit(f"全文链接“{entry.url[:80]}”不是以 http:// 或 https:// 开头的完整网址。", ("url",))

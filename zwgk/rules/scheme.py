@@ -1,0 +1,35 @@
+"""Rules on scheme.yml, the coding-scheme profile a province adopts."""
+
+from ..codes import REGION_RE, TOPIC_RE, TWO_DIGITS_RE
+from . import ERROR, Hit, rule
+
+_LISTS = {
+    "power_types": (TWO_DIGITS_RE, '两位数字，如 "01"'),
+    "sectors": (TWO_DIGITS_RE, '两位数字，如 "01"'),
+    "genres": (TWO_DIGITS_RE, '两位数字，如 "06"'),
+    "topics": (TOPIC_RE, 'NN 或 NN.MM，如 "02"、"02.01"'),
+    "regions": (REGION_RE, '六位数字，如 "340100"'),
+}
+
+
+@rule("scheme.code-format", ERROR, "scheme")
+def code_format(scheme, ctx):
+    """检查：scheme.yml 中各代码表的代码是否符合约定的写法：province 两位数字；行政区划六位数字且以省代码开头；权力类型、行业、体裁两位数字；主题 NN 或 NN.MM，且子类的大类存在。
+    原因：代码表是全省统一编码的依据，写错一处，所有引用它的部门都会受影响。
+    示例：
+        province: "34"
+        regions: {"34010": 合肥市}
+        topics: {"02.1": 政务公开}
+    修正：按约定位数改正代码，如 "340100"、"02.01"。
+    """
+    if not TWO_DIGITS_RE.match(scheme.province):
+        yield Hit(f'省代码“{scheme.province}”应为两位数字，如 "34"。', ("province",))
+    for list_name, (pattern, shape) in _LISTS.items():
+        codes = getattr(scheme, list_name)
+        for code in codes:
+            if not pattern.match(code):
+                yield Hit(f"{list_name} 中的代码“{code}”应为{shape}。", (list_name, code), at_key=True)
+            elif list_name == "regions" and not code.startswith(scheme.province):
+                yield Hit(f"行政区划代码“{code}”不以本省代码“{scheme.province}”开头。", (list_name, code), at_key=True)
+            elif list_name == "topics" and "." in code and code.split(".")[0] not in codes:
+                yield Hit(f"主题子类“{code}”的大类“{code.split('.')[0]}”不在 topics 中：请先加上大类。", (list_name, code), at_key=True)

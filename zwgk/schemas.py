@@ -1,0 +1,65 @@
+"""JSON Schemas for the catalogue files, generated from the model, for editors (YAML language server)
+and outside tools. Every field's Chinese title is also its description, which editors show on hover.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import TypeAdapter
+
+from .model import AnnualReport, Department, Entry, PowerItem, Scheme
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+# file name: (title, type, glob of the catalogue files it describes)
+SCHEMAS = {
+    "scheme.schema.json": ("编码方案 scheme.yml", Scheme, "scheme.yml"),
+    "department.schema.json": ("部门信息 department.yml", Department, "departments/*/department.yml"),
+    "item.schema.json": ("权力事项 powers/<基本编码>.yml", PowerItem, "departments/*/powers/*.yml"),
+    "disclosure.schema.json": ("政府信息公开目录 disclosure/<年份>.yml", list[Entry], "departments/*/disclosure/*.yml"),
+    "annual.schema.json": ("年度报告统计 annual/<年份>.yml", AnnualReport, "departments/*/annual/*.yml"),
+}
+
+
+def _describe(node: object) -> None:
+    if isinstance(node, dict):
+        if "title" in node and "description" not in node and isinstance(node["title"], str):
+            node["description"] = node["title"]
+        for value in node.values():
+            _describe(value)
+    elif isinstance(node, list):
+        for value in node:
+            _describe(value)
+
+
+def build(file_name: str) -> dict:
+    title, shape, _ = SCHEMAS[file_name]
+    schema = TypeAdapter(shape).json_schema(mode="validation")
+    _describe(schema)
+    return {"$schema": DRAFT, "$id": file_name, "title": title, "description": title, **schema}
+
+
+def render(file_name: str) -> str:
+    return json.dumps(build(file_name), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_all(output_dir: Path) -> list[Path]:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name in SCHEMAS:
+        path = output_dir / file_name
+        path.write_text(render(file_name), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def editor_settings(catalog_prefix: str = "catalog") -> dict:
+    """The YAML language server's schema mapping, for .vscode/settings.json."""
+    return {
+        "yaml.schemas": {f"./schemas/{name}": f"{catalog_prefix}/{glob}" for name, (_, _, glob) in SCHEMAS.items()},
+        "files.encoding": "utf8",
+        "editor.insertSpaces": True,
+        "[yaml]": {"editor.tabSize": 2, "editor.insertSpaces": True},
+    }

@@ -1,0 +1,372 @@
+"""A seeded generator of valid catalogues: the bundled sample and province-scale test data.
+
+`generate(plan)` returns every file as plain data keyed by its path in the catalogue, so tests can
+mutate a record before `write` puts it on disk. Everything generated passes `zwgk check` clean as of
+`plan.as_of`; the generator is itself tested for that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import synth_data as data
+from .codes import make_index, make_uscc
+
+SAMPLE_NOTICE = "示例数据：本目录中的部门、代码、事项和条目均为演示用途虚构，不代表任何机关的正式公开内容。"
+
+
+@dataclass(frozen=True)
+class Plan:
+    provincial: int = 42
+    cities: int = 16
+    items: int = 6000
+    entries: int = 100_000
+    years: tuple[int, ...] = (2022, 2023, 2024, 2025, 2026)
+    seed: int = 1
+    as_of: dt.date = dt.date(2026, 11, 20)
+    notice: str = SAMPLE_NOTICE
+
+
+SAMPLE_PLAN = Plan(provincial=11, cities=5, items=150, entries=1000, years=(2025, 2026), seed=2026)
+
+
+@dataclass
+class _Dept:
+    id: str
+    region: str
+    sector: str
+    name: str
+    short_name: str
+    uscc: str
+    level: str
+    index_format: str
+    items: list[dict] = field(default_factory=list)
+
+
+def _provincial_sectors() -> list[str]:
+    with_items = [code for code in data.SECTORS if code in data.ITEMS]
+    return with_items + [code for code in data.SECTORS if code not in data.ITEMS]
+
+
+def _departments(plan: Plan) -> list[_Dept]:
+    departments = []
+    for number, sector in enumerate(_provincial_sectors()[: plan.provincial]):
+        _, short_id, name, short_name, _ = data.SECTORS[sector]
+        uscc = make_uscc("11", "340000", f"00{sector}{number + 1:04d}")
+        departments.append(_Dept(f"340000-{short_id}", "340000", sector, name, short_name, uscc, "省级", "uscc-yyyymm"))
+    for number in range(plan.cities):
+        region = data.CITY_CODES[number % len(data.CITY_CODES)]
+        sector = "25" if number % 3 != 2 else "19"
+        city = data.REGIONS[region]
+        bureau = data.SECTORS[sector][4]
+        uscc = make_uscc("11", region, f"{region[2:4]}{sector}{number + 1:04d}")
+        dept_id = f"{region}-{data.CITY_SHORT_IDS[sector]}"
+        short = f"{city}{bureau.replace('监督管理', '监管').replace('委员会', '委')}"
+        departments.append(_Dept(dept_id, region, sector, f"{city}{bureau}", short, uscc, "市级", "org-yyyymm"))
+    return departments
+
+
+def _basis_level(title: str) -> str:
+    if title.startswith("《中华人民共和国"):
+        return "法律"
+    if title.startswith("《安徽省"):
+        return "地方性法规"
+    return "行政法规" if title.endswith("条例》") else "部门规章"
+
+
+def _flow(item_type: str, rng: random.Random, office: str) -> tuple[list[dict], int]:
+    """A flow for the type, and the days of its longest path."""
+    if item_type in ("01", "05", "07", "20"):
+        review = rng.randint(2, 8)
+        steps = [
+            {
+                "id": "accept",
+                "name": "受理",
+                "actor": "政务服务中心窗口",
+                "days": 1,
+                "next": [{"to": "review", "when": "材料齐全"}, {"to": "supplement", "when": "材料不齐全"}],
+            },
+            {"id": "supplement", "name": "一次性告知补正材料", "actor": "政务服务中心窗口", "days": 0, "next": "accept"},
+            {
+                "id": "review",
+                "name": "审查",
+                "actor": office,
+                "days": review,
+                "next": [{"to": "decide", "when": "符合条件"}, {"to": "refuse", "when": "不符合条件"}],
+            },
+            {"id": "decide", "name": "作出准予决定", "actor": "分管负责人", "days": 2, "next": "deliver"},
+            {"id": "refuse", "name": "作出不予决定并说明理由", "actor": "分管负责人", "days": 2, "end": True},
+            {"id": "deliver", "name": "送达", "actor": "政务服务中心窗口", "days": 1, "end": True},
+        ]
+        return steps, 1 + review + 2 + 1
+    if item_type == "02":
+        investigate = rng.randint(10, 30)
+        steps = [
+            {"id": "register", "name": "立案", "actor": office, "days": 5, "next": "investigate"},
+            {"id": "investigate", "name": "调查取证", "actor": "执法人员", "days": investigate, "next": "review"},
+            {
+                "id": "review",
+                "name": "法制审核",
+                "actor": "法规处",
+                "days": 5,
+                "next": [{"to": "notify", "when": "违法事实成立"}, {"to": "close", "when": "违法事实不成立"}],
+            },
+            {"id": "notify", "name": "告知陈述申辩和听证权利", "actor": office, "days": 5, "next": "decide"},
+            {"id": "decide", "name": "作出处罚决定", "actor": "负责人集体讨论", "days": 5, "next": "deliver"},
+            {"id": "deliver", "name": "送达并执行", "actor": office, "days": 7, "end": True},
+            {"id": "close", "name": "不予处罚并结案", "actor": office, "days": 2, "end": True},
+        ]
+        return steps, 5 + investigate + 5 + 5 + 5 + 7
+    if item_type == "03":
+        steps = [
+            {"id": "approve", "name": "报批", "actor": "负责人", "days": 1, "next": "enforce"},
+            {"id": "enforce", "name": "实施强制措施并制作现场笔录", "actor": "执法人员", "days": 1, "next": "deliver"},
+            {"id": "deliver", "name": "送达强制措施决定书", "actor": "执法人员", "days": 1, "next": "handle"},
+            {"id": "handle", "name": "查清事实后作出处理决定", "actor": office, "days": 27, "end": True},
+        ]
+        return steps, 30
+    if item_type == "06":
+        steps = [
+            {"id": "plan", "name": "制定检查计划（双随机抽取）", "actor": office, "days": 3, "next": "inspect"},
+            {
+                "id": "inspect",
+                "name": "实施检查",
+                "actor": "执法人员",
+                "days": 5,
+                "next": [{"to": "archive", "when": "未发现问题"}, {"to": "rectify", "when": "发现问题"}],
+            },
+            {"id": "rectify", "name": "责令整改或移交处理", "actor": office, "days": 10, "next": "archive"},
+            {"id": "archive", "name": "公示检查结果并归档", "actor": office, "days": 2, "end": True},
+        ]
+        return steps, 20
+    steps = [
+        {"id": "accept", "name": "受理", "actor": office, "days": 1, "next": "review"},
+        {"id": "review", "name": "审核", "actor": office, "days": 10, "next": "decide"},
+        {"id": "decide", "name": "作出决定", "actor": "负责人", "days": 3, "next": "deliver"},
+        {"id": "deliver", "name": "送达", "actor": office, "days": 1, "end": True},
+    ]
+    return steps, 15
+
+
+def _item(dept: _Dept, code: str, item_type: str, name: str, basis: tuple[str, str], rng: random.Random, plan: Plan) -> dict:
+    office = f"{data.SECTORS[dept.sector][0]}业务处" if dept.level == "省级" else "行政审批科"
+    flow, days = _flow(item_type, rng, office)
+    title, article = basis
+    promised = days + rng.randint(0, 5)
+    item = {
+        "basic_code": code,
+        "name": name,
+        "type": item_type,
+        "basis": [{"level": _basis_level(title), "title": title, "article": article, "text": f"依据{title}{article}的规定。"}],
+        "subject": dept.name,
+        "office": office,
+        "source": "法定本级行使",
+        "levels": [dept.level],
+        "content": f"依法办理{name}。",
+        "conditions": ["申请人具有完全民事行为能力或者依法成立", f"符合{title}规定的条件"],
+        "materials": [
+            {"name": "申请书", "required": True, "form": "纸质或电子", "copies": 1, "source": "申请人自备"},
+            {"name": "申请人身份证明或营业执照", "required": True, "form": "电子", "copies": 1, "source": "政府部门核发"},
+            {"name": "相关证明材料", "required": False, "form": "纸质", "copies": 1, "source": "申请人自备"},
+        ],
+        "flow": flow,
+        "time_limit": {"statutory": promised + rng.choice([0, 5, 10]), "promised": promised},
+        "fees": {"charged": False, "basis": "", "standard": "不收费"},
+        "result": f"{name}决定书" if item_type != "20" else "办理结果告知",
+        "responsibilities": [
+            {"phase": "受理", "duty": "依法受理或不予受理，并一次性告知需要补正的材料。"},
+            {"phase": "审查", "duty": "对申请材料进行审查，提出审查意见。"},
+            {"phase": "决定", "duty": "依法作出决定，不予办理的说明理由。"},
+            {"phase": "送达", "duty": "依法送达并公开办理结果。"},
+            {"phase": "事后监管", "duty": "依法开展事中事后监管。"},
+        ],
+        "accountability": ["对符合条件的申请不予受理、不予办理的", "对不符合条件的申请违法办理的", "索取或者收受他人财物的"],
+        "contact": {"consult_phone": f"0551-6{rng.randint(1000000, 9999999)}", "complaint_phone": "12345"},
+        "updated": (plan.as_of - dt.timedelta(days=rng.randint(10, 300))).isoformat(),
+    }
+    return item
+
+
+def _dept_items(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> list[dict]:
+    sector = dept.sector
+    sector_name = data.SECTORS[sector][0]
+    mains = []
+    for serial, (item_type, name, title, article) in enumerate(data.ITEMS.get(sector, []), start=1):
+        mains.append((f"00{item_type}{sector}{serial:03d}000", item_type, name, (title, article)))
+    mains.append((f"0020{sector}900000", "20", "政府信息依申请公开办理", ("《中华人民共和国政府信息公开条例》", "第二十七条")))
+    subs = [
+        (f"{code[:9]}{number:03d}", item_type, f"{name}（{variant}）", basis)
+        for code, item_type, name, basis in mains
+        if item_type == "01"
+        for number, variant in enumerate(data.VARIANTS, start=1)
+    ]
+    planned = mains + subs
+    for extra in range(1, max(0, count - len(planned)) + 1):
+        item_type = list(data.POWER_TYPES)[extra % len(data.POWER_TYPES)]
+        type_name = data.POWER_TYPES[item_type]
+        planned.append(
+            (
+                f"34{item_type}{sector}{100 + extra:03d}000",
+                item_type,
+                f"{sector_name}领域{type_name}事项（第{extra}项）",
+                ("《安徽省行政程序规定》", f"第{extra % 90 + 10}条"),
+            )
+        )
+    planned = planned[:count]
+    items = [_item(dept, code, item_type, name, basis, rng, plan) for code, item_type, name, basis in planned]
+    if count >= 8 and len(items) >= 8:
+        successor = items[0]
+        merged, cancelled = items[-2], items[-1]
+        merged.update(
+            status="已合并",
+            status_date=f"{plan.as_of.year}-01-01",
+            status_reason="根据权责清单动态调整，并入相关事项。",
+            replaced_by=successor["basic_code"],
+        )
+        cancelled.update(status="已取消", status_date=f"{plan.as_of.year}-01-01", status_reason="法律法规修改，不再实施。")
+    return items
+
+
+def _spread(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if number < total % parts else 0) for number in range(parts)]
+
+
+def _entries(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> dict[int, list[dict]]:
+    sector_name = data.SECTORS[dept.sector][0]
+    last_day = plan.as_of - dt.timedelta(days=5)
+    dates = []
+    for year_count, year in zip(_spread(count, len(plan.years)), plan.years, strict=False):
+        start = dt.date(year, 1, 2)
+        end = min(dt.date(year, 12, 28), last_day)
+        span = (end - start).days
+        dates += [start + dt.timedelta(days=rng.randint(0, span)) for _ in range(year_count)]
+    dates.sort()
+    serials: dict[str, int] = {}
+    doc_serial: dict[int, int] = {}
+    by_year: dict[int, list[dict]] = {}
+    abbreviation = dept.short_name.removeprefix("省").removeprefix(data.REGIONS.get(dept.region, ""))[:3]
+    doc_prefix = ("皖" if dept.level == "省级" else data.REGIONS[dept.region][:2]) + abbreviation
+    for number, date in enumerate(dates):
+        period = f"{date.year}{date.month:02d}"
+        serials[period] = serials.get(period, 0) + 1
+        genre = rng.choice(list(data.TITLES))
+        template = rng.choice(data.TITLES[genre])
+        topic_word = rng.choice(data.TOPIC_WORDS)
+        title = template.format(s=sector_name, p=dept.short_name, y=date.year, n=number % 4 + 1, topic=topic_word)
+        entry = {
+            "index": make_index(dept.index_format, dept.uscc, date, serials[period]),
+            "title": title,
+            "summary": f"{dept.short_name}发布{title}，就{sector_name}领域{topic_word}有关事项作出安排。",
+            "date": date.isoformat(),
+            "published": (date + dt.timedelta(days=rng.randint(0, 3))).isoformat(),
+        }
+        if genre in ("02", "03", "04", "05", "06", "09", "10"):
+            doc_serial[date.year] = doc_serial.get(date.year, 0) + 1
+            entry["doc_number"] = f"{doc_prefix}〔{date.year}〕{doc_serial[date.year]}号"
+        entry.update(
+            topic=data.SECTOR_TOPIC.get(dept.sector, "02.01") if rng.random() < 0.7 else rng.choice(list(data.TOPICS)),
+            genre=genre,
+            mode="主动公开" if rng.random() < 0.97 else "依申请公开",
+            validity="有效" if rng.random() < 0.9 else "失效",
+            url=f"https://www.example.org/{dept.id}/{period}/{serials[period]:05d}.html",
+            keywords=[sector_name, topic_word],
+        )
+        by_year.setdefault(date.year, []).append(entry)
+    return by_year
+
+
+def _annual(year: int, rng: random.Random) -> dict:
+    new = {"natural_person": rng.randint(5, 60), "commercial": rng.randint(0, 20), "other": rng.randint(0, 5)}
+    carried = {"natural_person": rng.randint(0, 3)}
+    forward = {"natural_person": rng.randint(0, 2)}
+    disclosed = {column: new.get(column, 0) + carried.get(column, 0) - forward.get(column, 0) for column in new}
+    partly = min(2, disclosed["natural_person"])
+    disclosed["natural_person"] -= partly
+    return {
+        "year": year,
+        "proactive": {
+            "regulations": {"made": 0, "repealed": 0, "in_force": rng.randint(0, 5)},
+            "normative_documents": {"made": rng.randint(0, 8), "repealed": rng.randint(0, 3), "in_force": rng.randint(10, 60)},
+            "licensing": rng.randint(100, 5000),
+            "penalty": rng.randint(0, 300),
+            "coercion": rng.randint(0, 50),
+            "fees": 0,
+        },
+        "applications": {
+            "new": new,
+            "carried_over": carried,
+            "results": {"disclosed": disclosed, "partly_disclosed": {"natural_person": partly}},
+            "carried_forward": forward,
+        },
+    }
+
+
+def scheme(plan: Plan) -> dict:
+    return {
+        "province": data.PROVINCE,
+        "notice": plan.notice,
+        "regions": data.REGIONS,
+        "power_types": data.POWER_TYPES,
+        "sectors": {code: values[0] for code, values in data.SECTORS.items()},
+        "topics": data.TOPICS,
+        "genres": data.GENRES,
+        "index_formats": ["uscc-yyyymm", "org-yyyymm"],
+        "limits": {"publish_within_workdays": 20, "review_every_months": 12, "summary_max_chars": 300},
+        "holidays": data.HOLIDAYS,
+        "workdays": data.WORKDAYS,
+    }
+
+
+def generate(plan: Plan) -> dict[str, object]:
+    """Every file of a valid catalogue, as data keyed by its path relative to the catalogue root."""
+    rng = random.Random(plan.seed)
+    files: dict[str, object] = {"scheme.yml": scheme(plan)}
+    departments = _departments(plan)
+    for dept, item_count, entry_count in zip(
+        departments, _spread(plan.items, len(departments)), _spread(plan.entries, len(departments)), strict=False
+    ):
+        base = f"departments/{dept.id}"
+        files[f"{base}/department.yml"] = {
+            "name": dept.name,
+            "short_name": dept.short_name,
+            "uscc": dept.uscc,
+            "region": dept.region,
+            "level": dept.level,
+            "sector": dept.sector,
+            "disclosure_office": {
+                "name": f"{dept.name}办公室（政务公开办）",
+                "address": f"{data.REGIONS[dept.region]}政务服务中心{rng.randint(1, 9)}号楼",
+                "hours": "工作日 8:30-12:00，14:30-17:30",
+                "phone": f"0551-6{rng.randint(1000000, 9999999)}",
+                "fax": f"0551-6{rng.randint(1000000, 9999999)}",
+                "email": f"zwgk@{dept.id.split('-')[1]}.example.org",
+                "website": f"https://www.example.org/{dept.id}/",
+                "postcode": "230000",
+            },
+            "supervision_phone": "12345",
+            "maintainers": [f"{dept.id.split('-')[1]}-{dept.region}"],
+        }
+        for item in _dept_items(dept, item_count, rng, plan):
+            files[f"{base}/powers/{item['basic_code']}.yml"] = item
+        for year, entries in _entries(dept, entry_count, rng, plan).items():
+            files[f"{base}/disclosure/{year}.yml"] = entries
+        annual_year = plan.years[-1] - 1 if len(plan.years) > 1 else plan.years[-1]
+        files[f"{base}/annual/{annual_year}.yml"] = _annual(annual_year, rng)
+    return files
+
+
+def dump(value: object) -> str:
+    return yaml.dump(value, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False)
+
+
+def write(files: dict[str, object], root: Path, header: str = "") -> None:
+    """Write generated files under `root` (which should be empty or absent)."""
+    for rel, value in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(header + dump(value), encoding="utf-8")

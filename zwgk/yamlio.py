@@ -1,0 +1,260 @@
+"""Reading one YAML file safely: bytes in, plain Python data and problems (with positions) out.
+
+This is the only place that touches YAML. Rules never see nodes: they report key paths such as
+`("flow", 2, "next")`, and `locate` maps a path back to a line and column by composing the file again,
+which only happens for files that have findings.
+
+Hostile input handled here: non-UTF-8 bytes (GB18030 recognised), a BOM, tab indentation, duplicate
+keys, anchors and aliases (an alias bomb is refused at the first repeated node, in time and memory
+linear in the file size), unsupported tags, and absurd nesting. Dates stay strings, so an impossible
+date such as 2023-02-30 becomes a model finding instead of a PyYAML exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_DEPTH = 64
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+_STR = "tag:yaml.org,2002:str"
+_RESOLVER_FIRST_CHARS = frozenset("-+0123456789.~yYnNtTfFoO<")
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml's parser with a resolver that keeps dates as strings and skips work for text values."""
+
+    yaml_implicit_resolvers: ClassVar[dict] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith((":timestamp", ":value"))]
+        for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def resolve(self, kind, value, implicit):
+        # Most values are Chinese text or quoted: only a plain scalar whose first character can start
+        # a number, bool or null needs the regular-expression resolvers.
+        if kind is ScalarNode and value and not (implicit[0] and value[0] in _RESOLVER_FIRST_CHARS):
+            return _STR
+        return super().resolve(kind, value, implicit)
+
+
+_scalar_constructor = yaml.constructor.SafeConstructor()
+_SCALARS = {
+    "tag:yaml.org,2002:int": _scalar_constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _scalar_constructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _scalar_constructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _scalar_constructor.construct_yaml_null,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem found while reading a file, before any record exists."""
+
+    rule: str
+    line: int
+    column: int
+    message: str
+
+
+class _Refused(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def _at(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def decode(raw: bytes) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text of a file, or None with the reason it cannot be read."""
+    problems = []
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem("file.bom", 1, 1, "文件开头有 BOM（字节顺序标记）。请在编辑器中另存为“UTF-8（无 BOM）”。"))
+        raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(Problem("file.encoding", 1, 1, "文件是 UTF-16 编码。请在编辑器中另存为“UTF-8（无 BOM）”。"))
+        return None, problems
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        try:
+            raw.decode("gb18030")
+            hint = "它能按 GB18030（GBK）解码，多半是用 GBK 保存的。请在编辑器中另存为“UTF-8（无 BOM）”。"
+        except UnicodeDecodeError:
+            hint = "也无法按 GB18030（GBK）解码。请确认它是文本文件，并另存为“UTF-8（无 BOM）”。"
+        problems.append(Problem("file.encoding", line, column, f"文件不是 UTF-8 编码（第 {line} 行起）；{hint}"))
+        return None, problems
+    return text, problems
+
+
+def _tab_problems(text: str) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            problems.append(
+                Problem("yaml.tab", number, indent.index("\t") + 1, "缩进中有制表符（Tab）。YAML 只允许用空格缩进，请把 Tab 换成空格。")
+            )
+    return problems
+
+
+_SYNTAX_HINTS = {
+    "mapping values are not allowed": "此处不能出现“键: 值”：多半是缩进不对，或者值里有未加引号的冒号（请给整个值加引号）",
+    "could not find expected ':'": "找不到应有的冒号“:”：请检查上一行的键值写法和缩进",
+    "did not find expected key": "缩进不一致：同一层的键要对齐",
+    "expected <block end>": "缩进不一致：同一层的键要对齐",
+    "found unexpected end of stream": "文件意外结束：可能有引号或括号没有闭合",
+    "found unknown escape character": "双引号字符串中有无效的转义符“\\”：请改用单引号，或写成“\\\\”",
+    "expected a single document": "一个文件只能有一个文档：请删除多余的“---”",
+    "found character that cannot start any token": "这里的字符不能作为值的开头（如 @、` 或 %）：请给整个值加引号",
+    "found undefined alias": "使用了未定义的别名（*）：本目录不支持锚点和别名，请直接写出内容",
+    "did not find expected node content": "缺少内容：请检查这一行的列表或键值写法",
+    "found a tab character": "缩进中有制表符（Tab）：请换成空格",
+    "special characters are not allowed": "文件中有不允许的控制字符：请删除",
+    "unacceptable character": "文件中有不允许的控制字符：请删除",
+}
+
+
+def _syntax_problem(error: yaml.YAMLError) -> Problem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = str(getattr(error, "problem", None) or error)
+    hint = next((text for key, text in _SYNTAX_HINTS.items() if key in problem.replace(" '\\t'", "")), None)
+    if hint is None:
+        hint = f"请检查这一行的缩进、冒号和引号（解析器提示：{problem}）"
+    return Problem("yaml.syntax", line, column, f"YAML 语法错误：{hint}。")
+
+
+class _Converter:
+    """Turns composed nodes into plain data; refuses aliases, unknown tags and duplicate keys."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.problems: list[Problem] = []
+
+    def convert(self, node: Node, depth: int = 0) -> Any:
+        if id(node) in self.seen:
+            line, column = _at(node)
+            raise _Refused(
+                Problem(
+                    "yaml.alias",
+                    line,
+                    column,
+                    "使用了 YAML 锚点和别名（& 和 *）。本目录不支持它们（可被用来制造“别名炸弹”）：请直接写出内容。",
+                )
+            )
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            line, column = _at(node)
+            raise _Refused(Problem("yaml.too-deep", line, column, f"嵌套超过 {MAX_DEPTH} 层，不是有效的目录数据。"))
+        if node.__class__ is ScalarNode:
+            return self.scalar(node)
+        if node.__class__ is SequenceNode:
+            return [self.convert(child, depth + 1) for child in node.value]
+        if node.tag == "tag:yaml.org,2002:omap" or node.tag == "tag:yaml.org,2002:set":
+            self.unsupported(node)
+        return self.mapping(node, depth)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag == _STR:
+            return node.value
+        construct = _SCALARS.get(node.tag)
+        if construct is None:
+            return self.unsupported(node)
+        return construct(node)
+
+    def unsupported(self, node: Node) -> None:
+        line, column = _at(node)
+        self.problems.append(Problem("yaml.tag", line, column, f"不支持的 YAML 标签 {node.tag}：请去掉标签，直接写出文本、数字或列表。"))
+        return None
+
+    def mapping(self, node: MappingNode, depth: int) -> dict:
+        out: dict = {}
+        first_seen: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.unsupported(key_node)
+                continue
+            key = self.convert(key_node, depth + 1) if key_node.__class__ is ScalarNode else self.unsupported(key_node)
+            if key.__class__ not in (str, int, float, bool) and key is not None:
+                key = str(key)
+            if key in first_seen:
+                line, column = _at(key_node)
+                self.problems.append(
+                    Problem(
+                        "yaml.duplicate-key",
+                        line,
+                        column,
+                        f"键“{key}”重复出现（第一次在第 {first_seen[key]} 行）。YAML 会让后一个悄悄覆盖前一个：请删除或合并其中一个。",
+                    )
+                )
+                continue
+            first_seen[key] = key_node.start_mark.line + 1
+            out[key] = self.convert(value_node, depth + 1)
+        return out
+
+
+def parse(raw: bytes) -> tuple[Any, list[Problem]]:
+    """Parse one file's bytes. Returns (data, problems); data is None when the file cannot be read."""
+    if len(raw) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        return None, [Problem("file.too-large", 1, 1, f"文件超过 {limit} MB：请按年份或事项拆分成多个文件。")]
+    text, problems = decode(raw)
+    if text is None:
+        return None, problems
+    tabs = _tab_problems(text)
+    if tabs:
+        return None, problems + tabs
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        return None, [*problems, _syntax_problem(error)]
+    if node is None:
+        return None, problems
+    converter = _Converter()
+    try:
+        data = converter.convert(node)
+    except _Refused as refused:
+        return None, problems + converter.problems + [refused.problem]
+    return data, problems + converter.problems
+
+
+def compose(raw: bytes) -> Node | None:
+    """The node tree of a file that `parse` accepted, for locating findings."""
+    text, _ = decode(raw)
+    if text is None or _tab_problems(text):
+        return None
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+
+
+def locate(root: Node | None, path: tuple, at_key: bool = False) -> tuple[int, int]:
+    """Line and column (1-based) of the value at `path`, or of the deepest part of it that exists.
+
+    A missing key points at its parent mapping; `at_key` points at the key itself (for unknown keys).
+    """
+    if root is None:
+        return 1, 1
+    node = root
+    last = len(path) - 1
+    for position, step in enumerate(path):
+        child = None
+        if isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and _Converter().scalar(key_node) == step:
+                    child = key_node if at_key and position == last else value_node
+                    break
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            child = node.value[step]
+        if child is None:
+            break
+        node = child
+    return _at(node)
