@@ -138,9 +138,10 @@ class _Converter:
         self.seen: set[int] = set()
         self.problems: list[Problem] = []
 
-    def convert(self, node: Node, depth: int = 0) -> Any:
+    def convert(self, node: Node, depth: int = 0, used_at: Node | None = None) -> Any:
+        """Plain data of `node`; `used_at` is where the node is referenced (an alias is reported there)."""
         if id(node) in self.seen:
-            line, column = _at(node)
+            line, column = _at(used_at or node)
             raise _Refused(
                 Problem(
                     "yaml.alias",
@@ -156,8 +157,8 @@ class _Converter:
         if node.__class__ is ScalarNode:
             return self.scalar(node)
         if node.__class__ is SequenceNode:
-            return [self.convert(child, depth + 1) for child in node.value]
-        if node.tag == "tag:yaml.org,2002:omap" or node.tag == "tag:yaml.org,2002:set":
+            return [self.convert(child, depth + 1, node) for child in node.value]
+        if node.tag in ("tag:yaml.org,2002:omap", "tag:yaml.org,2002:set"):
             self.unsupported(node)
         return self.mapping(node, depth)
 
@@ -196,7 +197,7 @@ class _Converter:
                 )
                 continue
             first_seen[key] = key_node.start_mark.line + 1
-            out[key] = self.convert(value_node, depth + 1)
+            out[key] = self.convert(value_node, depth + 1, key_node)
         return out
 
 

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from zwgk import synth
+from zwgk.check import check
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "catalog"
+AS_OF = dt.date(2026, 11, 26)
+SMALL_PLAN = synth.Plan(provincial=3, cities=2, items=40, entries=80, years=(2025, 2026), seed=7)
+
+
+class Raw(bytes):
+    """File content written as-is, for input that YAML cannot express (bad encodings, tabs, syntax)."""
+
+
+def write_catalog(files: dict, root: Path) -> Path:
+    for rel, value in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(value if isinstance(value, bytes) else synth.dump(value).encode("utf-8"))
+    return root
+
+
+def run_check(root: Path):
+    return check(root, as_of=AS_OF, cache_dir=None, workers=1)
+
+
+@pytest.fixture(scope="session")
+def small_files() -> dict:
+    return synth.generate(SMALL_PLAN)
+
+
+@pytest.fixture
+def fresh_files(small_files) -> dict:
+    return copy.deepcopy(small_files)
