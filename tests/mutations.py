@@ -7,7 +7,7 @@ A mutation returns (file, sentinel, occurrence): the finding must be in `file`, 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from conftest import Raw
 

@@ -49,7 +49,7 @@ def test_rule_docs_have_every_part():
 
 
 def test_column_points_at_the_value(fresh_files, tmp_path):
-    rel, sentinel, occurrence = MUTATIONS["code.uscc-checksum"](fresh_files)
+    rel, sentinel, _occurrence = MUTATIONS["code.uscc-checksum"](fresh_files)
     root = write_catalog(fresh_files, tmp_path)
     finding = next(f for f in run_check(root).findings if f.rule == "code.uscc-checksum")
     text = (root / rel).read_text(encoding="utf-8").split("\n")[finding.line - 1]
