@@ -27,7 +27,7 @@ _FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
 
 
 def has_fullwidth(value: str) -> bool:
-    return bool(_FULLWIDTH.search(value))
+    return not value.isascii() and bool(_FULLWIDTH.search(value))
 
 
 def to_halfwidth(value: str) -> str:
@@ -48,7 +48,8 @@ def org_check_char(first8: str) -> str:
 
 
 def uscc_is_valid(code: str) -> bool:
-    return bool(USCC_RE.match(code)) and uscc_check_char(code[:17]) == code[17]
+    """Both check digits: GB 32100 over the whole code and GB 11714 over the embedded organisation code."""
+    return bool(USCC_RE.match(code)) and uscc_check_char(code[:17]) == code[17] and org_is_valid(org_code_of(code))
 
 
 def org_code_of(uscc: str) -> str:

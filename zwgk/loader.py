@@ -9,11 +9,13 @@ carry key paths, and `locate_reports` turns them into lines and columns at the e
 from __future__ import annotations
 
 import difflib
+import gc
 import hashlib
 import os
 import pickle
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -24,10 +26,9 @@ from pydantic import BaseModel, ValidationError
 from . import rules, yamlio
 from .codes import DEPT_ID_RE, YEAR_FILE_RE
 from .findings import Finding
-from .model import AnnualReport, Department, Entry, PowerItem, Record, Scheme
+from .model import AnnualReport, Department, Entry, Origin, PowerItem, Record, Scheme
 from .schema_errors import describe
 
-PARSER_VERSION = "1"
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
 
@@ -136,35 +137,54 @@ def _discover_folder(folder: Path, rel_folder: str, reports: list[Report]) -> It
         yield _Source(path, rel, kind, folder.name)
 
 
-# ---- parsing, in parallel and cached -------------------------------------------------------------
+# ---- loading one file: parse and validate, in parallel and cached ---------------------------------
 
 
 def default_cache_dir() -> Path:
     return Path(os.environ.get("ZWGK_CACHE_DIR") or Path.home() / ".cache" / "zwgk")
 
 
-class ParseCache:
-    """Parse results by content hash: an unchanged file is never parsed again."""
+def _code_version() -> str:
+    """A cached result is only as good as the code that made it: key the cache on that code too."""
+    digest = hashlib.sha256()
+    for module in ("model.py", "yamlio.py", "loader.py", "schema_errors.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass
+class FileResult:
+    """Everything loading one file yields; a pure function of the file's path, kind and bytes."""
+
+    records: list[Record] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    rejected: bool = False
+
+
+class LoadCache:
+    """File results by content hash: an unchanged file is never parsed or validated again."""
 
     def __init__(self, directory: Path | None):
-        self.directory = directory / "parse" if directory else None
+        self.directory = directory / "load" if directory else None
 
     @staticmethod
-    def key(raw: bytes) -> str:
-        return hashlib.sha256(PARSER_VERSION.encode() + b"\0" + raw).hexdigest()
+    def key(source: _Source, raw: bytes, version: str) -> str:
+        header = f"{version}\0{source.kind}\0{source.rel}\0".encode()
+        return hashlib.sha256(header + raw).hexdigest()
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pickle"
 
-    def get(self, key: str) -> tuple | None:
+    def get(self, key: str) -> FileResult | None:
         if self.directory is None:
             return None
         try:
             return pickle.loads(self._path(key).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError):
-            return None
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None  # absent, or written by another version of the code: load the file again
 
-    def put(self, key: str, result: tuple) -> None:
+    def put(self, key: str, result: FileResult) -> None:
         if self.directory is None:
             return
         path = self._path(key)
@@ -172,35 +192,6 @@ class ParseCache:
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, path)
-
-
-def _parse_and_store(job: tuple[str, str, Path | None]) -> tuple:
-    path, key, cache_dir = job
-    result = yamlio.parse(Path(path).read_bytes())
-    ParseCache(cache_dir).put(key, result)
-    return result
-
-
-def _parse_all(sources: list[_Source], cache_dir: Path | None, workers: int) -> list[tuple]:
-    cache = ParseCache(cache_dir)
-    results: list[tuple | None] = []
-    misses: list[tuple[int, str, int]] = []
-    for number, source in enumerate(sources):
-        raw = source.path.read_bytes()
-        key = cache.key(raw)
-        cached = cache.get(key)
-        results.append(cached)
-        if cached is None:
-            misses.append((number, key, len(raw)))
-    jobs = [(str(sources[number].path), key, cache_dir) for number, key, _ in misses]
-    if workers > 1 and sum(size for *_, size in misses) >= PARALLEL_MIN_BYTES:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            parsed = list(pool.map(_parse_and_store, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
-    else:
-        parsed = [_parse_and_store(job) for job in jobs]
-    for (number, _, _), result in zip(misses, parsed, strict=False):
-        results[number] = result
-    return results
 
 
 # ---- validation ----------------------------------------------------------------------------------
@@ -248,55 +239,104 @@ def _unknown_key_report(source: _Source, path: tuple, key: str, suggestion: list
     return Report("schema.unknown-key", source.rel, path, f"未知字段“{key}”，不会被使用。{hint}", label, True)
 
 
-def _validate(model: type[Record], raw: Any, source: _Source, at: tuple, reports: list[Report], rejected: set[str]) -> Record | None:
+def _validate(model: type[Record], raw: Any, source: _Source, at: tuple, result: FileResult) -> None:
     if not isinstance(raw, dict):
         what = "条目" if model is Entry else "文件内容"
-        reports.append(Report("file.shape", source.rel, at, f"{what}应为“键: 值”映射。"))
-        rejected.add(source.rel)
-        return None
+        result.reports.append(Report("file.shape", source.rel, at, f"{what}应为“键: 值”映射。"))
+        result.rejected = True
+        return
     try:
         record = model.model_validate(raw)
     except ValidationError as error:
         label = _raw_label(raw)
         for problem in error.errors(include_url=False):
             rule_id, message, loc, at_key = describe(problem, model)
-            reports.append(Report(rule_id, source.rel, at + loc, message, label, at_key))
-        rejected.add(source.rel)
+            result.reports.append(Report(rule_id, source.rel, at + loc, message, label, at_key))
+        result.rejected = True
         # The record is rejected, but a misspelt key is often why: say so too.
         known = list(model.model_fields)
         for key in raw:
             if key not in model.model_fields:
-                reports.append(_unknown_key_report(source, *_unknown(key, known, at), label))
-        return None
-    record._file, record._at, record._dept = source.rel, at, source.dept
+                result.reports.append(_unknown_key_report(source, *_unknown(key, known, at), label))
+        return
+    record.place(Origin(source.rel, at, source.dept))
     for path, key, suggestion in _unknown_keys(record, ()):
-        reports.append(_unknown_key_report(source, at + path, key, suggestion, record.label))
-    return record
+        result.reports.append(_unknown_key_report(source, at + path, key, suggestion, record.label))
+    result.records.append(record)
 
 
-def _place(catalog: Catalog, source: _Source, data: Any, reports: list[Report]) -> None:
-    if source.kind == "disclosure":
-        if not isinstance(data, list):
-            reports.append(Report("file.shape", source.rel, (), "目录文件应为条目列表：每个条目以“- ”开头。"))
-            catalog.rejected.add(source.rel)
-            return
-        for number, raw in enumerate(data):
-            entry = _validate(Entry, raw, source, (number,), reports, catalog.rejected)
-            if entry is not None:
-                catalog.entries.append(entry)
-        return
-    model = {"scheme": Scheme, "department": Department, "item": PowerItem, "annual": AnnualReport}[source.kind]
-    record = _validate(model, data, source, (), reports, catalog.rejected)
-    if record is None:
-        return
-    if source.kind == "scheme":
-        catalog.scheme = record
-    elif source.kind == "department":
-        catalog.departments[source.dept] = record
-    elif source.kind == "item":
-        catalog.items.append(record)
+_MODELS = {"scheme": Scheme, "department": Department, "item": PowerItem, "annual": AnnualReport}
+
+
+def load_file(source: _Source, raw: bytes) -> FileResult:
+    """Parse and validate one file: its records, and every problem found in it."""
+    result = FileResult()
+    data, problems = yamlio.parse(raw)
+    for problem in problems:
+        severity = rules.get(problem.rule).severity
+        result.findings.append(Finding(source.rel, problem.line, problem.column, problem.rule, severity, "", problem.message))
+    if data is None:
+        result.rejected = True
+        if not problems:
+            result.reports.append(Report("file.shape", source.rel, (), "文件是空的：请填写内容，或删除这个文件。"))
+    elif source.kind != "disclosure":
+        _validate(_MODELS[source.kind], data, source, (), result)
+    elif not isinstance(data, list):
+        result.reports.append(Report("file.shape", source.rel, (), "目录文件应为条目列表：每个条目以“- ”开头。"))
+        result.rejected = True
     else:
-        catalog.annual.append(record)
+        for number, raw_entry in enumerate(data):
+            _validate(Entry, raw_entry, source, (number,), result)
+    return result
+
+
+def _load_and_store(job: tuple[_Source, str, Path | None]) -> FileResult:
+    source, key, cache_dir = job
+    result = load_file(source, source.path.read_bytes())
+    LoadCache(cache_dir).put(key, result)
+    return result
+
+
+def _load_all(sources: list[_Source], cache_dir: Path | None, workers: int) -> list[FileResult]:
+    """Load every file: from the cache when unchanged, otherwise in parallel across `workers` processes."""
+    cache, version = LoadCache(cache_dir), _code_version()
+    results: list[FileResult | None] = []
+    misses: list[tuple[int, str, int]] = []
+    for number, source in enumerate(sources):
+        raw = source.path.read_bytes()
+        key = cache.key(source, raw, version)
+        cached = cache.get(key)
+        results.append(cached)
+        if cached is None:
+            misses.append((number, key, len(raw)))
+    jobs = [(sources[number], key, cache_dir) for number, key, _ in misses]
+    if workers > 1 and sum(size for *_, size in misses) >= PARALLEL_MIN_BYTES:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            loaded = list(pool.map(_load_and_store, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+    else:
+        loaded = [_load_and_store(job) for job in jobs]
+    for (number, _, _), result in zip(misses, loaded, strict=True):
+        results[number] = result
+    return results
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building millions of acyclic objects.
+
+    Records are trees without cycles, so collections find nothing; at province scale the collector's
+    repeated full passes over a growing heap cost more than the work itself. On the way out the new
+    objects are frozen (moved out of the collector's generations, still freed by reference counting)
+    so that the first collection afterwards does not walk them all.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def load_catalog(root: Path | str, cache_dir: Path | None = None, workers: int | None = None) -> Catalog:
@@ -307,23 +347,26 @@ def load_catalog(root: Path | str, cache_dir: Path | None = None, workers: int |
     if not (root / "scheme.yml").is_file():
         raise CatalogError(f"{root} 中没有 scheme.yml（编码方案），这不是一个目录文件夹。")
     catalog = Catalog(root=root, scheme=None)
-    reports: list[Report] = []
-    sources = _discover(root, catalog, reports)
+    sources = _discover(root, catalog, catalog.reports)
     catalog.files = len(sources)
-    results = _parse_all(sources, cache_dir, workers if workers is not None else (os.cpu_count() or 1))
-    for source, (data, problems) in zip(sources, results, strict=False):
-        for problem in problems:
-            registered = rules.get(problem.rule)
-            catalog.findings.append(
-                Finding(source.rel, problem.line, problem.column, problem.rule, registered.severity, "", problem.message)
-            )
-        if data is None:
+    with paused_gc():
+        results = _load_all(sources, cache_dir, workers or os.cpu_count() or 1)
+    for source, result in zip(sources, results, strict=True):
+        catalog.findings += result.findings
+        catalog.reports += result.reports
+        if result.rejected:
             catalog.rejected.add(source.rel)
-            if not problems:
-                reports.append(Report("file.shape", source.rel, (), "文件是空的：请填写内容，或删除这个文件。"))
-            continue
-        _place(catalog, source, data, reports)
-    catalog.reports = reports
+        for record in result.records:
+            if source.kind == "scheme":
+                catalog.scheme = record
+            elif source.kind == "department":
+                catalog.departments[source.dept] = record
+            elif source.kind == "item":
+                catalog.items.append(record)
+            elif source.kind == "annual":
+                catalog.annual.append(record)
+            else:
+                catalog.entries.append(record)
     return catalog
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -56,25 +56,38 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class Origin(NamedTuple):
+    file: str  # relative to the catalogue root
+    at: tuple  # key path of the record inside the file
+    dept: str  # the department folder, "" for scheme.yml
+
+
 class Record(Model):
-    """A record read from one place in one file; the loader fills in where."""
+    """A record read from one place in one file; the loader says where with `place`."""
 
     kind: ClassVar[str] = "record"
-    _file: str = PrivateAttr("")
-    _at: tuple = PrivateAttr(())
-    _dept: str = PrivateAttr("")
+
+    def place(self, origin: Origin) -> None:
+        # A plain instance attribute rather than a pydantic private attribute: those cost more to
+        # initialise than validating the record, at 100,000 records. It is not a field, so it is not
+        # validated, dumped or exported.
+        object.__setattr__(self, "_origin", origin)
+
+    @property
+    def origin(self) -> Origin:
+        return self.__dict__.get("_origin") or Origin("", (), "")
 
     @property
     def file(self) -> str:
-        return self._file
+        return self.origin.file
 
     @property
     def at(self) -> tuple:
-        return self._at
+        return self.origin.at
 
     @property
     def dept_id(self) -> str:
-        return self._dept
+        return self.origin.dept
 
     @property
     def label(self) -> str:

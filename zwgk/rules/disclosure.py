@@ -3,17 +3,11 @@
 import re
 from collections import defaultdict
 
-from ..codes import INDEX_EXAMPLES, has_fullwidth, index_period, index_prefix, parse_index, uscc_is_valid, workdays_between
+from ..codes import INDEX_EXAMPLES, has_fullwidth, index_period, index_prefix, workdays_between
 from . import ERROR, WARNING, Hit, rule
 
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号$")
 _DOC_NUMBER_BRACKETS = re.compile(r"[\[(（【［]\s*(\d{4})\s*[\])）】］]")
-
-
-def _index(entry, ctx):
-    if not entry.index or has_fullwidth(entry.index):
-        return None
-    return parse_index(entry.index, ctx.scheme.index_formats)
 
 
 @rule("index.format", ERROR, "entry")
@@ -24,7 +18,7 @@ def index_format(entry, ctx):
         index: 11340000002986061N-2024-1
     修正：写成如 11340000002986061N/202401-00001。
     """
-    if entry.index and not has_fullwidth(entry.index) and _index(entry, ctx) is None:
+    if entry.index and not has_fullwidth(entry.index) and ctx.index_number(entry) is None:
         examples = "、".join(INDEX_EXAMPLES[form] for form in ctx.scheme.index_formats)
         yield Hit(f"索引号“{entry.index}”不符合允许的格式：应形如 {examples}（序号 5 位）。", ("index",))
 
@@ -38,10 +32,10 @@ def prefix_not_publisher(entry, ctx):
         index: 113400000030000000/202401-00001
     修正：前缀改为发布机构的代码；由其他部门发布的，写明 publisher。
     """
-    number = _index(entry, ctx)
+    number = ctx.index_number(entry)
     publisher = ctx.department(entry.publisher_id)
     # A publisher whose own code is wrong is reported once, by the code rules, not on every entry.
-    if number is None or publisher is None or not uscc_is_valid(publisher.uscc):
+    if number is None or publisher is None or entry.publisher_id not in ctx.valid_uscc:
         return
     expected = index_prefix(number.form, publisher.uscc)
     if number.prefix != expected:
@@ -57,7 +51,7 @@ def period_mismatch(entry, ctx):
         date: 2024-01-05
     修正：改正索引号的年月，或核对生成日期。
     """
-    number = _index(entry, ctx)
+    number = ctx.index_number(entry)
     if number is not None:
         expected = index_period(number.form, entry.date)
         if number.period != expected:
@@ -94,7 +88,7 @@ def serial_gap(ctx):
     """
     groups = defaultdict(list)
     for entry in ctx.catalog.entries:
-        number = _index(entry, ctx)
+        number = ctx.index_number(entry)
         if number is not None:
             groups[number.group].append((number.serial, entry))
     for members in groups.values():
