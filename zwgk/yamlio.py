@@ -157,8 +157,10 @@ class _Converter:
         if node.__class__ is ScalarNode:
             return self.scalar(node)
         if node.__class__ is SequenceNode:
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.unsupported(node)
             return [self.convert(child, depth + 1, node) for child in node.value]
-        if node.tag in ("tag:yaml.org,2002:omap", "tag:yaml.org,2002:set"):
+        if node.tag != "tag:yaml.org,2002:map":
             self.unsupported(node)
         return self.mapping(node, depth)
 
@@ -171,18 +173,17 @@ class _Converter:
         return construct(node)
 
     def unsupported(self, node: Node) -> None:
+        # Refuse the file: its content is not what its author meant, and checking it would only cascade.
         line, column = _at(node)
-        self.problems.append(Problem("yaml.tag", line, column, f"不支持的 YAML 标签 {node.tag}：请去掉标签，直接写出文本、数字或列表。"))
-        return None
+        raise _Refused(Problem("yaml.tag", line, column, f"不支持的 YAML 标签 {node.tag}：请去掉标签，直接写出文本、数字或列表。"))
 
     def mapping(self, node: MappingNode, depth: int) -> dict:
         out: dict = {}
         first_seen: dict = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
+            if key_node.tag == "tag:yaml.org,2002:merge" or key_node.__class__ is not ScalarNode:
                 self.unsupported(key_node)
-                continue
-            key = self.convert(key_node, depth + 1) if key_node.__class__ is ScalarNode else self.unsupported(key_node)
+            key = self.convert(key_node, depth + 1)
             if key.__class__ not in (str, int, float, bool) and key is not None:
                 key = str(key)
             if key in first_seen:
