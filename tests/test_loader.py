@@ -138,3 +138,34 @@ def test_cache_returns_the_same_findings(fresh_files, tmp_path):
     warm = check(root, cache_dir=tmp_path / "cache", workers=1)
     assert cold.findings == warm.findings and len(cold.findings) == 1
     assert any((tmp_path / "cache" / "load").rglob("*.pickle"))
+
+
+def test_cached_runs_match_uncached_after_changes(fresh_files, tmp_path):
+    """The rule cache is keyed on each file and on everything else its rules can see: a change to a
+    department (which other files' rules read), to an entry, or to the date must show up at once."""
+    import datetime as dt
+
+    from zwgk import synth
+    from zwgk.check import check
+
+    root = write_catalog(fresh_files, tmp_path / "catalog")
+    cache = tmp_path / "cache"
+
+    def same_as_uncached(as_of=dt.date(2026, 11, 26)):
+        cached = check(root, as_of=as_of, cache_dir=cache, workers=1).findings
+        assert cached == check(root, as_of=as_of, cache_dir=None, workers=1).findings
+        return cached
+
+    assert same_as_uncached() == []
+    dept = next(r for r in fresh_files if r.endswith("/department.yml"))
+    data = dict(fresh_files[dept])
+    data["uscc"] = data["uscc"][:17] + ("0" if data["uscc"][17] != "0" else "1")
+    (root / dept).write_text(synth.dump(data), encoding="utf-8")
+    assert {f.rule for f in same_as_uncached()} == {"code.uscc-checksum"}
+    (root / dept).write_text(synth.dump(fresh_files[dept]), encoding="utf-8")
+    disclosure = next(r for r in fresh_files if "/disclosure/" in r)
+    entries = [dict(e) for e in fresh_files[disclosure]]
+    entries[0]["url"] = "ftp://example.org/x"
+    (root / disclosure).write_text(synth.dump(entries), encoding="utf-8")
+    assert {f.rule for f in same_as_uncached()} == {"entry.url-scheme"}
+    assert {f.rule for f in same_as_uncached(dt.date(2028, 1, 1))} >= {"item.review-stale"}

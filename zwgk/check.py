@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import multiprocessing
 import os
 from collections import defaultdict
@@ -14,7 +15,7 @@ from pathlib import Path
 from . import rules
 from .codes import IndexNumber, has_fullwidth, parse_index, uscc_is_valid
 from .findings import Finding, Summary, sort_findings
-from .loader import Catalog, Report, load_catalog, locate_reports, paused_gc
+from .loader import Catalog, PickleCache, Report, code_version, load_catalog, locate_reports, paused_gc
 from .model import Department, Entry, PowerItem, Record, Scheme
 
 
@@ -89,58 +90,116 @@ def _report(rule: rules.Rule, record: Record, hit: rules.Hit) -> Report:
 
 
 PARALLEL_MIN_RECORDS = 20_000
+RULE_MODULES = ("check.py", "codes.py", "flow.py", "model.py", "rules/*.py")
 
-# Set just before forking so that workers inherit the loaded catalogue instead of receiving a copy.
-_forked_context: Context | None = None
+# Set just before forking so that workers inherit the loaded catalogue instead of receiving a copy:
+# tasks name files, and workers look their records up here.
+_forked_state: tuple[Context, dict[str, list[Record]]] | None = None
 
 
-def _run_task(context: Context, task: tuple) -> list[Report]:
-    """One share of the rule run: a slice of the entries, or every other rule."""
-    all_rules = rules.all_rules()
-    reports = []
-    if task[0] == "entries":
-        scoped = [rule for rule in all_rules if rule.scope == "entry"]
-        for record in context.catalog.entries[task[1] : task[2]]:
-            for rule in scoped:
+def _context_fingerprint(context: Context) -> str:
+    """Everything a per-record rule may look at besides its own file: if this is unchanged, so are the
+    findings of every unchanged file."""
+    catalog = context.catalog
+    digest = hashlib.sha256(f"{code_version(RULE_MODULES)}\0{context.as_of}".encode())
+    for rel in sorted(catalog.file_keys):
+        if rel == "scheme.yml" or rel.endswith("/department.yml"):
+            digest.update(f"{rel}\0{catalog.file_keys[rel]}\0".encode())
+        elif "/powers/" in rel:
+            digest.update(f"{rel}\0".encode())
+    for rel in sorted(catalog.rejected):
+        digest.update(f"rejected\0{rel}\0".encode())
+    return digest.hexdigest()
+
+
+def _records_by_file(catalog: Catalog) -> dict[str, list[Record]]:
+    grouped: dict[str, list[Record]] = defaultdict(list)
+    for records in _records_by_scope(catalog).values():
+        for record in records:
+            grouped[record.file].append(record)
+    return grouped
+
+
+def _check_files(context: Context, files: list[tuple[str, list[Record]]]) -> list[tuple[str, list[Report]]]:
+    """The per-record rules over the records of some files, file by file."""
+    by_scope = defaultdict(list)
+    for rule in rules.all_rules():
+        by_scope[rule.scope].append(rule)
+    results = []
+    for rel, records in files:
+        reports = []
+        for record in records:
+            for rule in by_scope[record.kind]:
                 reports += [_report(rule, record, hit) for hit in rule.check(record, context)]
-        return reports
-    for scope, records in _records_by_scope(context.catalog).items():
-        scoped = [rule for rule in all_rules if rule.scope == scope]
-        for record in records if scope != "entry" else ():
-            for rule in scoped:
-                reports += [_report(rule, record, hit) for hit in rule.check(record, context)]
-    for rule in all_rules:
-        if rule.scope == "catalog":
-            reports += [_report(rule, hit.record, hit) for hit in rule.check(context)]
-    return reports
+        results.append((rel, reports))
+    return results
 
 
-def _run_forked_task(task: tuple) -> list[Report]:
-    return _run_task(_forked_context, task)
+def _check_forked(names: list[str]) -> list[tuple[str, list[Report]]]:
+    context, records_by_file = _forked_state
+    return _check_files(context, [(rel, records_by_file[rel]) for rel in names])
 
 
-def run_rules(catalog: Catalog, as_of: dt.date, workers: int | None = None) -> list[Report]:
+def _chunks(files: list[tuple[str, list[Record]]], count: int) -> list[list[tuple[str, list[Record]]]]:
+    """Split files into `count` chunks of about the same number of records."""
+    total = sum(len(records) for _, records in files)
+    chunks, current, size = [], [], 0
+    for pair in files:
+        current.append(pair)
+        size += len(pair[1])
+        if size >= total / count:
+            chunks.append(current)
+            current, size = [], 0
+    return chunks + ([current] if current else [])
+
+
+def run_rules(catalog: Catalog, as_of: dt.date, workers: int | None = None, cache_dir: Path | None = None) -> list[Report]:
     """Every rule over every record. Without a valid scheme only the loader's findings stand.
 
-    At province scale the run is split into tasks that forked workers share: they inherit the loaded
-    catalogue copy-on-write and send back only their reports.
+    Per-record findings are cached per file, keyed by the file's content and the fingerprint of its
+    context, so an unchanged file is not checked again. At province scale the files still to check
+    are shared among forked workers, which inherit the loaded catalogue copy-on-write.
     """
-    global _forked_context
+    global _forked_state
     if catalog.scheme is None:
         return []
     context = Context(catalog, catalog.scheme, as_of)
+    # One cache entry per context: the reports of every file, by the file's content key.
+    cache, fingerprint = PickleCache(cache_dir, "rules"), _context_fingerprint(context)
+    known: dict[str, list[Report]] = cache.get(fingerprint) or {}
+    reports: list[Report] = []
+    todo = []
+    for rel, records in _records_by_file(catalog).items():
+        cached = known.get(catalog.file_keys.get(rel, ""))
+        if cached is None:
+            todo.append((rel, records))
+        else:
+            reports += cached
     workers = workers or os.cpu_count() or 1
-    # The largest task first, then the entries in small slices, so that workers finish together.
-    size = -(-len(catalog.entries) // (workers * 4)) or 1
-    tasks = [("others",)] + [("entries", start, start + size) for start in range(0, len(catalog.entries), size)]
-    if workers == 1 or len(catalog.entries) < PARALLEL_MIN_RECORDS or "fork" not in multiprocessing.get_all_start_methods():
-        return [report for task in tasks for report in _run_task(context, task)]
-    _forked_context = context
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [report for chunk in pool.map(_run_forked_task, tasks) for report in chunk]
-    finally:
-        _forked_context = None
+    pending = sum(len(records) for _, records in todo)
+    if workers > 1 and pending >= PARALLEL_MIN_RECORDS and "fork" in multiprocessing.get_all_start_methods():
+        context.valid_uscc  # noqa: B018 - computed once here, inherited by every worker
+        _forked_state = (context, dict(todo))
+        tasks = [[rel for rel, _ in chunk] for chunk in _chunks(todo, workers * 4)]
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                checked = [pair for chunk in pool.map(_check_forked, tasks) for pair in chunk]
+        finally:
+            _forked_state = None
+    else:
+        checked = _check_files(context, todo)
+    for rel, file_reports in checked:
+        reports += file_reports
+        if rel in catalog.file_keys:
+            known[catalog.file_keys[rel]] = file_reports
+    if checked:
+        current = {catalog.file_keys[rel] for rel in catalog.file_keys}
+        cache.put(fingerprint, {key: value for key, value in known.items() if key in current})
+        cache.prune(keep=8)
+    for rule in rules.all_rules():
+        if rule.scope == "catalog":
+            reports += [_report(rule, hit.record, hit) for hit in rule.check(context)]
+    return reports
 
 
 @dataclass
@@ -165,13 +224,13 @@ class CheckResult:
         )
 
 
-def check_loaded(catalog: Catalog, as_of: dt.date | None = None, workers: int | None = None) -> CheckResult:
+def check_loaded(catalog: Catalog, as_of: dt.date | None = None, workers: int | None = None, cache_dir: Path | None = None) -> CheckResult:
     with paused_gc():
-        reports = catalog.reports + run_rules(catalog, as_of or dt.date.today(), workers)
+        reports = catalog.reports + run_rules(catalog, as_of or dt.date.today(), workers, cache_dir)
     findings = sort_findings(catalog.findings + locate_reports(catalog.root, reports))
     return CheckResult(catalog, findings)
 
 
 def check(root: Path | str, as_of: dt.date | None = None, cache_dir: Path | None = None, workers: int | None = None) -> CheckResult:
     """Load and check a catalogue folder: the whole of `zwgk check`."""
-    return check_loaded(load_catalog(root, cache_dir=cache_dir, workers=workers), as_of, workers)
+    return check_loaded(load_catalog(root, cache_dir=cache_dir, workers=workers), as_of, workers, cache_dir)

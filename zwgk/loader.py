@@ -59,6 +59,7 @@ class Catalog:
     annual: list[AnnualReport] = field(default_factory=list)
     files: int = 0
     rejected: set[str] = field(default_factory=set)  # files with a record that could not be read
+    file_keys: dict[str, str] = field(default_factory=dict)  # content key of every file read
     findings: list[Finding] = field(default_factory=list)  # problems met while reading
     reports: list[Report] = field(default_factory=list)  # schema problems, located later
 
@@ -144,11 +145,12 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("ZWGK_CACHE_DIR") or Path.home() / ".cache" / "zwgk")
 
 
-def _code_version() -> str:
+def code_version(modules: tuple[str, ...] = ("model.py", "yamlio.py", "loader.py", "schema_errors.py")) -> str:
     """A cached result is only as good as the code that made it: key the cache on that code too."""
     digest = hashlib.sha256()
-    for module in ("model.py", "yamlio.py", "loader.py", "schema_errors.py"):
-        digest.update((Path(__file__).parent / module).read_bytes())
+    for module in modules:
+        for path in sorted(Path(__file__).parent.glob(module)):
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -162,36 +164,54 @@ class FileResult:
     rejected: bool = False
 
 
-class LoadCache:
-    """File results by content hash: an unchanged file is never parsed or validated again."""
+class PickleCache:
+    """Results by key in a folder of pickles; a missing or unreadable entry is simply a miss."""
 
-    def __init__(self, directory: Path | None):
-        self.directory = directory / "load" if directory else None
-
-    @staticmethod
-    def key(source: _Source, raw: bytes, version: str) -> str:
-        header = f"{version}\0{source.kind}\0{source.rel}\0".encode()
-        return hashlib.sha256(header + raw).hexdigest()
+    def __init__(self, directory: Path | None, name: str):
+        self.directory = directory / name if directory else None
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pickle"
 
-    def get(self, key: str) -> FileResult | None:
+    def get(self, key: str) -> Any:
         if self.directory is None:
             return None
         try:
             return pickle.loads(self._path(key).read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None  # absent, or written by another version of the code: load the file again
+            return None  # absent, or written by another version of the code: compute it again
 
-    def put(self, key: str, result: FileResult) -> None:
+    def put(self, key: str, value: Any) -> None:
+        self.put_pickled(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_pickled(self, key: str, payload: bytes) -> None:
         if self.directory is None:
             return
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.write_bytes(payload)
         os.replace(temporary, path)
+
+    def prune(self, keep: int) -> None:
+        """Remove all but the `keep` most recently written entries."""
+        if self.directory is None:
+            return
+        entries = sorted(self.directory.glob("*/*.pickle"), key=lambda path: path.stat().st_mtime, reverse=True)
+        for path in entries[keep:]:
+            path.unlink(missing_ok=True)
+
+
+class LoadCache(PickleCache):
+    """File results by content hash: an unchanged file is never parsed or validated again."""
+
+    def __init__(self, directory: Path | None):
+        super().__init__(directory, "load")
+
+    @staticmethod
+    def key(source: _Source, raw: bytes, version: str) -> str:
+        header = f"{version}\0{source.kind}\0{source.rel}\0".encode()
+        return hashlib.sha256(header + raw).hexdigest()
 
 
 # ---- validation ----------------------------------------------------------------------------------
@@ -290,21 +310,23 @@ def load_file(source: _Source, raw: bytes) -> FileResult:
     return result
 
 
-def _load_and_store(job: tuple[_Source, str, Path | None]) -> FileResult:
+def _load_and_store(job: tuple[_Source, str, Path | None]) -> bytes:
+    """Load one file and cache the result; returns the pickled result, which is what a worker sends back
+    anyway, so it is pickled once."""
     source, key, cache_dir = job
-    result = load_file(source, source.path.read_bytes())
-    LoadCache(cache_dir).put(key, result)
-    return result
+    payload = pickle.dumps(load_file(source, source.path.read_bytes()), protocol=pickle.HIGHEST_PROTOCOL)
+    LoadCache(cache_dir).put_pickled(key, payload)
+    return payload
 
 
-def _load_all(sources: list[_Source], cache_dir: Path | None, workers: int) -> list[FileResult]:
+def _load_all(sources: list[_Source], cache_dir: Path | None, workers: int, keys: dict[str, str]) -> list[FileResult]:
     """Load every file: from the cache when unchanged, otherwise in parallel across `workers` processes."""
-    cache, version = LoadCache(cache_dir), _code_version()
+    cache, version = LoadCache(cache_dir), code_version()
     results: list[FileResult | None] = []
     misses: list[tuple[int, str, int]] = []
     for number, source in enumerate(sources):
         raw = source.path.read_bytes()
-        key = cache.key(source, raw, version)
+        key = keys[source.rel] = cache.key(source, raw, version)
         cached = cache.get(key)
         results.append(cached)
         if cached is None:
@@ -312,9 +334,9 @@ def _load_all(sources: list[_Source], cache_dir: Path | None, workers: int) -> l
     jobs = [(sources[number], key, cache_dir) for number, key, _ in misses]
     if workers > 1 and sum(size for *_, size in misses) >= PARALLEL_MIN_BYTES:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            loaded = list(pool.map(_load_and_store, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+            loaded = [pickle.loads(payload) for payload in pool.map(_load_and_store, jobs, chunksize=max(1, len(jobs) // (workers * 8)))]
     else:
-        loaded = [_load_and_store(job) for job in jobs]
+        loaded = [pickle.loads(_load_and_store(job)) for job in jobs]
     for (number, _, _), result in zip(misses, loaded, strict=True):
         results[number] = result
     return results
@@ -350,7 +372,7 @@ def load_catalog(root: Path | str, cache_dir: Path | None = None, workers: int |
     sources = _discover(root, catalog, catalog.reports)
     catalog.files = len(sources)
     with paused_gc():
-        results = _load_all(sources, cache_dir, workers or os.cpu_count() or 1)
+        results = _load_all(sources, cache_dir, workers or os.cpu_count() or 1, catalog.file_keys)
     for source, result in zip(sources, results, strict=True):
         catalog.findings += result.findings
         catalog.reports += result.reports

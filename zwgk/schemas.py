@@ -23,6 +23,31 @@ SCHEMAS = {
 }
 
 
+# Chinese titles for the models that appear as definitions ($defs) in the schemas.
+MODEL_TITLES = {
+    "Entry": "目录条目",
+    "Limits": "规则数值",
+    "DisclosureOffice": "政府信息公开工作机构",
+    "Basis": "依据",
+    "Material": "申报材料",
+    "Branch": "流程分支",
+    "FlowStep": "流程步骤",
+    "TimeLimit": "办理期限",
+    "Fees": "收费",
+    "Responsibility": "责任事项",
+    "Contact": "联系电话",
+    "Applicants": "按申请人类型的件数",
+    "DocumentCounts": "文件件数",
+    "Proactive": "主动公开情况",
+    "Withheld": "不予公开",
+    "Unavailable": "无法提供",
+    "NotProcessed": "不予处理",
+    "OtherHandling": "其他处理",
+    "Results": "办理结果",
+    "Applications": "依申请公开情况",
+}
+
+
 def _describe(node: object) -> None:
     if isinstance(node, dict):
         if "title" in node and "description" not in node and isinstance(node["title"], str):
@@ -37,6 +62,9 @@ def _describe(node: object) -> None:
 def build(file_name: str) -> dict:
     title, shape, _ = SCHEMAS[file_name]
     schema = TypeAdapter(shape).json_schema(mode="validation")
+    for name, definition in schema.get("$defs", {}).items():
+        definition["title"] = MODEL_TITLES.get(name, definition.get("title", name))
+        definition.pop("description", None)
     _describe(schema)
     return {"$schema": DRAFT, "$id": file_name, "title": title, "description": title, **schema}
 

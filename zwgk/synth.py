@@ -7,6 +7,7 @@ mutate a record before `write` puts it on disk. Everything generated passes `zwg
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import random
 from dataclasses import dataclass, field
@@ -307,19 +308,22 @@ def _annual(year: int, rng: random.Random) -> dict:
 
 
 def scheme(plan: Plan) -> dict:
-    return {
-        "province": data.PROVINCE,
-        "notice": plan.notice,
-        "regions": data.REGIONS,
-        "power_types": data.POWER_TYPES,
-        "sectors": {code: values[0] for code, values in data.SECTORS.items()},
-        "topics": data.TOPICS,
-        "genres": data.GENRES,
-        "index_formats": ["uscc-yyyymm", "org-yyyymm"],
-        "limits": {"publish_within_workdays": 20, "review_every_months": 12, "summary_max_chars": 300},
-        "holidays": data.HOLIDAYS,
-        "workdays": data.WORKDAYS,
-    }
+    # Fresh copies: callers (tests) mutate what they get, and the code lists are shared module data.
+    return copy.deepcopy(
+        {
+            "province": data.PROVINCE,
+            "notice": plan.notice,
+            "regions": data.REGIONS,
+            "power_types": data.POWER_TYPES,
+            "sectors": {code: values[0] for code, values in data.SECTORS.items()},
+            "topics": data.TOPICS,
+            "genres": data.GENRES,
+            "index_formats": ["uscc-yyyymm", "org-yyyymm"],
+            "limits": {"publish_within_workdays": 20, "review_every_months": 12, "summary_max_chars": 300},
+            "holidays": data.HOLIDAYS,
+            "workdays": data.WORKDAYS,
+        }
+    )
 
 
 def generate(plan: Plan) -> dict[str, object]:

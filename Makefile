@@ -1,0 +1,24 @@
+# The two commands a new user needs: `make site` and `make test`. Both set up a fresh machine first.
+PYTHON := .venv/bin/python
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup site serve test lint bench
+
+setup:
+	bash scripts/setup.sh
+
+site: setup
+	$(PYTHON) -m mkdocs build --strict
+
+serve: setup
+	$(PYTHON) -m mkdocs serve
+
+lint: setup
+	$(PYTHON) -m ruff check zwgk hooks scripts tests
+	$(PYTHON) -m ruff format --check zwgk hooks scripts tests
+
+test: lint
+	$(PYTHON) -m pytest -n auto
+
+bench: setup
+	$(PYTHON) scripts/bench.py

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Set up a fresh machine: system packages (Graphviz, a CJK font; with WITH_BROWSER=1 also Chromium),
+# then a virtual environment in .venv with the pinned Python packages and zwgk itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(graphviz fonts-noto-cjk fontconfig)
+if [ "${WITH_BROWSER:-0}" = 1 ]; then
+  packages+=(chromium chromium-driver)
+fi
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "安装系统软件包：${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "缺少系统软件包：${missing[*]}。请先运行："
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
+    exit 1
+  fi
+fi
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "需要 Python 3.11 或更新版本（当前：$("$python" --version 2>&1)）。" >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+stamp=.venv/.zwgk-installed
+if [ ! -f "$stamp" ] || [ requirements.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -r requirements.lock
+  .venv/bin/python -m pip install -q --no-deps -e .
+  touch "$stamp"
+fi
