@@ -188,7 +188,7 @@ def _item(dept: _Dept, code: str, item_type: str, name: str, basis: tuple[str, s
         ],
         "accountability": ["对符合条件的申请不予受理、不予办理的", "对不符合条件的申请违法办理的", "索取或者收受他人财物的"],
         "contact": {"consult_phone": f"0551-6{rng.randint(1000000, 9999999)}", "complaint_phone": "12345"},
-        "updated": (plan.as_of - dt.timedelta(days=rng.randint(10, 300))).isoformat(),
+        "updated": (plan.as_of - dt.timedelta(days=rng.randint(10, 90))).isoformat(),
     }
     return item
 
