@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from pathlib import Path
 
@@ -94,6 +95,37 @@ def schemas_command(output_dir: Path) -> None:
     """从模型生成 scheme.yml、department.yml、事项文件、目录文件和年度统计文件的 JSON Schema。"""
     for path in schemas.write_all(output_dir):
         click.echo(str(path))
+
+
+@cli.command()
+@click.option(
+    "--catalog", "catalog_dir", type=click.Path(path_type=Path), help="要生成的目录文件夹（默认为 mkdocs.yml 中的 extra.zwgk.catalog）。"
+)
+@click.option("--site-dir", type=click.Path(path_type=Path), help="网站输出文件夹（默认为 mkdocs.yml 中的 site_dir）。")
+@click.option("--config-file", type=click.Path(path_type=Path, exists=True), default=Path("mkdocs.yml"), show_default=True)
+@click.option("--strict/--no-strict", default=True, show_default=True, help="MkDocs 的警告也视为错误。")
+def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, strict: bool) -> None:
+    """生成网站：检查目录，生成全部页面、流程图和导出文件。目录有错误时失败，退出码为 1。"""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    if catalog_dir is not None:
+        if not (catalog_dir / "scheme.yml").is_file():
+            _fail(f"{catalog_dir} 中没有 scheme.yml，这不是一个目录文件夹。")
+        os.environ["ZWGK_CATALOG"] = str(catalog_dir.resolve())
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.INFO)
+    overrides = {"strict": strict} | ({"site_dir": str(site_dir.resolve())} if site_dir else {})
+    try:
+        mkdocs_build(load_config(config_file=str(config_file), **overrides))
+    except MkDocsException as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
 
 
 def main() -> None:

@@ -1,21 +1,55 @@
-"""What the MkDocs build does with the catalogue; the hooks in hooks/ only call into here."""
+"""The MkDocs build of the catalogue. The hooks in hooks/ only call these functions, in event order:
+`prepare` (check, arrange, render flowcharts, build pages), `add_pages` (hand the pages to MkDocs),
+`finish` (exports, 索引号 redirects, and the check that nothing was lost).
+
+The build's state travels on the MkDocs config object (one per build), never in module globals, so
+`mkdocs serve` starts every rebuild afresh.
+"""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import logging
 import os
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import exports, pages, urls
 from .check import CheckResult, check
+from .codes import parse_index
+from .flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
 from .loader import CatalogError, default_cache_dir
+
+STATE_KEY = "zwgk_build"
+# Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
+# navigation (Material renders the whole navigation into every page).
+NAV_PAGES = {"index.md", "types/index.md", "topics/index.md", "scheme/index.md"}
+
+
+@dataclass
+class SiteBuild:
+    root: Path
+    result: CheckResult
+    data: pages.SiteData
+    pages: list[tuple[str, str]]
+    charts: RenderStats
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 def catalog_dir(config) -> Path:
     """The catalogue to build: $ZWGK_CATALOG, else `extra.zwgk.catalog` in mkdocs.yml (default ./catalog)."""
-    configured = os.environ.get("ZWGK_CATALOG") or (config.get("extra") or {}).get("zwgk", {}).get("catalog", "catalog")
+    configured = os.environ.get("ZWGK_CATALOG") or _settings(config).get("catalog", "catalog")
     return (Path(config.config_file_path).parent / configured).resolve()
+
+
+def _settings(config) -> dict:
+    return (config.get("extra") or {}).get("zwgk") or {}
 
 
 def check_for_build(config, log: logging.Logger) -> CheckResult:
@@ -34,3 +68,106 @@ def check_for_build(config, log: logging.Logger) -> CheckResult:
         raise PluginError("目录检查发现错误，网站未生成：\n" + "\n".join(lines) + "\n" + result.summary.text())
     log.info(result.summary.text())
     return result
+
+
+def prepare(config, log: logging.Logger) -> SiteBuild:
+    result = check_for_build(config, log)
+    catalog = result.catalog
+    scheme = catalog.scheme
+    numbers = {id(entry): parse_index(entry.index, scheme.index_formats) for entry in catalog.entries}
+    settings = _settings(config)
+    data = pages.SiteData(
+        scheme=scheme,
+        departments=catalog.departments,
+        items=catalog.items,
+        entries=catalog.entries,
+        numbers=numbers,
+        report_url=settings.get("report_url", ""),
+        site_url=config.get("site_url") or "",
+    )
+    charts = {f"{item.dept_id}/{item.basic_code}": (item.label, dot_source(item)) for item in catalog.items if item.is_active and item.flow}
+    try:
+        svgs, stats = render_all(charts, default_cache_dir())
+    except FlowchartError as error:
+        raise PluginError(str(error)) from None
+    built = [pages.home(data), pages.scheme_page(scheme), *pages.type_pages(data), *pages.topic_pages(data)]
+    built += [pages.department(data, dept) for dept in catalog.departments.values()]
+    built += pages.catalogue_pages(data)
+    for item in catalog.items:
+        svg = svgs.get(f"{item.dept_id}/{item.basic_code}", "")
+        built.append(pages.item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
+    config["extra"]["zwgk_notice"] = scheme.notice or ""
+    build = SiteBuild(catalog_dir(config), result, data, built, stats)
+    config[STATE_KEY] = build
+    return build
+
+
+def add_pages(files: Files, config) -> Files:
+    build: SiteBuild = config[STATE_KEY]
+    for uri, content in build.pages:
+        inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+    return files
+
+
+def watch(server, config) -> None:
+    """`mkdocs serve` rebuilds when anything under the catalogue changes."""
+    server.watch(str(catalog_dir(config)))
+
+
+def finish(config, log: logging.Logger) -> None:
+    build: SiteBuild = config[STATE_KEY]
+    site_dir = Path(config.site_dir)
+    generated = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(microsecond=0)
+    written = exports.build_exports(build.data, generated)
+    written.update({path: html.encode() for path, html in pages.index_resolvers(build.data).items()})
+    for path, content in written.items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    build.counts = verify(build, site_dir)
+    counts = build.counts
+    log.info(
+        f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
+        f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{len(written)} 个导出文件。"
+    )
+
+
+def verify(build: SiteBuild, site_dir: Path) -> dict[str, int]:
+    """Nothing lost: every item and entry of the loaded catalogue is on its page and in the exports."""
+    data = build.data
+    missing = []
+    flowcharts = 0
+    for item in data.items:
+        path = site_dir / urls.item(item.dept_id, item.basic_code) / "index.html"
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if item.basic_code not in text:
+            missing.append(f"权力事项 {item.label}（{path.relative_to(site_dir)}）")
+        elif item.is_active and item.flow:
+            if 'role="img"' in text and "<svg" in text:
+                flowcharts += 1
+            else:
+                missing.append(f"权力事项 {item.label} 的运行流程图")
+    by_page: dict[str, list] = {}
+    for entry in data.entries:
+        by_page.setdefault(data.entry_url(entry).split("#")[0], []).append(entry)
+    for url, entries in by_page.items():
+        path = site_dir / url / "index.html"
+        ids = set(re.findall(r'<tr id="(\d{5})"', path.read_text(encoding="utf-8"))) if path.is_file() else set()
+        for entry in entries:
+            if f"{data.numbers[id(entry)].serial:05d}" not in ids:
+                missing.append(f"目录条目 {entry.label}（{url}）")
+    exported = (site_dir / "exports/entries.csv").read_bytes().decode("utf-8-sig")
+    exported_rows = sum(1 for _ in csv.reader(io.StringIO(exported))) - 1
+    if exported_rows != len(data.entries):
+        missing.append(f"导出文件 entries.csv 有 {exported_rows} 条，目录有 {len(data.entries)} 条")
+    if missing:
+        shown = "\n".join(missing[:50])
+        raise PluginError(f"有 {len(missing)} 个记录没有出现在生成的网站中：\n{shown}")
+    return {
+        "departments": len(data.departments),
+        "items": len(data.items),
+        "entries": len(data.entries),
+        "flowcharts": flowcharts,
+        "pages": len(build.pages),
+    }

@@ -1,0 +1,268 @@
+"""Open data exports: JSON and CSV (UTF-8 with BOM, which Excel needs to read Chinese), a Frictionless
+`datapackage.json` describing the CSVs, and Atom feeds of new catalogue entries. Pure functions that
+return {path: bytes}; the build writes them into the site."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections import defaultdict
+from xml.sax.saxutils import escape, quoteattr
+
+from . import urls
+from .codes import implementation_code
+from .pages import SiteData, latest
+
+FEED_SIZE = 50
+
+# (column, title, Frictionless type)
+ENTRY_COLUMNS = [
+    ("index", "索引号", "string"),
+    ("title", "信息名称", "string"),
+    ("summary", "内容概述", "string"),
+    ("date", "生成日期", "date"),
+    ("published", "发布日期", "date"),
+    ("doc_number", "文号", "string"),
+    ("topic", "主题分类代码", "string"),
+    ("topic_name", "主题分类", "string"),
+    ("genre", "体裁分类代码", "string"),
+    ("genre_name", "体裁分类", "string"),
+    ("mode", "公开方式", "string"),
+    ("validity", "有效性", "string"),
+    ("department", "部门", "string"),
+    ("publisher", "发布机构", "string"),
+    ("url", "全文链接", "string"),
+    ("keywords", "关键词（以；分隔）", "string"),
+    ("permalink", "目录页面", "string"),
+]
+ITEM_COLUMNS = [
+    ("basic_code", "基本编码", "string"),
+    ("implementation_code", "实施编码", "string"),
+    ("name", "事项名称", "string"),
+    ("type", "权力类型代码", "string"),
+    ("type_name", "权力类型", "string"),
+    ("department", "部门", "string"),
+    ("department_name", "部门名称", "string"),
+    ("status", "状态", "string"),
+    ("statutory_days", "法定期限（工作日）", "integer"),
+    ("promised_days", "承诺期限（工作日）", "integer"),
+    ("charged", "是否收费", "boolean"),
+    ("updated", "最近复核日期", "date"),
+    ("permalink", "事项页面", "string"),
+]
+DEPARTMENT_COLUMNS = [
+    ("department", "部门文件夹", "string"),
+    ("name", "部门全称", "string"),
+    ("short_name", "部门简称", "string"),
+    ("uscc", "统一社会信用代码", "string"),
+    ("region", "行政区划代码", "string"),
+    ("level", "层级", "string"),
+    ("sector", "行业代码", "string"),
+    ("office_phone", "政府信息公开工作机构电话", "string"),
+    ("items", "权力事项数", "integer"),
+    ("entries", "目录条目数", "integer"),
+    ("page", "部门页面", "string"),
+]
+
+
+def _absolute(site: SiteData, url: str) -> str:
+    return (site.site_url.rstrip("/") + "/" + url) if site.site_url else url
+
+
+def entry_row(site: SiteData, entry) -> dict:
+    scheme = site.scheme
+    return {
+        "index": entry.index,
+        "title": entry.title,
+        "summary": entry.summary or "",
+        "date": entry.date.isoformat(),
+        "published": entry.published.isoformat() if entry.published else "",
+        "doc_number": entry.doc_number or "",
+        "topic": entry.topic or "",
+        "topic_name": scheme.topics.get(entry.topic or "", ""),
+        "genre": entry.genre or "",
+        "genre_name": scheme.genres.get(entry.genre or "", ""),
+        "mode": entry.mode or "",
+        "validity": entry.validity,
+        "department": entry.dept_id,
+        "publisher": entry.publisher_id,
+        "url": entry.url or "",
+        "keywords": "；".join(entry.keywords),
+        "permalink": _absolute(site, site.entry_url(entry)),
+    }
+
+
+def item_row(site: SiteData, item) -> dict:
+    dept = site.departments[item.dept_id]
+    limit = item.time_limit
+    return {
+        "basic_code": item.basic_code,
+        "implementation_code": implementation_code(item.basic_code, dept.region, dept.uscc),
+        "name": item.name,
+        "type": item.type,
+        "type_name": site.scheme.power_types.get(item.type, ""),
+        "department": item.dept_id,
+        "department_name": dept.name,
+        "status": item.status,
+        "statutory_days": limit.statutory if limit else "",
+        "promised_days": limit.promised if limit else "",
+        "charged": ("true" if item.fees.charged else "false") if item.fees else "",
+        "updated": item.updated.isoformat() if item.updated else "",
+        "permalink": _absolute(site, urls.item(item.dept_id, item.basic_code)),
+    }
+
+
+def department_row(site: SiteData, dept) -> dict:
+    return {
+        "department": dept.dept_id,
+        "name": dept.name,
+        "short_name": dept.short_name,
+        "uscc": dept.uscc,
+        "region": dept.region,
+        "level": dept.level,
+        "sector": dept.sector,
+        "office_phone": dept.disclosure_office.phone,
+        "items": len(site.items_by_dept.get(dept.dept_id, [])),
+        "entries": len(site.entries_by_dept.get(dept.dept_id, [])),
+        "page": _absolute(site, urls.department(dept.dept_id)),
+    }
+
+
+def to_csv(columns: list[tuple[str, str, str]], rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=[name for name, _, _ in columns], lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _resource(name: str, path: str, title: str, columns: list[tuple[str, str, str]], key: list[str] | None) -> dict:
+    schema: dict = {"fields": [{"name": n, "title": t, "type": kind} for n, t, kind in columns], "missingValues": [""]}
+    if key:
+        schema["primaryKey"] = key
+    return {
+        "name": name,
+        "path": path,
+        "title": title,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8-sig",
+        "schema": schema,
+    }
+
+
+def build_exports(site: SiteData, generated: dt.datetime) -> dict[str, bytes]:
+    """Every export file, by its path in the site."""
+    files: dict[str, bytes] = {}
+    entries = sorted(site.entries, key=lambda e: e.index)
+    items = sorted(site.items, key=lambda i: (i.dept_id, i.basic_code))
+    departments = [site.departments[d] for d in sorted(site.departments)]
+    files["exports/entries.csv"] = to_csv(ENTRY_COLUMNS, [entry_row(site, e) for e in entries])
+    files["exports/items.csv"] = to_csv(ITEM_COLUMNS, [item_row(site, i) for i in items])
+    files["exports/departments.csv"] = to_csv(DEPARTMENT_COLUMNS, [department_row(site, d) for d in departments])
+    files["exports/catalogue.json"] = _json(site, departments, items, entries, generated)
+    resources = [
+        _resource("entries", "entries.csv", "政府信息公开目录（全部）", ENTRY_COLUMNS, ["index"]),
+        _resource("items", "items.csv", "权责清单（全部）", ITEM_COLUMNS, ["implementation_code"]),
+        _resource("departments", "departments.csv", "部门", DEPARTMENT_COLUMNS, ["department"]),
+    ]
+    for dept in departments:
+        dept_entries = [e for e in entries if e.dept_id == dept.dept_id]
+        dept_items = [i for i in items if i.dept_id == dept.dept_id]
+        base = f"exports/departments/{dept.dept_id}"
+        files[f"{base}/entries.csv"] = to_csv(ENTRY_COLUMNS, [entry_row(site, e) for e in dept_entries])
+        files[f"{base}/items.csv"] = to_csv(ITEM_COLUMNS, [item_row(site, i) for i in dept_items])
+        files[f"{base}/catalogue.json"] = _json(site, [dept], dept_items, dept_entries, generated)
+        slug = dept.dept_id.replace("-", "_")
+        resources.append(
+            _resource(
+                f"entries_{slug}", f"departments/{dept.dept_id}/entries.csv", f"{dept.name}政府信息公开目录", ENTRY_COLUMNS, ["index"]
+            )
+        )
+        resources.append(
+            _resource(
+                f"items_{slug}", f"departments/{dept.dept_id}/items.csv", f"{dept.name}权责清单", ITEM_COLUMNS, ["implementation_code"]
+            )
+        )
+    package = {
+        "profile": "tabular-data-package",
+        "name": "zwgk-catalogue",
+        "title": "权责清单与政府信息公开目录",
+        "created": generated.isoformat(timespec="seconds"),
+        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
+        "resources": resources,
+    }
+    files["exports/datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2).encode()
+    files.update(build_feeds(site, generated))
+    return files
+
+
+def _json(site: SiteData, departments, items, entries, generated: dt.datetime) -> bytes:
+    def record(model, **extra) -> dict:
+        return {**model.model_dump(mode="json", exclude_none=True), **extra}
+
+    payload = {
+        "generated": generated.isoformat(timespec="seconds"),
+        "departments": [record(d, department=d.dept_id) for d in departments],
+        "items": [record(i, department=i.dept_id, permalink=_absolute(site, urls.item(i.dept_id, i.basic_code))) for i in items],
+        "entries": [record(e, department=e.dept_id, permalink=_absolute(site, site.entry_url(e))) for e in entries],
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# ---- Atom ----------------------------------------------------------------------------------------
+
+
+def _timestamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00+08:00"
+
+
+def atom(site: SiteData, feed_id: str, title: str, self_path: str, entries: list, generated: dt.datetime) -> bytes:
+    newest = latest(entries, FEED_SIZE)
+    updated = _timestamp(max((e.published or e.date) for e in newest)) if newest else generated.isoformat(timespec="seconds")
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
+        f"<id>{escape(feed_id)}</id>",
+        f"<title>{escape(title)}</title>",
+        f"<updated>{updated}</updated>",
+        f'<link rel="self" href={quoteattr(_absolute(site, self_path))}/>',
+        "<author><name>政务公开目录</name></author>",
+    ]
+    for entry in newest:
+        link = _absolute(site, site.entry_url(entry))
+        summary = entry.summary or entry.title
+        parts += [
+            "<entry>",
+            f"<id>urn:zwgk:index:{escape(entry.index)}</id>",
+            f"<title>{escape(entry.title)}</title>",
+            f"<updated>{_timestamp(entry.published or entry.date)}</updated>",
+            f"<link href={quoteattr(link)}/>",
+            *([f'<link rel="related" href={quoteattr(entry.url)}/>'] if entry.url else []),
+            f"<author><name>{escape(site.department_name(entry.dept_id))}</name></author>",
+            f"<summary>{escape(summary)}</summary>",
+            "</entry>",
+        ]
+    parts.append("</feed>")
+    return ("\n".join(parts) + "\n").encode()
+
+
+def build_feeds(site: SiteData, generated: dt.datetime) -> dict[str, bytes]:
+    feeds = {"feeds/all.xml": atom(site, "urn:zwgk:feed:all", "政府信息公开目录：最新条目", "feeds/all.xml", site.entries, generated)}
+    for dept_id, entries in site.entries_by_dept.items():
+        path = f"feeds/departments/{dept_id}.xml"
+        feeds[path] = atom(
+            site, f"urn:zwgk:feed:department:{dept_id}", f"{site.department_name(dept_id)}：最新公开的信息", path, entries, generated
+        )
+    by_topic = defaultdict(list)
+    for entry in site.entries:
+        if entry.topic:
+            by_topic[entry.topic].append(entry)
+    for code, entries in by_topic.items():
+        path = f"feeds/topics/{code}.xml"
+        label = site.scheme.topics.get(code, code)
+        feeds[path] = atom(site, f"urn:zwgk:feed:topic:{code}", f"主题“{label}”：最新公开的信息", path, entries, generated)
+    return feeds

@@ -1,0 +1,63 @@
+"""Escaping and small HTML builders for generated pages. Every piece of contributor text passes
+through `text()` (HTML) or `md()` (a Markdown heading) before it reaches a page."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def text(value: object) -> str:
+    """HTML-escaped text (quotes too, so it is safe in attributes); None is empty."""
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def md(value: object) -> str:
+    """Text safe in a line of Markdown: HTML-escaped, and Markdown syntax backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text(value))
+
+
+def title(value: object) -> str:
+    """Text for page titles and navigation labels. Themes pass these through `striptags`, which
+    unescapes entities, so markup characters are replaced by their full-width forms instead."""
+    return str(value).replace("&", "＆").replace("<", "＜").replace(">", "＞").replace('"', "＂").replace("\n", " ")
+
+
+def link(href: str, label: object, **attributes: str) -> str:
+    extra = "".join(f' {name.rstrip("_")}="{text(value)}"' for name, value in attributes.items())
+    return f'<a href="{text(href)}"{extra}>{text(label)}</a>'
+
+
+def table(caption: str, headers: list[str], rows: Iterable[list[str]], row_ids: Iterable[str] | None = None) -> str:
+    """A table whose cells are already HTML; `caption` and headers are trusted labels."""
+    ids = iter(row_ids) if row_ids is not None else None
+    body = []
+    for row in rows:
+        row_id = f' id="{text(next(ids))}"' if ids is not None else ""
+        cells = "".join(f"<td>{cell}</td>" for cell in row)
+        body.append(f"<tr{row_id}>{cells}</tr>")
+    head = "".join(f'<th scope="col">{header}</th>' for header in headers)
+    return (
+        f'<div class="zwgk-table"><table class="zwgk-data"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def definitions(pairs: Iterable[tuple[str, str]]) -> str:
+    """A definition list of (trusted label, HTML value) pairs, skipping empty values."""
+    items = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in pairs if value)
+    return f'<dl class="zwgk-fields">{items}</dl>'
+
+
+def block(*parts: str) -> str:
+    """Raw HTML for a Markdown page: one line, so that Markdown passes it through untouched."""
+    return '<div class="zwgk">' + "".join(parts).replace("\n", "&#10;") + "</div>\n"
+
+
+def json_ld(data: dict) -> str:
+    payload = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/ld+json">{payload}</script>'
