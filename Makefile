@@ -2,10 +2,14 @@
 PYTHON := .venv/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup site serve test lint bench
+.PHONY: setup setup-test site serve test lint bench
 
 setup:
 	bash scripts/setup.sh
+
+# The tests also drive Debian's Chromium (Playwright, axe-core) to check what the public sees.
+setup-test:
+	WITH_BROWSER=1 bash scripts/setup.sh
 
 site: setup
 	$(PYTHON) -m mkdocs build --strict
@@ -13,7 +17,7 @@ site: setup
 serve: setup
 	$(PYTHON) -m mkdocs serve
 
-lint: setup
+lint: setup-test
 	$(PYTHON) -m ruff check zwgk hooks scripts tests
 	$(PYTHON) -m ruff format --check zwgk hooks scripts tests
 

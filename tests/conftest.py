@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "catalog"
 AS_OF = dt.date(2026, 11, 26)
 SMALL_PLAN = synth.Plan(provincial=3, cities=2, items=40, entries=80, years=(2025, 2026), seed=7)
+SITE_URL = "https://example.org/zwgk/"
 
 
 class Raw(bytes):
     """File content written as-is, for input that YAML cannot express (bad encodings, tabs, syntax)."""
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("sample") / "site"
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    return site
 
 
 def write_catalog(files: dict, root: Path) -> Path:
@@ -39,3 +51,11 @@ def small_files() -> dict:
 @pytest.fixture
 def fresh_files(small_files) -> dict:
     return copy.deepcopy(small_files)
+
+
+def build(site_dir: Path, catalog: Path | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", ZWGK_CACHE_DIR=str(site_dir.parent / "cache"))
+    if catalog is not None:
+        env["ZWGK_CATALOG"] = str(catalog)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site_dir)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)

@@ -1,44 +1,309 @@
-"""The MkDocs build runs the same check: a catalogue with errors fails the build, warnings do not."""
+"""The built site: every record on its page, escaping, offline, exports, feeds, and the build's own
+checks (errors fail it, nothing is lost). Real MkDocs builds, parsed with the standard HTML parser."""
 
 from __future__ import annotations
 
-import os
+import csv
+import io
+import json
+import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
 
-from conftest import ROOT, write_catalog
+import pytest
+from conftest import ROOT, SAMPLE, SITE_URL, SMALL_PLAN, build, write_catalog
 from mutations import MUTATIONS
 
-from zwgk import rules
+from zwgk import rules, synth, urls
+from zwgk.codes import implementation_code, parse_index
+from zwgk.loader import load_catalog
+from zwgk.rules.items import EIGHT_DISCLOSURES
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '" -> x [label="',
+    "{{ x }}",
+    "{% x %}",
+    "[链接](javascript:alert(1))",
+    "![图](http://evil.example/x.png)",
+    "\\N &amp; &lt;b&gt;",
+]
 
 
-def build(site_dir, catalog=None):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", ZWGK_CACHE_DIR=str(site_dir.parent / "cache"))
-    if catalog is not None:
-        env["ZWGK_CATALOG"] = str(catalog)
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site_dir)]
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+def hostile_files() -> dict:
+    files = synth.generate(SMALL_PLAN)
+    names: dict[str, str] = {}
+    for number, (rel, value) in enumerate(sorted(files.items())):
+        text = f"{HOSTILE[number % len(HOSTILE)]}#{number}"
+        if "/powers/" in rel:
+            value["name"] = names.setdefault(value["basic_code"], f"事项{text}")
+            if value.get("flow"):
+                value["flow"][0]["name"] = text
+                value["flow"][0]["actor"] = HOSTILE[(number + 1) % len(HOSTILE)]
+                for step in value["flow"]:
+                    for branch in step["next"] if isinstance(step.get("next"), list) else []:
+                        branch["when"] = HOSTILE[(number + 2) % len(HOSTILE)]
+            value["content"] = text
+        elif "/disclosure/" in rel:
+            for position, entry in enumerate(value):
+                entry["title"] = f"{HOSTILE[position % len(HOSTILE)]}#{position}"
+                entry["summary"] = HOSTILE[(position + 3) % len(HOSTILE)]
+                entry["keywords"] = [HOSTILE[(position + 1) % len(HOSTILE)]]
+        elif rel.endswith("department.yml"):
+            value["name"] = f"{text}厅"
+            value["disclosure_office"]["address"] = HOSTILE[0]
+    return files
 
 
-def test_sample_site_builds_with_the_rules_reference(tmp_path):
-    result = build(tmp_path / "site")
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    catalog = write_catalog(hostile_files(), folder / "catalog")
+    site = folder / "site"
+    result = build(site, catalog)
     assert result.returncode == 0, result.stderr
-    page = (tmp_path / "site/contributing/rules/index.html").read_text(encoding="utf-8")
+    return site
+
+
+class _Elements(HTMLParser):
+    """Every element's tag and attributes, plus the page's visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(path: Path) -> _Elements:
+    parser = _Elements()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_every_item_page_shows_codes_disclosures_and_flowchart(sample_site):
+    catalog = load_catalog(SAMPLE, workers=1)
+    for item in catalog.items:
+        page = sample_site / urls.item(item.dept_id, item.basic_code) / "index.html"
+        parsed = parse(page)
+        text = "".join(parsed.text)
+        dept = catalog.departments[item.dept_id]
+        assert item.basic_code in text and implementation_code(item.basic_code, dept.region, dept.uscc) in text
+        assert item.name in text and catalog.scheme.power_types[item.type] in text
+        if not item.is_active:
+            assert item.status in text and str(item.status_date) in text and item.status_reason in text
+            if item.replaced_by:
+                assert any(tag == "a" and f"/{item.replaced_by}/" in attrs.get("href", "") for tag, attrs in parsed.elements)
+            continue
+        for label in EIGHT_DISCLOSURES.values():
+            assert label in text, f"{item.label}: {label}"
+        svgs = [attrs for tag, attrs in parsed.elements if tag == "svg"]
+        assert any(a.get("role") == "img" and a.get("aria-labelledby") for a in svgs), item.label
+        assert f"{item.name}运行流程图" in text
+        assert any(tag == "ol" and attrs.get("class") == "zwgk-flow-steps" for tag, attrs in parsed.elements)
+        assert "application/ld+json" in page.read_text(encoding="utf-8")
+
+
+def test_every_entry_is_under_its_permalink(sample_site):
+    catalog = load_catalog(SAMPLE, workers=1)
+    pages: dict[Path, str] = {}
+    for entry in catalog.entries:
+        number = parse_index(entry.index, catalog.scheme.index_formats)
+        url, anchor = urls.entry(entry.dept_id, number).split("#")
+        path = sample_site / url / "index.html"
+        html = pages.setdefault(path, path.read_text(encoding="utf-8"))
+        row = re.search(rf'<tr id="{anchor}">(.*?)</tr>', html)
+        assert row and entry.index in row.group(1), entry.label
+        resolver = sample_site / urls.index_resolver(number).split("#")[0] / "index.html"
+        assert resolver.is_file()
+
+
+def test_permalinks_never_move_when_entries_are_added():
+    number = parse_index("11340000002986061N/201111-00037", ["uscc-yyyymm"])
+    before = urls.entry("340000-fgw", number)
+    assert before == "catalogue/340000-fgw/201111/#00037"
+    later = parse_index("11340000002986061N/201111-00501", ["uscc-yyyymm"])
+    assert urls.entry("340000-fgw", later) == "catalogue/340000-fgw/201111/2/#00501"
+    assert urls.entry("340000-fgw", number) == before
+
+
+def test_no_page_has_more_than_500_rows(sample_site):
+    for path in sample_site.rglob("index.html"):
+        assert path.read_text(encoding="utf-8").count("<tr id=") <= urls.ROWS_PER_PAGE, path
+
+
+def test_tombstones_keep_every_item_url(sample_site):
+    catalog = load_catalog(SAMPLE, workers=1)
+    inactive = [item for item in catalog.items if not item.is_active]
+    assert inactive
+    for item in inactive:
+        assert (sample_site / urls.item(item.dept_id, item.basic_code) / "index.html").is_file()
+
+
+def test_hostile_strings_come_out_escaped(hostile_site):
+    for path in hostile_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in html, path
+        assert 'src="http://evil.example' not in html and "javascript:alert" not in re.findall(r'href="([^"]*)"', html), path
+    item_pages = list((hostile_site / "items").rglob("index.html"))
+    text = "".join("".join(parse(p).text) for p in item_pages)
+    for hostile in HOSTILE:
+        assert hostile in text, hostile  # shown literally, not interpreted
+    svg_text = "".join(re.findall(r"<text[^>]*>([^<]*)</text>", "".join(p.read_text(encoding="utf-8") for p in item_pages)))
+    assert "&lt;script&gt;" in svg_text and "{{ x }}" in svg_text
+
+
+def test_hostile_titles_cannot_break_out_of_the_title_element(hostile_site):
+    for path in hostile_site.rglob("index.html"):
+        title = re.search(r"<title>(.*?)</title>", path.read_text(encoding="utf-8"), re.S)
+        assert title and "<" not in title.group(1), path
+
+
+RESOURCE_ATTRIBUTES = {"src", "href", "srcset", "action", "data", "poster", "xlink:href", "content"}
+
+
+def test_no_outside_references(sample_site):
+    catalog = load_catalog(SAMPLE, workers=1)
+    allowed = {entry.url for entry in catalog.entries if entry.url}
+    outside = []
+    for path in sample_site.rglob("*"):
+        if path.suffix in (".html", ".svg"):
+            for tag, attrs in parse(path).elements:
+                for name, value in attrs.items():
+                    absolute = name in RESOURCE_ATTRIBUTES and value and re.match(r"^\s*(https?:)?//", value)
+                    if absolute and value not in allowed and not value.startswith(SITE_URL):
+                        outside.append(f"{path.relative_to(sample_site)}: <{tag} {name}={value}>")
+        elif path.suffix == ".css":
+            for value in re.findall(r"url\(\s*['\"]?([^'\")]+)", path.read_text(encoding="utf-8")) + re.findall(
+                r"@import\s+['\"]([^'\"]+)", path.read_text(encoding="utf-8")
+            ):
+                if re.match(r"^(https?:)?//", value):
+                    outside.append(f"{path.relative_to(sample_site)}: url({value})")
+    assert outside == []
+
+
+def test_exports_are_complete_and_open_in_excel(sample_site):
+    catalog = load_catalog(SAMPLE, workers=1)
+    raw = (sample_site / "exports/entries.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert {row["index"] for row in rows} == {entry.index for entry in catalog.entries}
+    items = list(csv.DictReader(io.StringIO((sample_site / "exports/items.csv").read_bytes().decode("utf-8-sig"))))
+    assert len(items) == len(catalog.items)
+    whole = json.loads((sample_site / "exports/catalogue.json").read_text(encoding="utf-8"))
+    assert len(whole["entries"]) == len(catalog.entries) and len(whole["items"]) == len(catalog.items)
+    for dept_id in catalog.departments:
+        per = list(
+            csv.DictReader(io.StringIO((sample_site / f"exports/departments/{dept_id}/entries.csv").read_bytes().decode("utf-8-sig")))
+        )
+        assert len(per) == len(catalog.entries_of(dept_id))
+
+
+def test_datapackage_validates_with_frictionless(sample_site):
+    result = subprocess.run(
+        [sys.executable, "-m", "frictionless", "validate", "--json", str(sample_site / "exports/datapackage.json")],
+        capture_output=True,
+        text=True,
+    )
+    report = json.loads(result.stdout)
+    assert report["valid"], result.stdout[:2000]
+
+
+def test_atom_feeds(sample_site):
+    catalog = load_catalog(SAMPLE, workers=1)
+    namespace = {"a": "http://www.w3.org/2005/Atom"}
+    whole = ET.parse(sample_site / "feeds/all.xml").getroot()
+    assert len(whole.findall("a:entry", namespace)) == 50
+    for dept_id in catalog.departments:
+        feed = ET.parse(sample_site / f"feeds/departments/{dept_id}.xml").getroot()
+        assert feed.find("a:title", namespace).text
+    topics = {entry.topic for entry in catalog.entries if entry.topic}
+    assert all((sample_site / f"feeds/topics/{code}.xml").is_file() for code in topics)
+
+
+def test_sitemap_lists_every_page(sample_site):
+    sitemap = (sample_site / "sitemap.xml").read_text(encoding="utf-8")
+    listed = set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
+    pages = set()
+    for path in sample_site.rglob("index.html"):
+        rel = path.parent.relative_to(sample_site).as_posix()
+        if rel.split("/")[0] not in ("i", "search"):  # 索引号 redirects are not pages
+            pages.add(SITE_URL + ("" if rel == "." else rel + "/"))
+    assert len(pages) > 500
+    assert sorted(pages - listed) == []
+
+
+def test_chinese_font_is_installed():
+    # Without a CJK font Graphviz silently lays Chinese labels out too narrow.
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=True).stdout
+    assert fonts.strip(), "no Chinese font: install fonts-noto-cjk"
+
+
+def test_errors_fail_the_build_with_the_findings(tmp_path):
+    files = synth.generate(SMALL_PLAN)
+    MUTATIONS["index.duplicate"](files)
+    result = build(tmp_path / "site", write_catalog(files, tmp_path / "catalog"))
+    assert result.returncode != 0 and "index.duplicate" in result.stderr + result.stdout
+
+
+def test_warnings_do_not_fail_the_build(tmp_path):
+    files = synth.generate(SMALL_PLAN)
+    MUTATIONS["entry.doc-number"](files)
+    result = build(tmp_path / "site", write_catalog(files, tmp_path / "catalog"))
+    assert result.returncode == 0, result.stderr
+    assert "entry.doc-number" in result.stderr + result.stdout
+
+
+def test_build_reports_counts_and_rules_reference(sample_site):
+    page = (sample_site / "contributing/rules/index.html").read_text(encoding="utf-8")
     for rule in rules.all_rules():
         assert rule.id in page
 
 
-def test_errors_fail_the_build_with_the_findings(fresh_files, tmp_path):
-    MUTATIONS["index.duplicate"](fresh_files)
-    catalog = write_catalog(fresh_files, tmp_path / "catalog")
-    result = build(tmp_path / "site", catalog)
-    assert result.returncode != 0
-    assert "index.duplicate" in result.stderr + result.stdout
-    assert not (tmp_path / "site/index.html").exists()
+def test_cli_build(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from zwgk.cli import cli
+
+    catalog = write_catalog(synth.generate(SMALL_PLAN), tmp_path / "catalog")
+    monkeypatch.setenv("ZWGK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ZWGK_CATALOG", "")  # restored after the test: `zwgk build --catalog` sets it
+    arguments = ["build", "--catalog", str(catalog), "--site-dir", str(tmp_path / "out"), "--config-file", str(ROOT / "mkdocs.yml")]
+    result = CliRunner().invoke(cli, arguments)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out/index.html").is_file() and (tmp_path / "out/exports/datapackage.json").is_file()
 
 
-def test_warnings_do_not_fail_the_build(fresh_files, tmp_path):
-    MUTATIONS["entry.doc-number"](fresh_files)
-    result = build(tmp_path / "site", write_catalog(fresh_files, tmp_path / "catalog"))
-    assert result.returncode == 0, result.stderr
-    assert "entry.doc-number" in result.stderr + result.stdout
+def test_the_build_fails_when_a_record_is_missing_from_the_output(tmp_path, monkeypatch):
+    import logging
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import PluginError
+
+    from zwgk import site
+
+    catalog = write_catalog(synth.generate(SMALL_PLAN), tmp_path / "catalog")
+    monkeypatch.setenv("ZWGK_CATALOG", str(catalog))
+    monkeypatch.setenv("ZWGK_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "site"
+    assert build(out, catalog).returncode == 0
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(out))
+    built = site.prepare(config, logging.getLogger("test"))
+    assert site.verify(built, out)["entries"] == 80
+    item = built.data.items[3]
+    (out / urls.item(item.dept_id, item.basic_code) / "index.html").unlink()
+    entry = built.data.entries[5]
+    page = out / built.data.entry_url(entry).split("#")[0] / "index.html"
+    serial = built.data.numbers[id(entry)].serial
+    page.write_text(page.read_text(encoding="utf-8").replace(f'<tr id="{serial:05d}">', "<tr>"), encoding="utf-8")
+    with pytest.raises(PluginError) as error:
+        site.verify(built, out)
+    assert item.label in str(error.value) and entry.index in str(error.value)

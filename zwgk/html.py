@@ -32,15 +32,19 @@ def link(href: str, label: object, **attributes: str) -> str:
     return f'<a href="{text(href)}"{extra}>{text(label)}</a>'
 
 
-def table(caption: str, headers: list[str], rows: Iterable[list[str]], row_ids: Iterable[str] | None = None) -> str:
-    """A table whose cells are already HTML; `caption` and headers are trusted labels."""
+def table(
+    caption: str, headers: list[str], rows: Iterable[list[str]], row_ids: Iterable[str] | None = None, classes: list[str] | None = None
+) -> str:
+    """A table whose cells are already HTML; `caption` and headers are trusted labels; `classes`
+    gives each column a CSS class (for widths and wrapping)."""
     ids = iter(row_ids) if row_ids is not None else None
+    names = [f' class="{name}"' if name else "" for name in classes or [""] * len(headers)]
     body = []
     for row in rows:
         row_id = f' id="{text(next(ids))}"' if ids is not None else ""
-        cells = "".join(f"<td>{cell}</td>" for cell in row)
+        cells = "".join(f"<td{name}>{cell}</td>" for name, cell in zip(names, row, strict=False))
         body.append(f"<tr{row_id}>{cells}</tr>")
-    head = "".join(f'<th scope="col">{header}</th>' for header in headers)
+    head = "".join(f'<th scope="col"{name}>{header}</th>' for name, header in zip(names, headers, strict=False))
     return (
         f'<div class="zwgk-table"><table class="zwgk-data"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"

@@ -54,9 +54,12 @@ class SiteData:
         return f"{code} {codes[code]}" if code and code in codes else (code or "")
 
 
-def page(title: str, body: str, *, description: str = "", search: bool = False) -> str:
-    """A generated page: front matter (title sanitised, search exclusion) and the body."""
-    meta = {"title": html.title(title)}
+def page(title: str, body: str, *, description: str = "", search: bool = False, wide: bool = False) -> str:
+    """A generated page: front matter (title sanitised, search exclusion) and the body. A `wide`
+    page (mostly a table) hides the table of contents to give the table the room."""
+    meta: dict = {"title": html.title(title)}
+    if wide:
+        meta["hide"] = ["toc"]
     if description:
         meta["description"] = html.title(description)[:160]
     if not search:
@@ -102,7 +105,12 @@ def _entries_table(
 ) -> str:
     rows, ids = _entry_rows(site, entries, from_url, with_department)
     headers = ENTRY_HEADERS[:2] + (["发布机构"] if with_department else []) + ENTRY_HEADERS[2:]
-    return html.table(caption, headers, rows, ids if anchors else None)
+    classes = (
+        ["c-index", "c-title"]
+        + (["c-name"] if with_department else [])
+        + ["c-date", "c-date", "c-docno", "c-code", "c-code", "c-short", "c-short"]
+    )
+    return html.table(caption, headers, rows, ids if anchors else None, classes)
 
 
 # ---- home ----------------------------------------------------------------------------------------
@@ -142,7 +150,7 @@ def home(site: SiteData) -> tuple[str, str]:
         + "\n## 部门目录\n\n"
         + html.block(*directory)
     )
-    return "index.md", page("首页", body, search=True)
+    return "index.md", page("首页", body, search=True, wide=True)
 
 
 # ---- departments ---------------------------------------------------------------------------------
@@ -161,7 +169,8 @@ def department(site: SiteData, dept: Department, extra_sections: str = "") -> tu
             ("联系电话", html.text(office.phone)),
             ("传真", html.text(office.fax)),
             ("电子邮箱", html.link(f"mailto:{office.email}", office.email) if office.email else ""),
-            ("网站", html.link(office.website, office.website, rel="nofollow noopener") if office.website else ""),
+            # Plain text: the only links to outside hosts are the entries' own full-text links.
+            ("网站", html.text(office.website)),
             ("监督投诉电话", html.text(dept.supervision_phone)),
         ]
     )
@@ -239,7 +248,7 @@ def catalogue_pages(site: SiteData) -> list[tuple[str, str]]:
         back = html.link(_href(url, urls.department(dept_id)), f"返回{name}")
         table = _entries_table(site, html.text(heading), entries, url, anchors=True)
         body = f"# {html.md(heading)}\n\n" + html.block(f"<p>{back}。共 {len(entries)} 条。</p>", table)
-        pages.append((urls.page_source(url), page(heading, body)))
+        pages.append((urls.page_source(url), page(heading, body, wide=True)))
     return pages
 
 
@@ -477,7 +486,7 @@ def topic_pages(site: SiteData) -> list[tuple[str, str]]:
             pager = _pager(lambda n, c=code: urls.topic(c, n), len(chunks), number, url)
             table = _entries_table(site, html.text(heading), chunk, url, with_department=True)
             body = f"# {html.md(heading)}\n\n" + html.block(pager, table, pager)
-            pages.append((urls.page_source(url), page(heading, body)))
+            pages.append((urls.page_source(url), page(heading, body, wide=True)))
     index = "# 按主题浏览\n\n" + html.block(html.table("主题分类", ["主题", "条目数"], index_rows))
     return [("topics/index.md", page("按主题浏览", index, search=True)), *pages]
 
