@@ -15,6 +15,10 @@ def on_files(files, config):
     return site.add_pages(files, config)
 
 
+def on_page_content(html, page, config, files):
+    return site.restore_blocks(html, page, config)
+
+
 def on_serve(server, config, builder):
     site.watch(server, config)
     return server

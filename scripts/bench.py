@@ -61,7 +61,7 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     stdout, stderr = process.communicate()
     sampler.join()
     wall = time.perf_counter() - started
-    if process.returncode not in (0,):
+    if process.returncode != 0:
         raise SystemExit(f"command failed ({process.returncode}): {' '.join(command)}\n{stderr.decode()[-2000:]}")
     return {"wall_s": round(wall, 2), "peak_pss_mib": round(peak / 2**20), "output_tail": stdout.decode().strip().splitlines()[-1:]}
 
@@ -80,11 +80,55 @@ def bench_check(catalog: Path, work: Path, runs: int) -> dict:
     }
 
 
+def _du(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def bench_build(catalog: Path, work: Path) -> dict:
+    """The full site build (zwgk build = MkDocs + hooks), cold (empty caches, empty site folder) and
+    warm (caches kept, nothing changed)."""
+    cache, site = work / "build-cache", work / "site"
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(site, ignore_errors=True)
+    env = dict(os.environ, ZWGK_CACHE_DIR=str(cache), NO_MKDOCS_2_WARNING="1")
+    command = [*ZWGK, "build", "--catalog", str(catalog), "--site-dir", str(site)]
+    cold = measure(command, env)
+    warm = measure(command, env)
+    pages = sum(1 for _ in site.rglob("index.html"))
+    return {
+        "cold": cold,
+        "warm": warm,
+        "html_pages": pages,
+        "site_mib": round(_du(site) / 2**20),
+        "targets": {"cold_s": 180, "warm_s": 90, "peak_pss_mib": 4096, "site_mib": 1024},
+    }
+
+
+def bench_baseline(pages: int, work: Path) -> dict:
+    """Plain MkDocs + Material rendering the same number of simple pages, kept out of the navigation
+    as ours are, without search (our generated pages are excluded from Material's search too)."""
+    project = work / "baseline"
+    shutil.rmtree(project, ignore_errors=True)
+    docs = project / "docs" / "p"
+    docs.mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# 首页\n", encoding="utf-8")
+    for number in range(pages):
+        (docs / f"{number}.md").write_text(f"# 页面 {number}\n\n一段简单的文字，第 {number} 页。\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        "site_name: baseline\ntheme:\n  name: material\n  font: false\nplugins: []\nnav:\n  - index.md\nnot_in_nav: |\n  /p/\n",
+        encoding="utf-8",
+    )
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = measure([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")], env)
+    return {"pages": pages, **result}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--catalog", type=Path, help="an existing catalogue (default: generate the province)")
     parser.add_argument("--work", type=Path, help="folder for the generated catalogue and caches (default: a temporary one)")
     parser.add_argument("--runs", type=int, default=3, help="warm runs (the median is reported)")
+    parser.add_argument("--only", choices=["check", "build"], help="run one part only")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -96,7 +140,11 @@ def main() -> None:
         result["generate"] = {"wall_s": generation["wall_s"]}
     files = [path for path in catalog.rglob("*.yml")]
     result["catalog"] = {"path": str(catalog), "files": len(files), "bytes": sum(path.stat().st_size for path in files)}
-    result["check"] = bench_check(catalog, work, args.runs)
+    if args.only in (None, "check"):
+        result["check"] = bench_check(catalog, work, args.runs)
+    if args.only in (None, "build"):
+        result["build"] = bench_build(catalog, work)
+        result["baseline"] = bench_baseline(result["build"]["html_pages"], work)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -155,27 +155,35 @@ def _resource(name: str, path: str, title: str, columns: list[tuple[str, str, st
 
 
 def build_exports(site: SiteData, generated: dt.datetime) -> dict[str, bytes]:
-    """Every export file, by its path in the site."""
+    """Every export file, by its path in the site. Each record's row and JSON are made once and
+    shared by the whole-catalogue and the per-department files."""
     files: dict[str, bytes] = {}
     entries = sorted(site.entries, key=lambda e: e.index)
     items = sorted(site.items, key=lambda i: (i.dept_id, i.basic_code))
     departments = [site.departments[d] for d in sorted(site.departments)]
-    files["exports/entries.csv"] = to_csv(ENTRY_COLUMNS, [entry_row(site, e) for e in entries])
-    files["exports/items.csv"] = to_csv(ITEM_COLUMNS, [item_row(site, i) for i in items])
+    entry_rows = {id(e): entry_row(site, e) for e in entries}
+    item_rows = {id(i): item_row(site, i) for i in items}
+    records = {id(r): _record(site, r) for r in [*departments, *items, *entries]}
+    files["exports/entries.csv"] = to_csv(ENTRY_COLUMNS, list(entry_rows.values()))
+    files["exports/items.csv"] = to_csv(ITEM_COLUMNS, list(item_rows.values()))
     files["exports/departments.csv"] = to_csv(DEPARTMENT_COLUMNS, [department_row(site, d) for d in departments])
-    files["exports/catalogue.json"] = _json(site, departments, items, entries, generated)
+    files["exports/catalogue.json"] = _json(records, departments, items, entries, generated)
     resources = [
         _resource("entries", "entries.csv", "政府信息公开目录（全部）", ENTRY_COLUMNS, ["index"]),
         _resource("items", "items.csv", "权责清单（全部）", ITEM_COLUMNS, ["implementation_code"]),
         _resource("departments", "departments.csv", "部门", DEPARTMENT_COLUMNS, ["department"]),
     ]
+    entries_by_dept, items_by_dept = defaultdict(list), defaultdict(list)
+    for entry in entries:
+        entries_by_dept[entry.dept_id].append(entry)
+    for item in items:
+        items_by_dept[item.dept_id].append(item)
     for dept in departments:
-        dept_entries = [e for e in entries if e.dept_id == dept.dept_id]
-        dept_items = [i for i in items if i.dept_id == dept.dept_id]
+        dept_entries, dept_items = entries_by_dept[dept.dept_id], items_by_dept[dept.dept_id]
         base = f"exports/departments/{dept.dept_id}"
-        files[f"{base}/entries.csv"] = to_csv(ENTRY_COLUMNS, [entry_row(site, e) for e in dept_entries])
-        files[f"{base}/items.csv"] = to_csv(ITEM_COLUMNS, [item_row(site, i) for i in dept_items])
-        files[f"{base}/catalogue.json"] = _json(site, [dept], dept_items, dept_entries, generated)
+        files[f"{base}/entries.csv"] = to_csv(ENTRY_COLUMNS, [entry_rows[id(e)] for e in dept_entries])
+        files[f"{base}/items.csv"] = to_csv(ITEM_COLUMNS, [item_rows[id(i)] for i in dept_items])
+        files[f"{base}/catalogue.json"] = _json(records, [dept], dept_items, dept_entries, generated)
         slug = dept.dept_id.replace("-", "_")
         resources.append(
             _resource(
@@ -200,15 +208,22 @@ def build_exports(site: SiteData, generated: dt.datetime) -> dict[str, bytes]:
     return files
 
 
-def _json(site: SiteData, departments, items, entries, generated: dt.datetime) -> bytes:
-    def record(model, **extra) -> dict:
-        return {**model.model_dump(mode="json", exclude_none=True), **extra}
+def _record(site: SiteData, model) -> dict:
+    """A record as exported JSON: all its fields, its department and (items, entries) its page."""
+    data = {**model.model_dump(mode="json", exclude_none=True), "department": model.dept_id}
+    if model.kind == "item":
+        data["permalink"] = _absolute(site, urls.item(model.dept_id, model.basic_code))
+    elif model.kind == "entry":
+        data["permalink"] = _absolute(site, site.entry_url(model))
+    return data
 
+
+def _json(records: dict[int, dict], departments, items, entries, generated: dt.datetime) -> bytes:
     payload = {
         "generated": generated.isoformat(timespec="seconds"),
-        "departments": [record(d, department=d.dept_id) for d in departments],
-        "items": [record(i, department=i.dept_id, permalink=_absolute(site, urls.item(i.dept_id, i.basic_code))) for i in items],
-        "entries": [record(e, department=e.dept_id, permalink=_absolute(site, site.entry_url(e))) for e in entries],
+        "departments": [records[id(d)] for d in departments],
+        "items": [records[id(i)] for i in items],
+        "entries": [records[id(e)] for e in entries],
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 

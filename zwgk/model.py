@@ -87,7 +87,8 @@ class Record(Model):
 
     @property
     def dept_id(self) -> str:
-        return self.origin.dept
+        origin = self.__dict__.get("_origin")  # read often at province scale: one lookup
+        return origin.dept if origin else ""
 
     @property
     def label(self) -> str:

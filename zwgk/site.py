@@ -40,6 +40,25 @@ class SiteBuild:
     pages: list[tuple[str, str]]
     charts: RenderStats
     counts: dict[str, int] = field(default_factory=dict)
+    blocks: dict[str, list[str]] = field(default_factory=dict)  # page source -> its raw HTML blocks
+
+
+# A generated page's HTML blocks (see html.block) need no Markdown processing, yet Python-Markdown and
+# MkDocs would each parse them again with an HTML parser, which at province scale costs minutes. They
+# are taken out before rendering, leaving a placeholder, and put back into the rendered page.
+_BLOCK = re.compile(r'^<div class="zwgk">.*</div>$', re.M)
+_PLACEHOLDER = "<!-- zwgk-block {} -->"
+_PLACEHOLDER_RE = re.compile(r"<!-- zwgk-block (\d+) -->")
+
+
+def _take_blocks(content: str) -> tuple[str, list[str]]:
+    blocks: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        blocks.append(match.group(0))
+        return _PLACEHOLDER.format(len(blocks) - 1)
+
+    return _BLOCK.sub(keep, content), blocks
 
 
 def catalog_dir(config) -> Path:
@@ -106,8 +125,17 @@ def add_pages(files: Files, config) -> Files:
     build: SiteBuild = config[STATE_KEY]
     for uri, content in build.pages:
         inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+        markdown, build.blocks[uri] = _take_blocks(content)
+        files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
     return files
+
+
+def restore_blocks(html: str, page, config) -> str:
+    """Put a generated page's HTML blocks back in place of their placeholders."""
+    blocks = config[STATE_KEY].blocks.get(page.file.src_uri)
+    if not blocks:
+        return html
+    return _PLACEHOLDER_RE.sub(lambda match: blocks[int(match.group(1))], html)
 
 
 def watch(server, config) -> None:
