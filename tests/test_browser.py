@@ -102,3 +102,17 @@ def test_keyboard_reaches_the_content_and_the_permalink_target(browser, server, 
     page.goto(f"{server}{catalogue}/#00001", wait_until="networkidle")
     assert page.evaluate("document.querySelector(':target') && document.querySelector(':target').id") == "00001"
     context.close()
+
+
+@pytest.mark.slow
+def test_item_pages_print_cleanly(browser, server, sample_site):
+    page = browser.new_page()
+    item = _pages(sample_site)[2]
+    page.goto(server + item, wait_until="networkidle")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("[...document.querySelectorAll('.md-header, .md-sidebar')].every(e => getComputedStyle(e).display === 'none')")
+    assert hidden, "navigation is hidden in print"
+    assert page.evaluate("getComputedStyle(document.querySelector('.zwgk-flowchart')).display") != "none"
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    page.close()

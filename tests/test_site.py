@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -307,3 +308,43 @@ def test_the_build_fails_when_a_record_is_missing_from_the_output(tmp_path, monk
     with pytest.raises(PluginError) as error:
         site.verify(built, out)
     assert item.label in str(error.value) and entry.index in str(error.value)
+
+
+@pytest.mark.slow
+def test_mkdocs_serve_rebuilds_when_the_catalogue_changes(tmp_path):
+    import queue
+    import socket
+    import threading
+    import time
+
+    catalog = write_catalog(synth.generate(SMALL_PLAN), tmp_path / "catalog")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", ZWGK_CATALOG=str(catalog), ZWGK_CACHE_DIR=str(tmp_path / "cache"))
+    # Live reload on (the default): MkDocs only watches files, and calls on_serve, when it is.
+    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(ROOT / "mkdocs.yml")]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in server.stdout], daemon=True).start()
+    output: list[str] = []
+
+    def wait_for(text: str, count: int, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                output.append(lines.get(timeout=0.5))
+            except queue.Empty:
+                continue
+            if sum(text in seen for seen in output) >= count:
+                return True
+        return False
+
+    try:
+        assert wait_for("Serving on", 1, 120), "".join(output)
+        item = next((catalog / "departments").rglob("powers/*.yml"))
+        item.write_text(item.read_text(encoding="utf-8").replace("依法办理", "依法受理并办理", 1), encoding="utf-8")
+        assert wait_for("生成完成", 2, 120), "".join(output)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

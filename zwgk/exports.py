@@ -154,9 +154,10 @@ def _resource(name: str, path: str, title: str, columns: list[tuple[str, str, st
     }
 
 
-def build_exports(site: SiteData, generated: dt.datetime) -> dict[str, bytes]:
-    """Every export file, by its path in the site. Each record's row and JSON are made once and
-    shared by the whole-catalogue and the per-department files."""
+def build_exports(site: SiteData) -> dict[str, bytes]:
+    """Every export file, by its path in the site: a pure function of the catalogue (no build time
+    in it), so that it can be cached. Each record's row and JSON are made once and shared by the
+    whole-catalogue and the per-department files."""
     files: dict[str, bytes] = {}
     entries = sorted(site.entries, key=lambda e: e.index)
     items = sorted(site.items, key=lambda i: (i.dept_id, i.basic_code))
@@ -167,7 +168,7 @@ def build_exports(site: SiteData, generated: dt.datetime) -> dict[str, bytes]:
     files["exports/entries.csv"] = to_csv(ENTRY_COLUMNS, list(entry_rows.values()))
     files["exports/items.csv"] = to_csv(ITEM_COLUMNS, list(item_rows.values()))
     files["exports/departments.csv"] = to_csv(DEPARTMENT_COLUMNS, [department_row(site, d) for d in departments])
-    files["exports/catalogue.json"] = _json(records, departments, items, entries, generated)
+    files["exports/catalogue.json"] = _json(records, departments, items, entries)
     resources = [
         _resource("entries", "entries.csv", "政府信息公开目录（全部）", ENTRY_COLUMNS, ["index"]),
         _resource("items", "items.csv", "权责清单（全部）", ITEM_COLUMNS, ["implementation_code"]),
@@ -183,7 +184,7 @@ def build_exports(site: SiteData, generated: dt.datetime) -> dict[str, bytes]:
         base = f"exports/departments/{dept.dept_id}"
         files[f"{base}/entries.csv"] = to_csv(ENTRY_COLUMNS, [entry_rows[id(e)] for e in dept_entries])
         files[f"{base}/items.csv"] = to_csv(ITEM_COLUMNS, [item_rows[id(i)] for i in dept_items])
-        files[f"{base}/catalogue.json"] = _json(records, [dept], dept_items, dept_entries, generated)
+        files[f"{base}/catalogue.json"] = _json(records, [dept], dept_items, dept_entries)
         slug = dept.dept_id.replace("-", "_")
         resources.append(
             _resource(
@@ -199,12 +200,11 @@ def build_exports(site: SiteData, generated: dt.datetime) -> dict[str, bytes]:
         "profile": "tabular-data-package",
         "name": "zwgk-catalogue",
         "title": "权责清单与政府信息公开目录",
-        "created": generated.isoformat(timespec="seconds"),
         "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
         "resources": resources,
     }
     files["exports/datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2).encode()
-    files.update(build_feeds(site, generated))
+    files.update(build_feeds(site))
     return files
 
 
@@ -218,9 +218,8 @@ def _record(site: SiteData, model) -> dict:
     return data
 
 
-def _json(records: dict[int, dict], departments, items, entries, generated: dt.datetime) -> bytes:
+def _json(records: dict[int, dict], departments, items, entries) -> bytes:
     payload = {
-        "generated": generated.isoformat(timespec="seconds"),
         "departments": [records[id(d)] for d in departments],
         "items": [records[id(i)] for i in items],
         "entries": [records[id(e)] for e in entries],
@@ -235,9 +234,9 @@ def _timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00+08:00"
 
 
-def atom(site: SiteData, feed_id: str, title: str, self_path: str, entries: list, generated: dt.datetime) -> bytes:
+def atom(site: SiteData, feed_id: str, title: str, self_path: str, entries: list) -> bytes:
     newest = latest(entries, FEED_SIZE)
-    updated = _timestamp(max((e.published or e.date) for e in newest)) if newest else generated.isoformat(timespec="seconds")
+    updated = _timestamp(max((e.published or e.date) for e in newest)) if newest else "1970-01-01T00:00:00+08:00"
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
@@ -265,13 +264,11 @@ def atom(site: SiteData, feed_id: str, title: str, self_path: str, entries: list
     return ("\n".join(parts) + "\n").encode()
 
 
-def build_feeds(site: SiteData, generated: dt.datetime) -> dict[str, bytes]:
-    feeds = {"feeds/all.xml": atom(site, "urn:zwgk:feed:all", "政府信息公开目录：最新条目", "feeds/all.xml", site.entries, generated)}
+def build_feeds(site: SiteData) -> dict[str, bytes]:
+    feeds = {"feeds/all.xml": atom(site, "urn:zwgk:feed:all", "政府信息公开目录：最新条目", "feeds/all.xml", site.entries)}
     for dept_id, entries in site.entries_by_dept.items():
         path = f"feeds/departments/{dept_id}.xml"
-        feeds[path] = atom(
-            site, f"urn:zwgk:feed:department:{dept_id}", f"{site.department_name(dept_id)}：最新公开的信息", path, entries, generated
-        )
+        feeds[path] = atom(site, f"urn:zwgk:feed:department:{dept_id}", f"{site.department_name(dept_id)}：最新公开的信息", path, entries)
     by_topic = defaultdict(list)
     for entry in site.entries:
         if entry.topic:
@@ -279,5 +276,5 @@ def build_feeds(site: SiteData, generated: dt.datetime) -> dict[str, bytes]:
     for code, entries in by_topic.items():
         path = f"feeds/topics/{code}.xml"
         label = site.scheme.topics.get(code, code)
-        feeds[path] = atom(site, f"urn:zwgk:feed:topic:{code}", f"主题“{label}”：最新公开的信息", path, entries, generated)
+        feeds[path] = atom(site, f"urn:zwgk:feed:topic:{code}", f"主题“{label}”：最新公开的信息", path, entries)
     return feeds

@@ -9,11 +9,12 @@ The build's state travels on the MkDocs config object (one per build), never in 
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import hashlib
 import io
 import logging
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from . import exports, pages, urls
 from .check import CheckResult, check
 from .codes import parse_index
 from .flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
-from .loader import CatalogError, default_cache_dir
+from .loader import CatalogError, PickleCache, code_version, default_cache_dir
 
 STATE_KEY = "zwgk_build"
 # Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
@@ -90,7 +91,9 @@ def check_for_build(config, log: logging.Logger) -> CheckResult:
 
 
 def prepare(config, log: logging.Logger) -> SiteBuild:
+    started = time.perf_counter()
     result = check_for_build(config, log)
+    checked = time.perf_counter()
     catalog = result.catalog
     scheme = catalog.scheme
     numbers = {id(entry): parse_index(entry.index, scheme.index_formats) for entry in catalog.entries}
@@ -109,6 +112,7 @@ def prepare(config, log: logging.Logger) -> SiteBuild:
         svgs, stats = render_all(charts, default_cache_dir())
     except FlowchartError as error:
         raise PluginError(str(error)) from None
+    drawn = time.perf_counter()
     built = [pages.home(data), pages.scheme_page(scheme), *pages.type_pages(data), *pages.topic_pages(data)]
     built += [pages.department(data, dept) for dept in catalog.departments.values()]
     built += pages.catalogue_pages(data)
@@ -116,6 +120,7 @@ def prepare(config, log: logging.Logger) -> SiteBuild:
         svg = svgs.get(f"{item.dept_id}/{item.basic_code}", "")
         built.append(pages.item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
     config["extra"]["zwgk_notice"] = scheme.notice or ""
+    log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
     build = SiteBuild(catalog_dir(config), result, data, built, stats)
     config[STATE_KEY] = build
     return build
@@ -144,21 +149,41 @@ def watch(server, config) -> None:
 
 
 def finish(config, log: logging.Logger) -> None:
+    started = time.perf_counter()
     build: SiteBuild = config[STATE_KEY]
     site_dir = Path(config.site_dir)
-    generated = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).replace(microsecond=0)
-    written = exports.build_exports(build.data, generated)
+    written = _cached_exports(build)
     written.update({path: html.encode() for path, html in pages.index_resolvers(build.data).items()})
     for path, content in written.items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+    exported = time.perf_counter()
     build.counts = verify(build, site_dir)
     counts = build.counts
+    log.info(f"耗时：导出 {exported - started:.1f} 秒，核对 {time.perf_counter() - exported:.1f} 秒。")
     log.info(
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
         f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{len(written)} 个导出文件。"
     )
+
+
+EXPORT_MODULES = ("exports.py", "pages.py", "urls.py", "model.py", "codes.py")
+
+
+def _cached_exports(build: SiteBuild) -> dict[str, bytes]:
+    """The exports, from the cache when neither the catalogue, the site URL nor the code has changed."""
+    catalog = build.result.catalog
+    digest = hashlib.sha256(f"{code_version(EXPORT_MODULES)}\0{build.data.site_url}".encode())
+    for rel, key in sorted(catalog.file_keys.items()):
+        digest.update(f"{rel}\0{key}\0".encode())
+    cache = PickleCache(default_cache_dir(), "exports")
+    files = cache.get(digest.hexdigest())
+    if files is None:
+        files = exports.build_exports(build.data)
+        cache.put(digest.hexdigest(), files)
+        cache.prune(keep=2)
+    return files
 
 
 def verify(build: SiteBuild, site_dir: Path) -> dict[str, int]:
