@@ -123,12 +123,98 @@ def bench_baseline(pages: int, work: Path) -> dict:
     return {"pages": pages, **result}
 
 
+QUERY_SET = [
+    "食品经营",
+    "许可",
+    "行政处罚",
+    "营商环境",
+    "安全生产",
+    "数字化转型",
+    "政策解读",
+    "实施方案",
+    "排污许可证",
+    "营许",
+    "道路运输",
+    "医疗机构",
+    "省市场监管局",
+    "合肥市",
+    "2025年",
+    "标准化",
+    "食品经宫许可",
+    "放管服改革",
+    "信用体系",
+    "通知",
+]
+
+QUERY_TIMER = """
+import json, statistics, sys, time
+from pathlib import Path
+from zwgk.search import Searcher
+searcher = Searcher(Path(sys.argv[1]))
+queries = json.loads(sys.argv[2])
+searcher.search(queries[0])
+times = []
+for _ in range(3):
+    for query in queries:
+        started = time.perf_counter()
+        searcher.search(query, limit=10)
+        times.append((time.perf_counter() - started) * 1000)
+print(json.dumps({"median_ms": round(statistics.median(times), 1), "p90_ms": round(sorted(times)[int(len(times) * 0.9)], 1), "queries": len(times)}))
+"""
+
+
+def _change_one_percent(catalog: Path, copy: Path) -> int:
+    """A copy of the catalogue with 1% of its records changed (titles of entries)."""
+    import yaml
+
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(catalog, copy)
+    files = sorted(copy.glob("departments/*/disclosure/*.yml"))
+    records = sum(1 for _ in catalog.glob("departments/*/powers/*.yml"))
+    records += sum(path.read_text(encoding="utf-8").count("\n- index:") + 1 for path in files)
+    target, changed = records // 100, 0
+    for path in files:
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        for entry in entries[: max(0, min(len(entries), target - changed))]:
+            entry["title"] = "（修订）" + str(entry["title"])
+            changed += 1
+        path.write_text(yaml.dump(entries, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        if changed >= target:
+            break
+    return changed
+
+
+def bench_search(catalog: Path, work: Path) -> dict:
+    """The Whoosh index beside a site: cold, after a 1% change, its size, and query times."""
+    site = work / "search-site"
+    index = site.with_name(site.name + ".search")
+    shutil.rmtree(index, ignore_errors=True)
+    env = dict(os.environ, ZWGK_CACHE_DIR=str(work / "build-cache"))
+    cold = measure([*ZWGK, "index", str(catalog), "--site-dir", str(site)], env)
+    changed_catalog = work / "province-1pct"
+    changed = _change_one_percent(catalog, changed_catalog)
+    update = measure([*ZWGK, "index", str(changed_catalog), "--site-dir", str(site)], env)
+    timing = subprocess.run(
+        [sys.executable, "-c", QUERY_TIMER, str(index), json.dumps(QUERY_SET, ensure_ascii=False)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {
+        "index_cold": cold,
+        "index_after_1pct_change": update | {"records_changed": changed},
+        "index_mib": round(_du(index) / 2**20),
+        "queries": json.loads(timing.stdout),
+        "targets": {"index_cold_s": 90, "index_update_s": 10, "median_query_ms": 50},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--catalog", type=Path, help="an existing catalogue (default: generate the province)")
     parser.add_argument("--work", type=Path, help="folder for the generated catalogue and caches (default: a temporary one)")
     parser.add_argument("--runs", type=int, default=3, help="warm runs (the median is reported)")
-    parser.add_argument("--only", choices=["check", "build"], help="run one part only")
+    parser.add_argument("--only", choices=["check", "build", "search"], help="run one part only")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -145,6 +231,8 @@ def main() -> None:
     if args.only in (None, "build"):
         result["build"] = bench_build(catalog, work)
         result["baseline"] = bench_baseline(result["build"]["html_pages"], work)
+    if args.only in (None, "search"):
+        result["search"] = bench_search(catalog, work)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

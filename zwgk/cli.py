@@ -128,5 +128,77 @@ def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, st
         raise SystemExit(1) from None
 
 
+@cli.command("search")
+@click.argument("query")
+@click.option(
+    "--site-dir",
+    type=click.Path(path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="zwgk build 生成的网站文件夹（索引在它旁边）。",
+)
+@click.option("--dept", help="只看这个部门（部门文件夹名）。")
+@click.option("--type", "power_type", help="只看这个权力类型代码。")
+@click.option("--topic", help="只看这个主题分类代码。")
+@click.option("--year", help="只看这一年。")
+@click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def search_command(query, site_dir, dept, power_type, topic, year, limit, output_format) -> None:
+    """检索事项和目录条目。完全匹配的基本编码、索引号或文号排在最前面。"""
+    from .search import QueryError, Searcher, index_dir
+
+    try:
+        searcher = Searcher(index_dir(site_dir.resolve()))
+    except FileNotFoundError:
+        _fail(f"{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}。")
+    try:
+        hits = searcher.search(query, limit=limit, department=dept, type=power_type, topic=topic, year=year)
+    except QueryError as error:
+        _fail(str(error))
+    if output_format == "json":
+        click.echo(json.dumps({"results": [hit.as_json() for hit in hits]}, ensure_ascii=False, indent=2))
+        return
+    for hit in hits:
+        kind = "事项" if hit.kind == "item" else "条目"
+        click.echo(f"{hit.score:7.2f}  {kind}  {hit.code}  {hit.title}  （{hit.department}）  /{hit.url}")
+    if not hits:
+        click.echo("没有找到结果。")
+
+
+@cli.command("index")
+@click.argument("catalog_dir", default="catalog", type=click.Path(path_type=Path))
+@click.option("--site-dir", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="索引写在这个网站文件夹旁边。")
+def index_command(catalog_dir: Path, site_dir: Path) -> None:
+    """只更新检索索引（zwgk build 也会更新它）：只重写内容有变化的记录。"""
+    from .search import index_dir, update_index
+    from .site import site_data
+
+    try:
+        result = check_catalog(catalog_dir)
+    except CatalogError as error:
+        _fail(str(error))
+    if result.errors:
+        click.echo(format_text([f for f in result.findings if f.is_error], result.summary), nl=False, err=True)
+        raise SystemExit(1)
+    stats = update_index(index_dir(site_dir.resolve()), site_data(result), procs=os.cpu_count() or 1)
+    click.echo(f"检索索引共 {stats.documents} 条记录：更新 {stats.added} 条，删除 {stats.removed} 条。")
+
+
+@cli.command("serve")
+@click.option("--site-dir", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("site"), show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+def serve_command(site_dir: Path, host: str, port: int) -> None:
+    """提供生成好的网站，以及 GET /api/search?q=…（JSON，与 zwgk search 同一个索引）。"""
+    from .server import make_server
+
+    server = make_server(site_dir.resolve(), host, port)
+    click.echo(f"网站：http://{host}:{server.server_address[1]}/  检索接口：/api/search?q=…")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.shutdown()
+
+
 def main() -> None:
     cli()

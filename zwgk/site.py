@@ -21,7 +21,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import exports, pages, urls
+from . import exports, pages, search, urls
 from .check import CheckResult, check
 from .codes import parse_index
 from .flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
@@ -96,17 +96,7 @@ def prepare(config, log: logging.Logger) -> SiteBuild:
     checked = time.perf_counter()
     catalog = result.catalog
     scheme = catalog.scheme
-    numbers = {id(entry): parse_index(entry.index, scheme.index_formats) for entry in catalog.entries}
-    settings = _settings(config)
-    data = pages.SiteData(
-        scheme=scheme,
-        departments=catalog.departments,
-        items=catalog.items,
-        entries=catalog.entries,
-        numbers=numbers,
-        report_url=settings.get("report_url", ""),
-        site_url=config.get("site_url") or "",
-    )
+    data = site_data(result, _settings(config).get("report_url", ""), config.get("site_url") or "")
     charts = {f"{item.dept_id}/{item.basic_code}": (item.label, dot_source(item)) for item in catalog.items if item.is_active and item.flow}
     try:
         svgs, stats = render_all(charts, default_cache_dir())
@@ -161,7 +151,17 @@ def finish(config, log: logging.Logger) -> None:
     exported = time.perf_counter()
     build.counts = verify(build, site_dir)
     counts = build.counts
-    log.info(f"耗时：导出 {exported - started:.1f} 秒，核对 {time.perf_counter() - exported:.1f} 秒。")
+    verified = time.perf_counter()
+    indexed = search.update_index(search.index_dir(site_dir), build.data, procs=os.cpu_count() or 1)
+    if indexed.documents != counts["items"] + counts["entries"]:
+        raise PluginError(f"检索索引有 {indexed.documents} 条记录，目录有 {counts['items'] + counts['entries']} 条。")
+    silent = search.failing_canaries(search.index_dir(site_dir), build.data)
+    if silent:
+        raise PluginError("检索索引查不到应有的结果：" + "、".join(silent))
+    log.info(
+        f"耗时：导出 {exported - started:.1f} 秒，核对 {verified - exported:.1f} 秒，"
+        f"检索索引 {time.perf_counter() - verified:.1f} 秒（更新 {indexed.added} 条，删除 {indexed.removed} 条）。"
+    )
     log.info(
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
         f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{len(written)} 个导出文件。"
@@ -184,6 +184,21 @@ def _cached_exports(build: SiteBuild) -> dict[str, bytes]:
         cache.put(digest.hexdigest(), files)
         cache.prune(keep=2)
     return files
+
+
+def site_data(result: CheckResult, report_url: str = "", site_url: str = "") -> pages.SiteData:
+    """The checked catalogue arranged for pages, exports and the search index."""
+    catalog = result.catalog
+    numbers = {id(entry): parse_index(entry.index, catalog.scheme.index_formats) for entry in catalog.entries}
+    return pages.SiteData(
+        scheme=catalog.scheme,
+        departments=catalog.departments,
+        items=catalog.items,
+        entries=catalog.entries,
+        numbers=numbers,
+        report_url=report_url,
+        site_url=site_url,
+    )
 
 
 def verify(build: SiteBuild, site_dir: Path) -> dict[str, int]:

@@ -1,0 +1,126 @@
+"""Search quality and contracts: the Whoosh index that the build writes beside the site."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import SAMPLE
+
+from zwgk import search
+from zwgk.check import check
+from zwgk.cli import cli
+from zwgk.codes import parse_index
+from zwgk.pages import SiteData
+
+QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yml").read_text(encoding="utf-8"))
+
+
+def test_the_quality_set_is_broad():
+    assert len(QUERIES) >= 40
+    kinds = {q["kind"] for q in QUERIES}
+    assert {"两字词", "索引号", "文号", "错一个字", "部门名称", "基本编码", "跨词的子串"} <= kinds
+
+
+@pytest.mark.parametrize("case", QUERIES, ids=[q["query"] for q in QUERIES])
+def test_query_finds_its_record_in_the_top_5_through_zwgk_search(case, sample_site):
+    result = CliRunner().invoke(cli, ["search", case["query"], "--site-dir", str(sample_site), "--limit", "5", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    results = json.loads(result.output)["results"]
+    if "code" in case:
+        assert case["code"] in [r["code"] for r in results], results
+    else:
+        assert case["department"] in [r["department"] for r in results], results
+
+
+def test_exact_codes_come_first(sample_site):
+    searcher = search.Searcher(search.index_dir(sample_site))
+    for case in QUERIES:
+        if case["kind"] in ("基本编码", "索引号", "文号"):
+            assert searcher.search(case["query"], limit=5)[0].code == case["code"]
+
+
+def test_json_contract_and_filters(sample_site):
+    result = CliRunner().invoke(cli, ["search", "许可", "--site-dir", str(sample_site), "--type", "01", "--format", "json"])
+    results = json.loads(result.output)["results"]
+    assert results and all(set(r) == {"kind", "code", "title", "department", "url", "score"} for r in results)
+    assert all(r["kind"] == "item" and r["code"][2:4] == "01" for r in results)
+    years = CliRunner().invoke(cli, ["search", "通知", "--site-dir", str(sample_site), "--year", "2026", "--format", "json"])
+    assert all(r["kind"] == "entry" for r in json.loads(years.output)["results"])
+
+
+def test_search_without_an_index_is_a_usage_error(tmp_path):
+    assert CliRunner().invoke(cli, ["search", "许可", "--site-dir", str(tmp_path / "nowhere")]).exit_code == 2
+
+
+def _site_data(root) -> SiteData:
+    catalog = check(root, workers=1).catalog
+    numbers = {id(e): parse_index(e.index, catalog.scheme.index_formats) for e in catalog.entries}
+    return SiteData(scheme=catalog.scheme, departments=catalog.departments, items=catalog.items, entries=catalog.entries, numbers=numbers)
+
+
+def test_index_updates_only_changed_records(tmp_path):
+    data = _site_data(SAMPLE)
+    first = search.update_index(tmp_path / "idx", data)
+    assert first.added == len(data.items) + len(data.entries)
+    assert search.update_index(tmp_path / "idx", data).added == 0
+    data.entries[0] = data.entries[0].model_copy(update={"title": "一个全新的标题"})
+    data.entries[0].place(data.entries[1].origin._replace(at=(0,)))
+    data.numbers[id(data.entries[0])] = parse_index(data.entries[0].index, data.scheme.index_formats)
+    changed = search.update_index(tmp_path / "idx", data)
+    assert (changed.added, changed.removed) == (1, 1)
+    assert search.Searcher(tmp_path / "idx").search("一个全新的标题", limit=1)[0].code == data.entries[0].index
+
+
+@pytest.fixture(scope="module")
+def api(sample_site):
+    from zwgk.server import make_server
+
+    server = make_server(sample_site, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def _get(url: str) -> tuple[int, dict | bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            body = response.read()
+            return response.status, json.loads(body) if "json" in response.headers["Content-Type"] else body
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_api_search(api):
+    status, payload = _get(f"{api}/api/search?q=" + urllib.parse.quote("企业投资项目核准"))
+    assert status == 200 and payload["results"][0]["code"] == "000101001000"
+    status, page = _get(f"{api}/")
+    assert status == 200 and b"<html" in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "q=",
+        "q=" + urllib.parse.quote("长" * 300),
+        "q=%E4%BD%A0&limit=abc",
+        "q=%E4%BD%A0&limit=999",
+        "q=%00%01",
+        "q=)))(((",
+        "q=*:*",
+        "q=AND%20OR%20NOT",
+        "q=%ff%fe",
+    ],
+)
+def test_api_refuses_bad_queries_with_400_never_500(api, query):
+    status, payload = _get(f"{api}/api/search?{query}")
+    assert status in (200, 400), (query, status)
+    if status == 400:
+        assert payload["error"]

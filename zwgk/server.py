@@ -1,0 +1,58 @@
+"""`zwgk serve`: the built site as static files, plus GET /api/search (JSON) over the Whoosh index,
+for deployments that run a server. Bad or hostile query strings get a clear 400, never a 500."""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from .search import QueryError, Searcher, index_dir
+
+MAX_LIMIT = 50
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    searcher: Searcher
+    lock: threading.Lock
+
+    def do_GET(self) -> None:
+        parsed = urlparse(self.path)
+        if parsed.path.rstrip("/") != "/api/search":
+            return super().do_GET()
+        try:
+            params = parse_qs(parsed.query, strict_parsing=False, max_num_fields=20)
+            query = params.get("q", [""])[0]
+            limit = int(params.get("limit", ["10"])[0])
+            if not 1 <= limit <= MAX_LIMIT:
+                raise QueryError(f"limit 应为 1 到 {MAX_LIMIT} 之间的整数。")
+            filters = {
+                name: params.get(key, [None])[0]
+                for name, key in (("department", "dept"), ("type", "type"), ("topic", "topic"), ("year", "year"))
+            }
+            with self.lock:  # one searcher, shared: Whoosh readers are not made for concurrent use
+                hits = self.searcher.search(query, limit=limit, **filters)
+        except (QueryError, ValueError) as error:
+            return self._json(HTTPStatus.BAD_REQUEST, {"error": str(error)})
+        self._json(HTTPStatus.OK, {"results": [hit.as_json() for hit in hits]})
+
+    def _json(self, status: HTTPStatus, payload: dict) -> None:
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:
+        return
+
+
+def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
+    handler = type("Handler", (_Handler,), {"searcher": Searcher(index_dir(site_dir)), "lock": threading.Lock()})
+    return ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(site_dir)))
