@@ -9,6 +9,7 @@ ranked first. The index is updated incrementally: a record is rewritten only whe
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -25,25 +26,34 @@ from whoosh.query import And, Or, Term
 
 from . import urls
 from .codes import implementation_code
+from .loader import paused_gc
 from .pages import SiteData
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "3"
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-zA-Z]+")
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=200_000)
+def _words(fragment: str) -> tuple[str, ...]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return tuple(word.lower() for word in jieba.cut_for_search(fragment) if word.strip())
+
+
 class JiebaTokenizer(Tokenizer):
-    """jieba in search mode: words and the shorter words inside them."""
+    """jieba in search mode: words and the shorter words inside them. Text is segmented fragment by
+    fragment (fragments are separated by newlines), and fragments repeat across thousands of records
+    (department names, labels, keywords), so each is segmented once."""
 
     def __call__(
         self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, mode="", **kwargs
     ):
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for position, word in enumerate(w for w in jieba.cut_for_search(value) if w.strip()):
-            token.text = word.lower()
+        words = [word for fragment in value.split("\n") for word in _words(fragment)]
+        for position, word in enumerate(words):
+            token.text = word
             token.boost = 1.0
             if positions:
                 token.pos = start_pos + position
@@ -73,22 +83,20 @@ def schema() -> Schema:
     return Schema(
         key=ID(unique=True, stored=True),
         digest=STORED,
-        kind=ID(stored=True),
-        code=ID(stored=True),
+        kind=STORED,
+        code=STORED,
         codes=KEYWORD(lowercase=True, commas=True, scorable=True),
-        title=TEXT(analyzer=JiebaTokenizer(), stored=True, field_boost=3.0, multitoken_query="and"),
-        title_grams=TEXT(analyzer=BigramTokenizer(), multitoken_query="and", field_boost=2.0),
-        text=TEXT(analyzer=JiebaTokenizer(), multitoken_query="and"),
-        text_grams=TEXT(analyzer=BigramTokenizer(), multitoken_query="and"),
+        # No positions (phrase=False): no query here needs them, and they are most of the index's cost.
+        # Bigrams only on titles: substrings and typos matter there; long text is found by its words.
+        title=TEXT(analyzer=JiebaTokenizer(), stored=True, field_boost=3.0, multitoken_query="and", phrase=False),
+        title_grams=TEXT(analyzer=BigramTokenizer(), multitoken_query="and", field_boost=2.0, phrase=False),
+        text=TEXT(analyzer=JiebaTokenizer(), multitoken_query="and", phrase=False),
         department=ID(stored=True),
         department_name=STORED,
-        region=ID,
+        # Only the fields that queries filter on are indexed.
         type=ID,
         topic=ID,
         year=ID,
-        genre=ID,
-        mode=ID,
-        validity=ID,
         url=STORED,
     )
 
@@ -116,7 +124,7 @@ def documents(site: SiteData) -> Iterator[dict]:
             scheme.power_types.get(item.type),
             basis,
         ]
-        text = " ".join(filter(None, parts))
+        text = "\n".join(filter(None, parts))
         yield {
             "key": f"item:{item.dept_id}/{item.basic_code}",
             "kind": "item",
@@ -125,19 +133,17 @@ def documents(site: SiteData) -> Iterator[dict]:
             "title": item.name,
             "title_grams": item.name,
             "text": text,
-            "text_grams": text,
             "department": item.dept_id,
             "department_name": dept.short_name,
-            "region": dept.region,
             "type": item.type,
             "url": urls.item(item.dept_id, item.basic_code),
             "year": str(item.updated.year) if item.updated else "",
         }
     for entry in site.entries:
         dept = site.departments.get(entry.dept_id)
-        parts = [entry.summary, " ".join(entry.keywords), entry.doc_number, dept.name if dept else "", dept.short_name if dept else ""]
+        parts = [entry.summary, *entry.keywords, entry.doc_number, dept.name if dept else "", dept.short_name if dept else ""]
         parts += [scheme.topics.get(entry.topic or ""), scheme.genres.get(entry.genre or "")]
-        text = " ".join(filter(None, parts))
+        text = "\n".join(filter(None, parts))
         codes = [entry.index] + ([entry.doc_number] if entry.doc_number else [])
         yield {
             "key": f"entry:{entry.index}",
@@ -147,14 +153,9 @@ def documents(site: SiteData) -> Iterator[dict]:
             "title": entry.title,
             "title_grams": entry.title,
             "text": text,
-            "text_grams": text,
             "department": entry.dept_id,
             "department_name": dept.short_name if dept else entry.dept_id,
-            "region": dept.region if dept else "",
             "topic": entry.topic or "",
-            "genre": entry.genre or "",
-            "mode": entry.mode or "",
-            "validity": entry.validity,
             "year": str(entry.date.year),
             "url": site.entry_url(entry),
         }
@@ -195,12 +196,15 @@ def update_index(folder: Path, site: SiteData, procs: int = 1) -> IndexStats:
     stale = [key for key, digest in indexed.items() if wanted.get(key, {}).get("digest") != digest]
     fresh = [document for key, document in wanted.items() if indexed.get(key) != document["digest"]]
     if stale or fresh:
-        writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256) if len(fresh) > 5000 and procs > 1 else ix.writer(limitmb=256)
-        for key in stale:
-            writer.delete_by_term("key", key)
-        for document in fresh:
-            writer.add_document(**document)
-        writer.commit()
+        # Many new records: one writer per core, each writing its own segment (no final merge).
+        parallel = len(fresh) > 5000 and procs > 1
+        with paused_gc():
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if parallel else ix.writer(limitmb=256)
+            for key in stale:
+                writer.delete_by_term("key", key)
+            for document in fresh:
+                writer.add_document(**document)
+            writer.commit()
     return IndexStats(documents=len(wanted), added=len(fresh), removed=len(stale))
 
 
@@ -239,7 +243,7 @@ class Searcher:
         if not (folder / "zwgk-index-version").is_file():
             raise FileNotFoundError(folder)
         self.ix = whoosh_index.open_dir(str(folder))
-        self.words = MultifieldParser(["title", "title_grams", "text", "text_grams"], self.ix.schema)
+        self.words = MultifieldParser(["title", "title_grams", "text"], self.ix.schema)
 
     def search(self, query: str, limit: int = 10, **filters: str | None) -> list[Hit]:
         text = query.strip()
@@ -272,7 +276,7 @@ class Searcher:
 def _most_bigrams(text: str) -> Or:
     """Documents sharing all but two of the query's bigrams: one mistyped character breaks two."""
     grams = sorted({token.text for token in BigramTokenizer()(text)})
-    terms = [Term(field, gram) for gram in grams for field in ("title_grams", "text_grams")]
+    terms = [Term("title_grams", gram) for gram in grams]
     return Or(terms, minmatch=max(1, len(grams) - 2))
 
 
