@@ -124,3 +124,29 @@ def test_api_refuses_bad_queries_with_400_never_500(api, query):
     assert status in (200, 400), (query, status)
     if status == 400:
         assert payload["error"]
+
+
+def test_background_indexing_with_the_parallel_writer(tmp_path, monkeypatch):
+    """The build indexes in a forked process; at province scale that process runs Whoosh's parallel
+    writer, which itself starts processes (so the indexing process must not be a daemon)."""
+    import logging
+
+    from conftest import ROOT
+    from mkdocs.config import load_config
+
+    from zwgk import site
+
+    monkeypatch.setenv("ZWGK_CATALOG", str(SAMPLE))
+    monkeypatch.setenv("ZWGK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(search, "update_index", _force_parallel(search.update_index))
+    config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    built = site.prepare(config, logging.getLogger("test"))
+    site._finish_indexing(built, tmp_path / "site")
+    assert search.Searcher(search.index_dir(tmp_path / "site")).search("企业投资项目核准")[0].code == "000101001000"
+
+
+def _force_parallel(update):
+    def run(folder, data, procs=1, parallel_above=0):
+        return update(folder, data, procs=2, parallel_above=0)
+
+    return run

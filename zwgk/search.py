@@ -177,7 +177,7 @@ def index_dir(site_dir: Path) -> Path:
     return site_dir.with_name(site_dir.name + ".search")
 
 
-def update_index(folder: Path, site: SiteData, procs: int = 1) -> IndexStats:
+def update_index(folder: Path, site: SiteData, procs: int = 1, parallel_above: int = 5000) -> IndexStats:
     """Bring the index at `folder` up to date with the catalogue, rewriting only changed records."""
     version_file = folder / "zwgk-index-version"
     if folder.exists() and (not version_file.is_file() or version_file.read_text() != INDEX_VERSION):
@@ -197,7 +197,7 @@ def update_index(folder: Path, site: SiteData, procs: int = 1) -> IndexStats:
     fresh = [document for key, document in wanted.items() if indexed.get(key) != document["digest"]]
     if stale or fresh:
         # Many new records: one writer per core, each writing its own segment (no final merge).
-        parallel = len(fresh) > 5000 and procs > 1
+        parallel = len(fresh) > parallel_above and procs > 1
         with paused_gc():
             writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if parallel else ix.writer(limitmb=256)
             for key in stale:

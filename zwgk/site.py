@@ -175,7 +175,7 @@ def _start_indexing(site_dir: Path, data: pages.SiteData) -> multiprocessing.Pro
     folder.parent.mkdir(parents=True, exist_ok=True)
     result_file = folder.with_suffix(".result")
     result_file.unlink(missing_ok=True)
-    process = multiprocessing.get_context("fork").Process(target=_index_in_background, args=(folder, data, result_file), daemon=True)
+    process = multiprocessing.get_context("fork").Process(target=_index_in_background, args=(folder, data, result_file))
     process.start()
     return process
 
