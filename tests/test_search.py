@@ -126,27 +126,17 @@ def test_api_refuses_bad_queries_with_400_never_500(api, query):
         assert payload["error"]
 
 
-def test_background_indexing_with_the_parallel_writer(tmp_path, monkeypatch):
-    """The build indexes in a forked process; at province scale that process runs Whoosh's parallel
-    writer, which itself starts processes (so the indexing process must not be a daemon)."""
-    import logging
-
-    from conftest import ROOT
-    from mkdocs.config import load_config
-
-    from zwgk import site
-
-    monkeypatch.setenv("ZWGK_CATALOG", str(SAMPLE))
-    monkeypatch.setenv("ZWGK_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(search, "update_index", _force_parallel(search.update_index))
-    config = load_config(config_file=str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
-    built = site.prepare(config, logging.getLogger("test"))
-    site._finish_indexing(built, tmp_path / "site")
-    assert search.Searcher(search.index_dir(tmp_path / "site")).search("企业投资项目核准")[0].code == "000101001000"
+def test_parallel_writer(tmp_path):
+    """At province scale the index is written by Whoosh's parallel writer (one process per core)."""
+    data = _site_data(SAMPLE)
+    stats = search.update_index(tmp_path / "idx", data, procs=2, parallel_above=0)
+    assert stats.documents == len(data.items) + len(data.entries)
+    assert search.Searcher(tmp_path / "idx").search("企业投资项目核准")[0].code == "000101001000"
 
 
-def _force_parallel(update):
-    def run(folder, data, procs=1, parallel_above=0):
-        return update(folder, data, procs=2, parallel_above=0)
-
-    return run
+@pytest.fixture(scope="module")
+def sample_site(sample_site):
+    """The sample site with its search index, as `zwgk index` writes it."""
+    result = CliRunner().invoke(cli, ["index", str(SAMPLE), "--site-dir", str(sample_site)])
+    assert result.exit_code == 0, result.output
+    return sample_site

@@ -12,7 +12,6 @@ import csv
 import hashlib
 import io
 import logging
-import multiprocessing
 import os
 import re
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import exports, pages, search, urls
+from . import exports, pages, urls
 from .check import CheckResult, check
 from .codes import parse_index
 from .flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
@@ -43,7 +42,6 @@ class SiteBuild:
     charts: RenderStats
     counts: dict[str, int] = field(default_factory=dict)
     blocks: dict[str, list[str]] = field(default_factory=dict)  # page source -> its raw HTML blocks
-    indexing: multiprocessing.Process | None = None
 
 
 # A generated page's HTML blocks (see html.block) need no Markdown processing, yet Python-Markdown and
@@ -113,7 +111,7 @@ def prepare(config, log: logging.Logger) -> SiteBuild:
         built.append(pages.item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
-    build = SiteBuild(catalog_dir(config), result, data, built, stats, indexing=_start_indexing(Path(config.site_dir), data))
+    build = SiteBuild(catalog_dir(config), result, data, built, stats)
     config[STATE_KEY] = build
     return build
 
@@ -153,50 +151,11 @@ def finish(config, log: logging.Logger) -> None:
     exported = time.perf_counter()
     build.counts = verify(build, site_dir)
     counts = build.counts
-    verified = time.perf_counter()
-    _finish_indexing(build, site_dir)
-    log.info(f"耗时：导出 {exported - started:.1f} 秒，核对 {verified - exported:.1f} 秒，等待检索索引 {time.perf_counter() - verified:.1f} 秒。")
+    log.info(f"耗时：导出 {exported - started:.1f} 秒，核对 {time.perf_counter() - exported:.1f} 秒。")
     log.info(
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
         f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{len(written)} 个导出文件。"
     )
-
-
-def _index_in_background(folder: Path, data: pages.SiteData, result_file: Path) -> None:
-    stats = search.update_index(folder, data, procs=os.cpu_count() or 1)
-    result_file.write_text(f"{stats.documents} {stats.added} {stats.removed}")
-
-
-def _start_indexing(site_dir: Path, data: pages.SiteData) -> multiprocessing.Process | None:
-    """Update the Whoosh index in a forked process while MkDocs renders the pages on the other core."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    folder = search.index_dir(site_dir)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    result_file = folder.with_suffix(".result")
-    result_file.unlink(missing_ok=True)
-    process = multiprocessing.get_context("fork").Process(target=_index_in_background, args=(folder, data, result_file))
-    process.start()
-    return process
-
-
-def _finish_indexing(build: SiteBuild, site_dir: Path) -> None:
-    """Wait for the index, then check it holds every record and finds what it must."""
-    folder = search.index_dir(site_dir)
-    if build.indexing is None:
-        search.update_index(folder, build.data, procs=os.cpu_count() or 1)
-    else:
-        build.indexing.join()
-        if build.indexing.exitcode != 0:
-            raise PluginError(f"检索索引更新失败（退出码 {build.indexing.exitcode}）。")
-    result_file = folder.with_suffix(".result")
-    documents = int(result_file.read_text().split()[0]) if result_file.is_file() else sum(1 for _ in search.documents(build.data))
-    expected = len(build.data.items) + len(build.data.entries)
-    if documents != expected:
-        raise PluginError(f"检索索引有 {documents} 条记录，目录有 {expected} 条。")
-    silent = search.failing_canaries(folder, build.data)
-    if silent:
-        raise PluginError("检索索引查不到应有的结果：" + "、".join(silent))
 
 
 EXPORT_MODULES = ("exports.py", "pages.py", "urls.py", "model.py", "codes.py")
