@@ -116,3 +116,17 @@ def test_item_pages_print_cleanly(browser, server, sample_site):
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     page.close()
+
+
+@pytest.mark.slow
+def test_old_browsers_get_the_local_polyfill_not_a_cdn(browser, server):
+    context = browser.new_context()
+    context.add_init_script("delete window.ResizeObserver")
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto(server, wait_until="networkidle")
+    assert any(url.endswith("/assets/javascripts/vendor/resize-observer-polyfill.js") for url in requests), requests
+    assert all(urlparse(url).hostname == "127.0.0.1" for url in requests), requests
+    assert page.evaluate("typeof ResizeObserver") == "function"
+    context.close()

@@ -82,3 +82,20 @@ def test_python_dash_m_entry_point():
 
     result = subprocess.run([sys.executable, "-m", "zwgk", "--help"], capture_output=True, text=True, check=True)
     assert "check" in result.stdout
+
+
+def test_unchanged_catalogue_is_answered_from_the_cache_and_a_change_is_seen(fresh_files, tmp_path):
+    from zwgk import synth
+
+    root = write_catalog(fresh_files, tmp_path / "catalog")
+    cache = ["--cache-dir", str(tmp_path / "cache"), "--as-of", "2026-11-26"]
+    assert invoke("check", str(root), *cache).exit_code == 0
+    assert invoke("check", str(root), *cache).exit_code == 0
+    assert list((tmp_path / "cache" / "results").rglob("*.pickle"))
+    rel, _, _ = MUTATIONS["entry.url-scheme"](fresh_files)
+    original = (root / rel).read_text(encoding="utf-8")
+    (root / rel).write_text(synth.dump(fresh_files[rel]), encoding="utf-8")
+    changed = invoke("check", str(root), *cache)
+    assert changed.exit_code == 1 and "entry.url-scheme" in changed.output
+    (root / rel).write_text(original, encoding="utf-8")
+    assert invoke("check", str(root), *cache).exit_code == 0

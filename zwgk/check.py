@@ -15,7 +15,7 @@ from pathlib import Path
 from . import rules
 from .codes import IndexNumber, has_fullwidth, parse_index, uscc_is_valid
 from .findings import Finding, Summary, sort_findings
-from .loader import Catalog, PickleCache, Report, code_version, load_catalog, locate_reports, paused_gc
+from .loader import Catalog, PickleCache, Report, code_version, fingerprint, load_catalog, locate_reports, paused_gc
 from .model import Department, Entry, PowerItem, Record, Scheme
 
 
@@ -91,6 +91,7 @@ def _report(rule: rules.Rule, record: Record, hit: rules.Hit) -> Report:
 
 PARALLEL_MIN_RECORDS = 20_000
 RULE_MODULES = ("check.py", "codes.py", "flow.py", "model.py", "rules/*.py")
+ALL_MODULES = ("*.py", "rules/*.py")
 
 # Set just before forking so that workers inherit the loaded catalogue instead of receiving a copy:
 # tasks name files, and workers look their records up here.
@@ -204,8 +205,9 @@ def run_rules(catalog: Catalog, as_of: dt.date, workers: int | None = None, cach
 
 @dataclass
 class CheckResult:
-    catalog: Catalog
     findings: list[Finding]
+    counts: tuple[int, int, int, int]  # files, departments, items, entries
+    catalog: Catalog | None = None  # None when the result came whole from the cache
 
     @property
     def errors(self) -> int:
@@ -213,24 +215,34 @@ class CheckResult:
 
     @property
     def summary(self) -> Summary:
-        catalog = self.catalog
-        return Summary(
-            files=catalog.files,
-            departments=len(catalog.folders),
-            items=len(catalog.items),
-            entries=len(catalog.entries),
-            errors=self.errors,
-            warnings=len(self.findings) - self.errors,
-        )
+        files, departments, items, entries = self.counts
+        return Summary(files, departments, items, entries, errors=self.errors, warnings=len(self.findings) - self.errors)
 
 
 def check_loaded(catalog: Catalog, as_of: dt.date | None = None, workers: int | None = None, cache_dir: Path | None = None) -> CheckResult:
     with paused_gc():
         reports = catalog.reports + run_rules(catalog, as_of or dt.date.today(), workers, cache_dir)
     findings = sort_findings(catalog.findings + locate_reports(catalog.root, reports))
-    return CheckResult(catalog, findings)
+    counts = (catalog.files, len(catalog.folders), len(catalog.items), len(catalog.entries))
+    return CheckResult(findings, counts, catalog)
 
 
-def check(root: Path | str, as_of: dt.date | None = None, cache_dir: Path | None = None, workers: int | None = None) -> CheckResult:
-    """Load and check a catalogue folder: the whole of `zwgk check`."""
-    return check_loaded(load_catalog(root, cache_dir=cache_dir, workers=workers), as_of, workers, cache_dir)
+def check(
+    root: Path | str, as_of: dt.date | None = None, cache_dir: Path | None = None, workers: int | None = None, records: bool = True
+) -> CheckResult:
+    """Load and check a catalogue folder: the whole of `zwgk check`.
+
+    With `records=False` (the command line) a catalogue whose files, date and code are all unchanged
+    since a cached check gets that check's findings without loading a record.
+    """
+    root, as_of = Path(root), as_of or dt.date.today()
+    cache = PickleCache(cache_dir, "results") if cache_dir and not records else None
+    key = fingerprint(root, f"{code_version(ALL_MODULES)}\0{as_of}") if cache else ""
+    cached = cache.get(key) if cache else None
+    if cached is not None:
+        return CheckResult(*cached)
+    result = check_loaded(load_catalog(root, cache_dir=cache_dir, workers=workers), as_of, workers, cache_dir)
+    if cache:
+        cache.put(key, (result.findings, result.counts))
+        cache.prune(keep=8)
+    return result

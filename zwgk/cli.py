@@ -44,7 +44,7 @@ def check(catalog_dir: Path, output_format: str, as_of, cache_dir: Path | None, 
     """检查目录 CATALOG_DIR（默认 ./catalog）。无错误时退出码为 0，有错误为 1，无法运行为 2。"""
     cache = None if no_cache else (cache_dir or default_cache_dir())
     try:
-        result = check_catalog(catalog_dir, as_of=_as_of(as_of), cache_dir=cache)
+        result = check_catalog(catalog_dir, as_of=_as_of(as_of), cache_dir=cache, records=False)
     except CatalogError as error:
         _fail(str(error))
     if output_format == "github":

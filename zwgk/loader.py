@@ -361,13 +361,32 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def load_catalog(root: Path | str, cache_dir: Path | None = None, workers: int | None = None) -> Catalog:
-    """Read a whole catalogue folder. Raises CatalogError only when there is nothing to read."""
-    root = Path(root)
+def fingerprint(root: Path, salt: str) -> str:
+    """A hash of everything a check of `root` depends on besides the code and `salt`: which files and
+    folders there are, and each file's content. Same fingerprint, same findings."""
+    _require_catalogue(root)
+    scratch = Catalog(root=root, scheme=None)
+    sources = _discover(root, scratch, scratch.reports)
+    digest = hashlib.sha256(f"{salt}\0".encode())
+    version = code_version()
+    for source in sources:
+        digest.update(f"{LoadCache.key(source, source.path.read_bytes(), version)}\0".encode())
+    for report in scratch.reports:
+        digest.update(f"{report.rule}\0{report.file}\0".encode())
+    return digest.hexdigest()
+
+
+def _require_catalogue(root: Path) -> None:
     if not root.is_dir():
         raise CatalogError(f"找不到目录文件夹：{root}")
     if not (root / "scheme.yml").is_file():
         raise CatalogError(f"{root} 中没有 scheme.yml（编码方案），这不是一个目录文件夹。")
+
+
+def load_catalog(root: Path | str, cache_dir: Path | None = None, workers: int | None = None) -> Catalog:
+    """Read a whole catalogue folder. Raises CatalogError only when there is nothing to read."""
+    root = Path(root)
+    _require_catalogue(root)
     catalog = Catalog(root=root, scheme=None)
     sources = _discover(root, catalog, catalog.reports)
     catalog.files = len(sources)

@@ -149,6 +149,7 @@ def finish(config, log: logging.Logger) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     exported = time.perf_counter()
+    _localise_theme_scripts(site_dir)
     build.counts = verify(build, site_dir)
     counts = build.counts
     log.info(f"耗时：导出 {exported - started:.1f} 秒，核对 {time.perf_counter() - exported:.1f} 秒。")
@@ -156,6 +157,25 @@ def finish(config, log: logging.Logger) -> None:
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
         f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{len(written)} 个导出文件。"
     )
+
+
+# Material's bundle can load scripts from a CDN: a ResizeObserver polyfill in browsers without one (old
+# browsers are common on government networks) and mermaid on pages with diagrams (ours have none). Both
+# are pointed at local copies, resolved against the bundle's own URL so that any page depth works.
+_CDN_SCRIPTS = {
+    '"https://unpkg.com/resize-observer-polyfill"': "resize-observer-polyfill.js",
+    '"https://unpkg.com/mermaid@11/dist/mermaid.min.js"': "mermaid.min.js",
+}
+
+
+def _localise_theme_scripts(site_dir: Path) -> None:
+    for bundle in (site_dir / "assets" / "javascripts").glob("bundle.*.js"):
+        text = bundle.read_text(encoding="utf-8")
+        for remote, local in _CDN_SCRIPTS.items():
+            text = text.replace(
+                remote, f'new URL("vendor/{local}",document.querySelector(\'script[src*="javascripts/bundle."]\').src).href'
+            )
+        bundle.write_text(text, encoding="utf-8")
 
 
 EXPORT_MODULES = ("exports.py", "pages.py", "urls.py", "model.py", "codes.py")
