@@ -191,6 +191,8 @@ INERT_JS_URLS = (
     "http://msdn.microsoft.com/",
     "http://narwhaljs.org",
     "http://people.mozilla.org/",
+    "http://lunrjs.com",
+    "https://drafts.fxtf.org/",
 )
 RESOURCE_ATTRIBUTES = {"src", "href", "srcset", "action", "data", "poster", "xlink:href", "content"}
 
