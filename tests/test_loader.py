@@ -67,8 +67,7 @@ def test_string_where_a_number_is_expected(fresh_files, tmp_path):
 
 def test_unquoted_code_read_as_a_number_says_to_quote_it(fresh_files, tmp_path):
     rel = next(r for r in fresh_files if r.endswith("/department.yml"))
-    fresh_files[rel] = Raw(rel_text := b"sector: 01\n")
-    del rel_text
+    fresh_files[rel] = Raw(b"sector: 01\n")
     findings = _findings(fresh_files, tmp_path, "schema.type")
     assert any('"01"' in f.message for f in findings)
 

@@ -63,9 +63,6 @@ class Catalog:
     findings: list[Finding] = field(default_factory=list)  # problems met while reading
     reports: list[Report] = field(default_factory=list)  # schema problems, located later
 
-    def items_of(self, dept_id: str) -> list[PowerItem]:
-        return [item for item in self.items if item.dept_id == dept_id]
-
     def entries_of(self, dept_id: str) -> list[Entry]:
         return [entry for entry in self.entries if entry.dept_id == dept_id]
 

@@ -35,7 +35,6 @@ NAV_PAGES = {"index.md", "types/index.md", "topics/index.md", "scheme/index.md"}
 
 @dataclass
 class SiteBuild:
-    root: Path
     result: CheckResult
     data: pages.SiteData
     pages: list[tuple[str, str]]
@@ -111,7 +110,7 @@ def prepare(config, log: logging.Logger) -> SiteBuild:
         built.append(pages.item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
-    build = SiteBuild(catalog_dir(config), result, data, built, stats)
+    build = SiteBuild(result, data, built, stats)
     config[STATE_KEY] = build
     return build
 
