@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import pytest
+import yaml
+from conftest import SAMPLE
+
+from zwgk import static_search, urls
+from zwgk.check import check
+from zwgk.site import site_data
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -58,6 +65,7 @@ def _pages(sample_site: Path) -> list[str]:
         "departments/340000-amr/",
         item.parent.relative_to(sample_site).as_posix() + "/",
         catalogue.parent.relative_to(sample_site).as_posix() + "/",
+        "search/?q=食品经营许可",
     ]
 
 
@@ -78,6 +86,8 @@ def test_public_pages_in_chromium(browser, server, sample_site, tmp_path):
         )
         response = page.goto(server + path, wait_until="networkidle")
         assert response and response.ok, path
+        if path.startswith("search/"):
+            _wait_for_results(page)
         results = axe.run(page)
         serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
         assert serious == [], f"{path}: " + "; ".join(f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in serious)
@@ -130,3 +140,105 @@ def test_old_browsers_get_the_local_polyfill_not_a_cdn(browser, server):
     assert all(urlparse(url).hostname == "127.0.0.1" for url in requests), requests
     assert page.evaluate("typeof ResizeObserver") == "function"
     context.close()
+
+
+# ---- the static search (Pagefind and the exact-code lookup) ------------------------------------
+
+QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yml").read_text(encoding="utf-8"))
+
+
+def _wait_for_results(page) -> None:
+    page.wait_for_function("() => !/正在|请输入/.test(document.getElementById('zwgk-search-status').textContent)", timeout=15_000)
+
+
+def _expected_urls(case: dict, data) -> set[str]:
+    if "department" in case:
+        return set()
+    items = {urls.item(i.dept_id, i.basic_code) for i in data.items if i.basic_code == case["code"]}
+    entries = {data.entry_url(e) for e in data.entries if e.index == case["code"]}
+    return items | entries
+
+
+@pytest.fixture(scope="module")
+def sample_data():
+    return site_data(check(SAMPLE))
+
+
+@pytest.mark.slow
+def test_quality_set_in_chromium_top_5(browser, server, sample_data):
+    """Every query of the quality set, typed into the static search page, finds its record in the top 5."""
+    page = browser.new_page()
+    failures = []
+    for case in QUERIES:
+        page.goto(f"{server}search/?q={quote(case['query'])}")
+        _wait_for_results(page)
+        top = page.eval_on_selector_all(
+            "#zwgk-search-results li", "els => els.slice(0, 5).map(li => [li.querySelector('a').href, li.innerText])"
+        )
+        found = [href.removeprefix(server) for href, _ in top]
+        if "department" in case:
+            ok = any(case["department"] in text for _, text in top)
+        else:
+            ok = bool(_expected_urls(case, sample_data) & set(found))
+        if not ok:
+            failures.append(f"{case['kind']} {case['query']}: {found}")
+    page.close()
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.slow
+def test_an_exact_code_in_the_header_box_opens_its_record(browser, server, sample_data):
+    entry = next(e for e in sample_data.entries if e.doc_number)
+    item = next(i for i in sample_data.items if sum(j.basic_code == i.basic_code for j in sample_data.items) == 1)
+    cases = [
+        (entry.index, sample_data.entry_url(entry)),
+        (entry.doc_number.replace("〔", "[").replace("〕", "]"), sample_data.entry_url(entry)),
+        (item.basic_code, urls.item(item.dept_id, item.basic_code)),
+    ]
+    page = browser.new_page()
+    for typed, url in cases:
+        page.goto(server + "departments/340000-amr/")
+        page.fill("#zwgk-search-box-input", typed)
+        page.press("#zwgk-search-box-input", "Enter")
+        page.wait_for_url(server + url, timeout=10_000)
+        if "#" in url:
+            assert page.evaluate("document.querySelector(':target').id") == url.split("#")[1]
+    page.close()
+
+
+@pytest.mark.slow
+def test_filters_narrow_the_results(browser, server, sample_data):
+    page = browser.new_page()
+    page.goto(f"{server}search/?q=%E8%AE%B8%E5%8F%AF")  # 许可
+    _wait_for_results(page)
+    page.wait_for_function("() => document.querySelector('select[data-filter=department]').options.length > 1")
+    page.select_option("select[data-filter=department]", "省市场监管局")
+    _wait_for_results(page)
+    metas = page.eval_on_selector_all("#zwgk-search-results li p", "els => els.map(e => e.textContent)")
+    assert metas and all("省市场监管局" in meta for meta in metas), metas
+    assert "department=" in page.url
+    page.goto(f"{server}search/?q=%E9%80%9A%E7%9F%A5&year=2025")  # 通知, 2025 only
+    _wait_for_results(page)
+    links = page.eval_on_selector_all("#zwgk-search-results li a", "els => els.map(e => e.getAttribute('href'))")
+    assert links and all(re.search(r"/catalogue/[^/]+/2025\d\d/", link) for link in links), links
+    page.close()
+
+
+@pytest.mark.slow
+def test_the_browser_computes_codes_and_bigrams_as_the_build_does(browser, server):
+    page = browser.new_page()
+    page.goto(server + "search/")
+    samples = [
+        "皖发展改[2026]9号",
+        "  １１３４０００ ０００６０００３０３/202601-00006 ",
+        "食品经营许可（新办）",
+        "《安徽省公安民生实事实施方案》政策解读",
+        "ABC",
+    ]
+    for text in samples:
+        assert page.evaluate("t => zwgkSearch.normaliseCode(t)", text) == static_search.normalise_code(text)
+        assert page.evaluate("t => zwgkSearch.gramTokens(t)", text) == list(dict.fromkeys(static_search.gram_tokens(text)))
+        shards = int(page.get_attribute("#zwgk-search-script", "data-shards"))
+        key = static_search.normalise_code(text)
+        assert page.evaluate("k => zwgkSearch.shardOf(k)", key) == static_search.shard_of(key, shards)
+    page.close()

@@ -134,9 +134,29 @@ def test_parallel_writer(tmp_path):
     assert search.Searcher(tmp_path / "idx").search("企业投资项目核准")[0].code == "000101001000"
 
 
-@pytest.fixture(scope="module")
-def sample_site(sample_site):
-    """The sample site with its search index, as `zwgk index` writes it."""
+def test_the_build_writes_the_index_and_zwgk_index_finds_nothing_to_do(sample_site):
+    from whoosh import index as whoosh_index
+
+    data = _site_data(SAMPLE)
+    with whoosh_index.open_dir(str(search.index_dir(sample_site))).searcher() as searcher:
+        assert searcher.doc_count() == len(data.items) + len(data.entries)
     result = CliRunner().invoke(cli, ["index", str(SAMPLE), "--site-dir", str(sample_site)])
     assert result.exit_code == 0, result.output
-    return sample_site
+    assert "更新 0 条，删除 0 条" in result.output
+
+
+def test_an_interrupted_update_never_indexes_a_record_twice(tmp_path):
+    """Digests are written after the commit; if they are older than the index, records are replaced."""
+    from whoosh import index as whoosh_index
+
+    data = _site_data(SAMPLE)
+    search.update_index(tmp_path / "idx", data)
+    old_digests = (tmp_path / "idx" / "zwgk-digests.pickle").read_bytes()
+    data.entries[0] = data.entries[0].model_copy(update={"title": "一个全新的标题"})
+    data.entries[0].place(data.entries[1].origin._replace(at=(0,)))
+    data.numbers[id(data.entries[0])] = parse_index(data.entries[0].index, data.scheme.index_formats)
+    search.update_index(tmp_path / "idx", data)
+    (tmp_path / "idx" / "zwgk-digests.pickle").write_bytes(old_digests)  # as if killed before writing them
+    search.update_index(tmp_path / "idx", data)
+    with whoosh_index.open_dir(str(tmp_path / "idx")).searcher() as searcher:
+        assert searcher.doc_count() == len(data.items) + len(data.entries)

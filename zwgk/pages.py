@@ -11,7 +11,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from . import html, urls
+from . import html, static_search, urls
 from .codes import IndexNumber, implementation_code
 from .flow import step_index
 from .model import Department, Entry, PowerItem, Scheme
@@ -31,6 +31,7 @@ class SiteData:
     numbers: dict[int, IndexNumber]  # id(entry) -> parsed 索引号
     report_url: str = ""
     site_url: str = ""
+    file_keys: dict[str, str] = field(default_factory=dict)  # catalogue file -> content key (Catalog.file_keys)
     items_by_dept: dict[str, list[PowerItem]] = field(default_factory=dict)
     entries_by_dept: dict[str, list[Entry]] = field(default_factory=dict)
 
@@ -54,15 +55,16 @@ class SiteData:
         return f"{code} {codes[code]}" if code and code in codes else (code or "")
 
 
-def page(title: str, body: str, *, description: str = "", search: bool = False, wide: bool = False) -> str:
+def page(title: str, body: str, *, description: str = "", searchable: bool = True, wide: bool = False) -> str:
     """A generated page: front matter (title sanitised, search exclusion) and the body. A `wide`
-    page (mostly a table) hides the table of contents to give the table the room."""
+    page (mostly a table) hides the table of contents to give the table the room. Pages that only
+    list records found elsewhere (home, browsing by type or topic) stay out of the search."""
     meta: dict = {"title": html.title(title)}
     if wide:
         meta["hide"] = ["toc"]
     if description:
         meta["description"] = html.title(description)[:160]
-    if not search:
+    if not searchable:
         meta["search"] = {"exclude": True}
     return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n\n" + body
 
@@ -73,13 +75,22 @@ def _href(from_url: str, to_url: str) -> str:
     return "../" * depth + to_url
 
 
-def _entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_department: bool = False) -> tuple[list[list[str]], list[str]]:
+def _entry_rows(
+    site: SiteData, entries: list[Entry], from_url: str, with_department: bool = False, anchors: bool = False
+) -> list[list[str]]:
     scheme = site.scheme
-    rows, ids = [], []
+    rows = []
     for entry in entries:
         number = site.numbers[id(entry)]
         title = html.link(entry.url, entry.title, rel="nofollow noopener") if entry.url else html.text(entry.title)
         index_cell = html.link(_href(from_url, site.entry_url(entry)), entry.index, class_="zwgk-index")
+        if anchors:
+            # The entry's permalink target, and for the static search the start of its sub-result
+            # (Pagefind splits a page at headings with an id).
+            title = f'<h2 class="zwgk-entry" id="{number.serial:05d}">{title}</h2>{static_search.entry_grams(entry.title)}'
+            # The 索引号 precedes the heading, so Pagefind would file it under the previous entry; exact
+            # codes are found through the code lookup instead.
+            index_cell = f"<span data-pagefind-ignore>{index_cell}</span>"
         row = [index_cell, title]
         if with_department:
             row.append(html.link(_href(from_url, urls.department(entry.dept_id)), site.department_name(entry.dept_id)))
@@ -93,8 +104,7 @@ def _entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_depart
             html.text(entry.validity),
         ]
         rows.append(row)
-        ids.append(f"{number.serial:05d}")
-    return rows, ids
+    return rows
 
 
 ENTRY_HEADERS = ["索引号", "信息名称", "生成日期", "发布日期", "文号", "主题分类", "体裁分类", "公开方式", "有效性"]
@@ -103,14 +113,14 @@ ENTRY_HEADERS = ["索引号", "信息名称", "生成日期", "发布日期", "�
 def _entries_table(
     site: SiteData, caption: str, entries: list[Entry], from_url: str, with_department: bool = False, anchors: bool = False
 ) -> str:
-    rows, ids = _entry_rows(site, entries, from_url, with_department)
+    rows = _entry_rows(site, entries, from_url, with_department, anchors)
     headers = ENTRY_HEADERS[:2] + (["发布机构"] if with_department else []) + ENTRY_HEADERS[2:]
     classes = (
         ["c-index", "c-title"]
         + (["c-name"] if with_department else [])
         + ["c-date", "c-date", "c-docno", "c-code", "c-code", "c-short", "c-short"]
     )
-    return html.table(caption, headers, rows, ids if anchors else None, classes)
+    return html.table(caption, headers, rows, classes=classes)
 
 
 # ---- home ----------------------------------------------------------------------------------------
@@ -150,7 +160,7 @@ def home(site: SiteData) -> tuple[str, str]:
         + "\n## 部门目录\n\n"
         + html.block(*directory)
     )
-    return "index.md", page("首页", body, search=True, wide=True)
+    return "index.md", page("首页", body, searchable=False, wide=True)
 
 
 # ---- departments ---------------------------------------------------------------------------------
@@ -211,9 +221,10 @@ def department(site: SiteData, dept: Department, extra_sections: str = "") -> tu
             for (period, chunk), count in sorted(by_year[year].items())
         )
         catalogue.append(f'<h3>{year} 年（{sum(by_year[year].values())} 条）</h3><ul class="zwgk-periods">{links}</ul>')
+    tags = static_search.tags("department", {"department": [dept.short_name]}, grams=dept.name)
     body = (
         f"# {html.md(dept.name)}\n\n"
-        + html.block(about)
+        + html.block(about, tags)
         + "\n## 政府信息公开工作机构\n\n"
         + html.block(office_html)
         + "\n## 权责清单\n\n"
@@ -247,7 +258,13 @@ def catalogue_pages(site: SiteData) -> list[tuple[str, str]]:
         heading = f"{name} {_period_label(period, chunk)}政府信息公开目录"
         back = html.link(_href(url, urls.department(dept_id)), f"返回{name}")
         table = _entries_table(site, html.text(heading), entries, url, anchors=True)
-        body = f"# {html.md(heading)}\n\n" + html.block(f"<p>{back}。共 {len(entries)} 条。</p>", table)
+        filters = {
+            "department": [site.department_name(dept_id)],
+            "year": sorted({str(entry.date.year) for entry in entries}),
+            "topic": sorted({site.scheme.topics.get(entry.topic, entry.topic) for entry in entries if entry.topic}),
+        }
+        tags = static_search.tags("catalogue", filters)
+        body = f"# {html.md(heading)}\n\n" + html.block(f"<p>{back}。共 {len(entries)} 条。</p>", tags, table)
         pages.append((urls.page_source(url), page(heading, body, wide=True)))
     return pages
 
@@ -336,6 +353,8 @@ def item_page(site: SiteData, item: PowerItem, svg: str) -> tuple[str, str]:
         ]
     )
     report = _report_link(site, item, dept)
+    filters = {"department": [dept.short_name], "type": [scheme.power_types.get(item.type, item.type)]}
+    fields += static_search.tags("item", filters, grams=item.name, withdrawn=not item.is_active)
     if not item.is_active:
         return urls.page_source(url), page(item.name, _tombstone(site, item, dept, url, fields, report))
     contact = item.contact
@@ -464,9 +483,9 @@ def type_pages(site: SiteData) -> list[tuple[str, str]]:
             body = f"# {html.md(heading)}\n\n" + html.block(
                 pager, html.table(html.text(heading), ["基本编码", "事项名称", "实施部门", "状态"], rows), pager
             )
-            pages.append((urls.page_source(url), page(heading, body)))
+            pages.append((urls.page_source(url), page(heading, body, searchable=False)))
     index = "# 按权力类型浏览\n\n" + html.block(html.table("权力类型", ["权力类型", "事项数"], index_rows))
-    return [("types/index.md", page("按权力类型浏览", index, search=True)), *pages]
+    return [("types/index.md", page("按权力类型浏览", index, searchable=False)), *pages]
 
 
 def topic_pages(site: SiteData) -> list[tuple[str, str]]:
@@ -486,9 +505,9 @@ def topic_pages(site: SiteData) -> list[tuple[str, str]]:
             pager = _pager(lambda n, c=code: urls.topic(c, n), len(chunks), number, url)
             table = _entries_table(site, html.text(heading), chunk, url, with_department=True)
             body = f"# {html.md(heading)}\n\n" + html.block(pager, table, pager)
-            pages.append((urls.page_source(url), page(heading, body, wide=True)))
+            pages.append((urls.page_source(url), page(heading, body, searchable=False, wide=True)))
     index = "# 按主题浏览\n\n" + html.block(html.table("主题分类", ["主题", "条目数"], index_rows))
-    return [("topics/index.md", page("按主题浏览", index, search=True)), *pages]
+    return [("topics/index.md", page("按主题浏览", index, searchable=False)), *pages]
 
 
 def scheme_page(scheme: Scheme) -> tuple[str, str]:
@@ -511,7 +530,7 @@ def scheme_page(scheme: Scheme) -> tuple[str, str]:
         f"权力事项至少每 {limits.review_every_months} 个月复核一次。</p>",
         *sections,
     )
-    return "scheme/index.md", page("编码方案", body, search=True)
+    return "scheme/index.md", page("编码方案", body)
 
 
 def index_resolvers(site: SiteData) -> dict[str, str]:

@@ -12,9 +12,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
+import pickle
 import re
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +29,11 @@ from whoosh.query import And, Or, Term
 
 from . import urls
 from .codes import implementation_code
-from .loader import paused_gc
+from .loader import code_version, paused_gc
 from .pages import SiteData
+from .static_search import normalise_code
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "5"
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-zA-Z]+")
 _SPACES = re.compile(r"\s+")
 
@@ -88,8 +92,10 @@ def schema() -> Schema:
         codes=KEYWORD(lowercase=True, commas=True, scorable=True),
         # No positions (phrase=False): no query here needs them, and they are most of the index's cost.
         # Bigrams only on titles: substrings and typos matter there; long text is found by its words.
-        title=TEXT(analyzer=JiebaTokenizer(), stored=True, field_boost=3.0, multitoken_query="and", phrase=False),
-        title_grams=TEXT(analyzer=BigramTokenizer(), multitoken_query="and", field_boost=2.0, phrase=False),
+        # Titles are indexed as character bigrams only: they find every word and compound in a title,
+        # and substrings across word boundaries, with fewer postings than words and bigrams together.
+        title=STORED,
+        title_grams=TEXT(analyzer=BigramTokenizer(), multitoken_query="and", field_boost=3.0, phrase=False),
         text=TEXT(analyzer=JiebaTokenizer(), multitoken_query="and", phrase=False),
         department=ID(stored=True),
         department_name=STORED,
@@ -101,68 +107,91 @@ def schema() -> Schema:
     )
 
 
-def normalise_code(value: str) -> str:
-    """Codes as people type them: no spaces, half-width brackets turned into 〔〕 for 文号."""
-    value = _SPACES.sub("", value).lower()
-    return value.replace("[", "〔").replace("]", "〕").replace("［", "〔").replace("］", "〕").replace("(", "〔").replace(")", "〕")
+def item_document(site: SiteData, item) -> dict:
+    dept = site.departments[item.dept_id]
+    code = implementation_code(item.basic_code, dept.region, dept.uscc)
+    basis = " ".join(f"{b.title}{b.article or ''}" for b in item.basis or [])
+    # Department names are kept short (the full name adds postings to every record, not
+    # information); a search by department uses the department filter or the short name.
+    parts = [
+        item.content,
+        item.result,
+        " ".join(item.conditions or []),
+        dept.short_name,
+        item.office,
+        site.scheme.power_types.get(item.type),
+        basis,
+    ]
+    return {
+        "key": item_key(item),
+        "kind": "item",
+        "code": item.basic_code,
+        "codes": ",".join(normalise_code(c) for c in (item.basic_code, code)),
+        "title": item.name,
+        "title_grams": item.name,
+        "text": "\n".join(filter(None, parts)),
+        "department": item.dept_id,
+        "department_name": dept.short_name,
+        "type": item.type,
+        "url": urls.item(item.dept_id, item.basic_code),
+        "year": str(item.updated.year) if item.updated else "",
+    }
+
+
+def entry_document(site: SiteData, entry) -> dict:
+    dept = site.departments.get(entry.dept_id)
+    # Topic and genre are filters, not words people type into the box.
+    parts = [entry.summary, *entry.keywords, entry.doc_number, dept.short_name if dept else ""]
+    codes = [entry.index] + ([entry.doc_number] if entry.doc_number else [])
+    return {
+        "key": entry_key(entry),
+        "kind": "entry",
+        "code": entry.index,
+        "codes": ",".join(normalise_code(c) for c in codes),
+        "title": entry.title,
+        "title_grams": entry.title,
+        "text": "\n".join(filter(None, parts)),
+        "department": entry.dept_id,
+        "department_name": dept.short_name if dept else entry.dept_id,
+        "topic": entry.topic or "",
+        "year": str(entry.date.year),
+        "url": site.entry_url(entry),
+    }
+
+
+def item_key(item) -> str:
+    return f"item:{item.dept_id}/{item.basic_code}"
+
+
+def entry_key(entry) -> str:
+    return f"entry:{entry.index}"
 
 
 def documents(site: SiteData) -> Iterator[dict]:
     """One search document per item and entry."""
-    scheme = site.scheme
     for item in site.items:
-        dept = site.departments[item.dept_id]
-        code = implementation_code(item.basic_code, dept.region, dept.uscc)
-        basis = " ".join(f"{b.title}{b.article or ''}" for b in item.basis or [])
-        parts = [
-            item.content,
-            item.result,
-            " ".join(item.conditions or []),
-            dept.name,
-            dept.short_name,
-            item.office,
-            scheme.power_types.get(item.type),
-            basis,
-        ]
-        text = "\n".join(filter(None, parts))
-        yield {
-            "key": f"item:{item.dept_id}/{item.basic_code}",
-            "kind": "item",
-            "code": item.basic_code,
-            "codes": ",".join(normalise_code(c) for c in (item.basic_code, code)),
-            "title": item.name,
-            "title_grams": item.name,
-            "text": text,
-            "department": item.dept_id,
-            "department_name": dept.short_name,
-            "type": item.type,
-            "url": urls.item(item.dept_id, item.basic_code),
-            "year": str(item.updated.year) if item.updated else "",
-        }
+        yield item_document(site, item)
     for entry in site.entries:
-        dept = site.departments.get(entry.dept_id)
-        parts = [entry.summary, *entry.keywords, entry.doc_number, dept.name if dept else "", dept.short_name if dept else ""]
-        parts += [scheme.topics.get(entry.topic or ""), scheme.genres.get(entry.genre or "")]
-        text = "\n".join(filter(None, parts))
-        codes = [entry.index] + ([entry.doc_number] if entry.doc_number else [])
-        yield {
-            "key": f"entry:{entry.index}",
-            "kind": "entry",
-            "code": entry.index,
-            "codes": ",".join(normalise_code(c) for c in codes),
-            "title": entry.title,
-            "title_grams": entry.title,
-            "text": text,
-            "department": entry.dept_id,
-            "department_name": dept.short_name if dept else entry.dept_id,
-            "topic": entry.topic or "",
-            "year": str(entry.date.year),
-            "url": site.entry_url(entry),
-        }
+        yield entry_document(site, entry)
 
 
 def _digest(document: dict) -> str:
     return hashlib.sha256(repr(sorted(document.items())).encode()).hexdigest()[:20]
+
+
+def _source_keys(site: SiteData) -> dict[str, tuple[str, object, Callable]]:
+    """For every record: its key -> (a digest of the files its document is made from, the record,
+    the function that makes its document). A record whose files are unchanged needs no document."""
+    salt = INDEX_VERSION + code_version(("search.py", "urls.py", "codes.py", "static_search.py"))
+    salt += site.file_keys.get(site.scheme.file, "")
+    departments = {dept_id: site.file_keys.get(dept.file, "") for dept_id, dept in site.departments.items()}
+    sources = {}
+    for records, key_of, make in ((site.items, item_key, item_document), (site.entries, entry_key, entry_document)):
+        for record in records:
+            # Without file keys (a catalogue not read by the loader) every document is made and compared.
+            source = f"{salt}/{departments.get(record.dept_id, '')}/{site.file_keys[record.file]}" if site.file_keys else ""
+            sources[key_of(record)] = (source, record, make)
+    return sources
 
 
 @dataclass
@@ -178,34 +207,71 @@ def index_dir(site_dir: Path) -> Path:
 
 
 def update_index(folder: Path, site: SiteData, procs: int = 1, parallel_above: int = 5000) -> IndexStats:
-    """Bring the index at `folder` up to date with the catalogue, rewriting only changed records."""
+    """Bring the index at `folder` up to date with the catalogue, rewriting only changed records.
+    Each record's content digest is kept in a side file, so that finding what changed reads no index."""
     version_file = folder / "zwgk-index-version"
-    if folder.exists() and (not version_file.is_file() or version_file.read_text() != INDEX_VERSION):
+    digests_file = folder / "zwgk-digests.pickle"
+    if folder.exists() and (not version_file.is_file() or version_file.read_text() != INDEX_VERSION or not digests_file.is_file()):
         shutil.rmtree(folder)
     if not folder.exists():
         folder.mkdir(parents=True)
         whoosh_index.create_in(str(folder), schema())
+        digests_file.write_bytes(pickle.dumps({}))
         version_file.write_text(INDEX_VERSION)
-    ix = whoosh_index.open_dir(str(folder))
-    wanted = {}
-    for document in documents(site):
-        document["digest"] = _digest(document)
-        wanted[document["key"]] = document
-    with ix.searcher() as searcher:
-        indexed = {fields["key"]: fields["digest"] for fields in searcher.all_stored_fields()}
-    stale = [key for key, digest in indexed.items() if wanted.get(key, {}).get("digest") != digest]
-    fresh = [document for key, document in wanted.items() if indexed.get(key) != document["digest"]]
+    # key -> (source digest, document digest): documents are made only for records whose source
+    # files changed, and rewritten only if the document itself changed.
+    indexed: dict[str, tuple[str, str]] = pickle.loads(digests_file.read_bytes())
+    state: dict[str, tuple[str, str]] = {}
+    fresh = []
+    with paused_gc():
+        for key, (source, record, make) in _source_keys(site).items():
+            known = indexed.get(key)
+            if known and source and known[0] == source:
+                state[key] = known
+                continue
+            document = make(site, record)
+            document["digest"] = _digest(document)
+            state[key] = (source, document["digest"])
+            if not known or known[1] != document["digest"]:
+                fresh.append(document)
+    stale = [key for key in indexed if key not in state or state[key][1] != indexed[key][1]]
     if stale or fresh:
+        ix = whoosh_index.open_dir(str(folder))
         # Many new records: one writer per core, each writing its own segment (no final merge).
         parallel = len(fresh) > parallel_above and procs > 1
         with paused_gc():
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=256) if parallel else ix.writer(limitmb=256)
+            writer = ix.writer(procs=procs, multisegment=True, limitmb=1024) if parallel else ix.writer(limitmb=1024)
             for key in stale:
                 writer.delete_by_term("key", key)
+            # Replace by key unless the index is empty: after an interrupted update the digests can be
+            # older than the index, and a record must never be indexed twice.
+            add = writer.update_document if ix.doc_count_all() else writer.add_document
             for document in fresh:
-                writer.add_document(**document)
+                add(**document)
             writer.commit()
-    return IndexStats(documents=len(wanted), added=len(fresh), removed=len(stale))
+    if state != indexed:
+        # Written after the commit: an interrupted update leaves digests that do not match, and the
+        # next update rewrites those records.
+        temporary = digests_file.with_suffix(".tmp")
+        temporary.write_bytes(pickle.dumps(state))
+        temporary.replace(digests_file)
+    return IndexStats(documents=len(state), added=len(fresh), removed=len(stale))
+
+
+class SearchIndexError(RuntimeError):
+    pass
+
+
+def write_index(folder: Path, site: SiteData, procs: int | None = None) -> IndexStats:
+    """Update the index for a build, and fail unless it holds every record and finds what it must."""
+    stats = update_index(folder, site, procs=procs or os.cpu_count() or 1)
+    expected = len(site.items) + len(site.entries)
+    if stats.documents != expected:
+        raise SearchIndexError(f"检索索引有 {stats.documents} 条记录，目录有 {expected} 条。")
+    silent = failing_canaries(folder, site)
+    if silent:
+        raise SearchIndexError("检索索引查不到应有的结果：" + "、".join(silent))
+    return stats
 
 
 @dataclass(frozen=True)
@@ -237,13 +303,22 @@ MAX_QUERY_CHARS = 200
 
 
 class Searcher:
-    """Queries over one index: exact codes first, then all words, then (for typos) most bigrams."""
+    """Queries over one index: exact codes first, then all words, then (for typos) most bigrams.
+
+    The Whoosh searcher stays open between queries (opening one costs more than most queries) and
+    is refreshed when the index has changed; a lock makes one Searcher safe to share between the
+    server's threads."""
 
     def __init__(self, folder: Path):
         if not (folder / "zwgk-index-version").is_file():
             raise FileNotFoundError(folder)
         self.ix = whoosh_index.open_dir(str(folder))
-        self.words = MultifieldParser(["title", "title_grams", "text"], self.ix.schema)
+        self.words = MultifieldParser(["title_grams", "text"], self.ix.schema)
+        self._searcher = self.ix.searcher()
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._searcher.close()
 
     def search(self, query: str, limit: int = 10, **filters: str | None) -> list[Hit]:
         text = query.strip()
@@ -255,10 +330,19 @@ class Searcher:
         if not plain and not normalise_code(text):
             raise QueryError("查询中没有可以检索的文字。")
         hits: dict[str, Hit] = {}
-        with self.ix.searcher() as searcher:
+        with self._lock:
+            if not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+            searcher = self._searcher
             exact = Term("codes", normalise_code(text))
             stages = [exact]
             if plain:
+                # A title holding every bigram of the query first: when it fills the page, the
+                # larger union with the text (tens of thousands of records for common words) is
+                # never scored.
+                grams = _grams(plain)
+                if grams:
+                    stages.append(And([Term("title_grams", gram) for gram in grams]))
                 stages.append(self.words.parse(plain))
                 stages.append(_most_bigrams(plain))
             for stage in stages:
@@ -273,9 +357,13 @@ class Searcher:
         return list(hits.values())[:limit]
 
 
+def _grams(text: str) -> list[str]:
+    return sorted({token.text for token in BigramTokenizer()(text)})
+
+
 def _most_bigrams(text: str) -> Or:
     """Documents sharing all but two of the query's bigrams: one mistyped character breaks two."""
-    grams = sorted({token.text for token in BigramTokenizer()(text)})
+    grams = _grams(text)
     terms = [Term("title_grams", gram) for gram in grams]
     return Or(terms, minmatch=max(1, len(grams) - 2))
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import exports, pages, urls
+from . import exports, pages, static_search, urls
 from .check import CheckResult, check
 from .codes import parse_index
 from .flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
@@ -41,6 +41,7 @@ class SiteBuild:
     charts: RenderStats
     counts: dict[str, int] = field(default_factory=dict)
     blocks: dict[str, list[str]] = field(default_factory=dict)  # page source -> its raw HTML blocks
+    searchable: int = 0  # pages rendered with data-pagefind-body (see overrides/main.html)
 
 
 # A generated page's HTML blocks (see html.block) need no Markdown processing, yet Python-Markdown and
@@ -109,6 +110,7 @@ def prepare(config, log: logging.Logger) -> SiteBuild:
         svg = svgs.get(f"{item.dept_id}/{item.basic_code}", "")
         built.append(pages.item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
     config["extra"]["zwgk_notice"] = scheme.notice or ""
+    config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
     build = SiteBuild(result, data, built, stats)
     config[STATE_KEY] = build
@@ -126,7 +128,10 @@ def add_pages(files: Files, config) -> Files:
 
 def restore_blocks(html: str, page, config) -> str:
     """Put a generated page's HTML blocks back in place of their placeholders."""
-    blocks = config[STATE_KEY].blocks.get(page.file.src_uri)
+    build: SiteBuild = config[STATE_KEY]
+    if not (page.meta.get("search") or {}).get("exclude"):
+        build.searchable += 1
+    blocks = build.blocks.get(page.file.src_uri)
     if not blocks:
         return html
     return _PLACEHOLDER_RE.sub(lambda match: blocks[int(match.group(1))], html)
@@ -143,6 +148,7 @@ def finish(config, log: logging.Logger) -> None:
     site_dir = Path(config.site_dir)
     written = _cached_exports(build)
     written.update({path: html.encode() for path, html in pages.index_resolvers(build.data).items()})
+    written.update(static_search.code_shards(build.data, config["extra"]["zwgk_search_shards"]))
     for path, content in written.items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -150,12 +156,48 @@ def finish(config, log: logging.Logger) -> None:
     exported = time.perf_counter()
     _localise_theme_scripts(site_dir)
     build.counts = verify(build, site_dir)
+    verified = time.perf_counter()
+    build.counts["search_pages"] = _static_search(build, site_dir)
+    static = time.perf_counter()
+    index = _search_index(build, site_dir)
     counts = build.counts
-    log.info(f"耗时：导出 {exported - started:.1f} 秒，核对 {time.perf_counter() - exported:.1f} 秒。")
+    log.info(
+        f"耗时：导出 {exported - started:.1f} 秒，核对 {verified - exported:.1f} 秒，"
+        f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面），"
+        f"检索索引 {time.perf_counter() - static:.1f} 秒（更新 {index.added} 条，删除 {index.removed} 条）。"
+    )
     log.info(
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
         f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{len(written)} 个导出文件。"
     )
+
+
+def _search_index(build: SiteBuild, site_dir: Path):
+    """The Whoosh index beside the site (for `zwgk search` and `zwgk serve`), updated incrementally."""
+    from .search import SearchIndexError, index_dir, write_index  # whoosh and jieba load only here
+
+    try:
+        return write_index(index_dir(site_dir), build.data)
+    except SearchIndexError as error:
+        raise PluginError(str(error)) from None
+
+
+# Pagefind writes its own ready-made interfaces too; the site uses its search API only.
+_UNUSED_PAGEFIND_FILES = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js")
+
+
+def _static_search(build: SiteBuild, site_dir: Path) -> int:
+    """Index the built pages with Pagefind; fails unless every page meant for the search is in it."""
+    try:
+        indexed, build.counts["search_bundle_cached"] = static_search.bundle(site_dir, default_cache_dir())
+    except static_search.StaticSearchError as error:
+        raise PluginError(str(error)) from None
+    if indexed != build.searchable:
+        raise PluginError(f"静态检索索引收录了 {indexed} 个页面，应为 {build.searchable} 个。")
+    for pattern in _UNUSED_PAGEFIND_FILES:
+        for path in (site_dir / static_search.BUNDLE_DIR).glob(pattern):
+            path.unlink()
+    return indexed
 
 
 # Material's bundle can load scripts from a CDN: a ResizeObserver polyfill in browsers without one (old
@@ -207,7 +249,11 @@ def site_data(result: CheckResult, report_url: str = "", site_url: str = "") -> 
         numbers=numbers,
         report_url=report_url,
         site_url=site_url,
+        file_keys=catalog.file_keys,
     )
+
+
+ENTRY_ANCHOR = re.compile(r'<h2 class="zwgk-entry" id="(\d{5})"')
 
 
 def verify(build: SiteBuild, site_dir: Path) -> dict[str, int]:
@@ -230,7 +276,7 @@ def verify(build: SiteBuild, site_dir: Path) -> dict[str, int]:
         by_page.setdefault(data.entry_url(entry).split("#")[0], []).append(entry)
     for url, entries in by_page.items():
         path = site_dir / url / "index.html"
-        ids = set(re.findall(r'<tr id="(\d{5})"', path.read_text(encoding="utf-8"))) if path.is_file() else set()
+        ids = set(ENTRY_ANCHOR.findall(path.read_text(encoding="utf-8"))) if path.is_file() else set()
         for entry in entries:
             if f"{data.numbers[id(entry)].serial:05d}" not in ids:
                 missing.append(f"目录条目 {entry.label}（{url}）")

@@ -1,0 +1,194 @@
+"""What the public search in the browser needs besides the built HTML, which Pagefind indexes:
+search tags in the pages (filters, kind, bigram tokens) and the exact-code lookup files.
+
+Pagefind segments Chinese into words, so it misses substrings that cross a word boundary (营许 in
+经营许可) and titles with one mistyped character. Each title therefore also carries its character
+bigrams as ASCII tokens (`zg` + the two code points in hex): the browser computes the same tokens
+from the query when the words find too little. The script that does so is
+content/assets/javascripts/zwgk-search.js; `gram_tokens` and `normalise_code` must match it.
+
+Exact codes (basic and implementation codes, 索引号, 文号) do not go through Pagefind at all: they are
+looked up in small JSON shards, so typing one leads straight to its record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+from . import html, urls
+from .codes import implementation_code
+
+BUNDLE_DIR = "pagefind"
+PAGEFIND_VERSION = "1.5.2"  # the pinned version (requirements.lock); part of the bundle cache key
+CODES_DIR = "codes"
+KEYS_PER_SHARD = 400
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+_SPACES = re.compile(r"\s+")
+_OPENING = str.maketrans({"[": "〔", "(": "〔", "【": "〔", "（": "〔", "]": "〕", ")": "〕", "】": "〕", "）": "〕"})
+
+
+def normalise_code(value: str) -> str:
+    """A code as people type it: full-width forms folded (NFKC), no spaces, lower case, and every kind
+    of bracket in a 文号 turned into 〔〕."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", value)).lower().translate(_OPENING)
+
+
+def gram_tokens(text: str) -> list[str]:
+    """The character bigrams of each run of Chinese characters, as ASCII tokens, in order."""
+    tokens = []
+    for run in _CJK_RUN.findall(text):
+        tokens += [f"zg{ord(run[i]):04x}{ord(run[i + 1]):04x}" for i in range(len(run) - 1)]
+    return tokens
+
+
+def _gram_weight(title: str, withdrawn: bool = False) -> float:
+    """A query's bigrams matter more in a short title than in a long one (the query covers more of it:
+    食品 is more likely 食品经营许可 than 食品安全违法行为举报奖励), and a withdrawn item's page comes last."""
+    weight = max(0.3, min(3.0, 12 / max(len(title), 1)))
+    return round(weight * (0.2 if withdrawn else 1.0), 2)
+
+
+def tags(kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: bool = False) -> str:
+    """The hidden part of a page that only the search reads: its kind, its filter values and the
+    bigram tokens of its title."""
+    parts = [f'<span data-pagefind-meta="kind">{html.text(kind)}</span>']
+    for name, values in filters.items():
+        parts += [f'<span data-pagefind-filter="{name}">{html.text(value)}</span>' for value in dict.fromkeys(values) if value]
+    tokens = gram_tokens(grams)
+    if tokens:
+        parts.append(f'<span data-pagefind-weight="{_gram_weight(grams, withdrawn)}">{" ".join(tokens)}</span>')
+    return '<div class="zwgk-search-tags" hidden>' + "".join(parts) + "</div>"
+
+
+def entry_grams(title: str) -> str:
+    """An entry's tokens, placed after its heading so that they belong to its sub-result."""
+    tokens = gram_tokens(title)
+    if not tokens:
+        return ""
+    return f'<span class="zwgk-search-tags" hidden data-pagefind-weight="{_gram_weight(title)}">{" ".join(tokens)}</span>'
+
+
+# ---- exact codes ---------------------------------------------------------------------------------
+
+
+def shard_of(key: str, shards: int) -> int:
+    """FNV-1a (32 bit) over the key's UTF-8 bytes; the browser computes the same."""
+    value = 0x811C9DC5
+    for byte in key.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
+def shard_count(records: int) -> int:
+    """A power of two that keeps each shard near KEYS_PER_SHARD keys (at most 4,096 shards)."""
+    count = 1
+    while count * KEYS_PER_SHARD < records and count < 4096:
+        count *= 2
+    return count
+
+
+def code_records(site) -> list[tuple[str, dict]]:
+    """Every exact code of the catalogue and the record it names: (normalised code, record)."""
+    records = []
+    for item in site.items:
+        dept = site.departments[item.dept_id]
+        record = {"kind": "item", "code": item.basic_code, "title": item.name, "department": dept.short_name}
+        record["url"] = urls.item(item.dept_id, item.basic_code)
+        for code in (item.basic_code, implementation_code(item.basic_code, dept.region, dept.uscc)):
+            records.append((normalise_code(code), record))
+    for entry in site.entries:
+        record = {"kind": "entry", "code": entry.index, "title": entry.title, "department": site.department_name(entry.dept_id)}
+        record["url"] = site.entry_url(entry)
+        records.append((normalise_code(entry.index), record))
+        if entry.doc_number:
+            records.append((normalise_code(entry.doc_number), record))
+    return records
+
+
+def code_shards(site, shards: int) -> dict[str, bytes]:
+    """The lookup files, `codes/<n>.json`: {normalised code: [records]}. A basic code shared by several
+    departments, or a 文号 on several entries, lists them all."""
+    grouped: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for key, record in code_records(site):
+        grouped[shard_of(key, shards)][key].append(record)
+    return {
+        f"{CODES_DIR}/{number}.json": json.dumps(grouped.get(number, {}), ensure_ascii=False, separators=(",", ":")).encode()
+        for number in range(shards)
+    }
+
+
+# ---- the Pagefind bundle -------------------------------------------------------------------------
+
+
+class StaticSearchError(RuntimeError):
+    pass
+
+
+_INDEXED_PAGES = re.compile(r"Indexed (\d+) pages?")
+
+
+def html_digest(site_dir: Path) -> str:
+    """A digest of every HTML file Pagefind would read: equal digests give equal bundles."""
+    digest = hashlib.sha256()
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir).as_posix()
+        if not rel.startswith(BUNDLE_DIR + "/"):
+            digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, bool]:
+    """Write the Pagefind bundle into the site: from the cache when the HTML is unchanged (Pagefind
+    has no incremental mode, and an unchanged rebuild should not pay for a full run), else by
+    running Pagefind. Returns (pages indexed, whether the cache was used)."""
+    key = html_digest(site_dir) + "-" + PAGEFIND_VERSION
+    cached = cache_dir / "pagefind" / key if cache_dir else None
+    target = site_dir / BUNDLE_DIR
+    if cached and (cached / "pages").is_file():
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(cached / BUNDLE_DIR, target)
+        return int((cached / "pages").read_text()), True
+    pages = run_pagefind(site_dir)
+    if cached:
+        shutil.rmtree(cached.parent, ignore_errors=True)  # keep one bundle: the newest
+        shutil.copytree(target, cached / BUNDLE_DIR)
+        (cached / "pages").write_text(str(pages))
+    return pages, False
+
+
+def run_pagefind(site_dir: Path, timeout: int = 1800) -> int:
+    """Index the built HTML with Pagefind's extended (Chinese-segmenting) build; returns the number
+    of pages indexed. Pages opt in with data-pagefind-body (see overrides/main.html)."""
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError:
+        raise StaticSearchError("没有安装 Pagefind 扩展版（pagefind[extended]），请运行 make setup。") from None
+    command = [
+        str(get_executable()),
+        "--site",
+        str(site_dir),
+        "--output-subdir",
+        BUNDLE_DIR,
+        "--force-language",
+        "zh",
+        "--exclude-selectors",
+        ".headerlink",
+    ]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise StaticSearchError(f"Pagefind 未能运行：{error}") from None
+    output = done.stdout + done.stderr
+    match = _INDEXED_PAGES.search(output)
+    if done.returncode != 0 or not match:
+        raise StaticSearchError(f"Pagefind 建立检索索引失败（退出码 {done.returncode}）：\n{output[-2000:]}")
+    if not (site_dir / BUNDLE_DIR / "pagefind-entry.json").is_file():
+        raise StaticSearchError("Pagefind 没有写出检索索引（pagefind-entry.json）。")
+    return int(match.group(1))
