@@ -20,6 +20,7 @@ serve: setup
 lint: setup-test
 	$(PYTHON) -m ruff check zwgk hooks scripts tests
 	$(PYTHON) -m ruff format --check zwgk hooks scripts tests
+	.venv/bin/actionlint
 
 test: lint
 	$(PYTHON) -m pytest -n auto

@@ -1,4 +1,5 @@
-"""MkDocs hooks: thin glue. All logic lives in the zwgk package (zwgk.site); no state is kept here."""
+"""MkDocs hooks: thin glue. All logic lives in the zwgk package (zwgk.site); the only state kept here
+is which MkDocs command runs (serve previews skip the Whoosh index, which only `zwgk search` reads)."""
 
 from mkdocs.plugins import get_plugin_logger
 
@@ -7,8 +8,15 @@ from zwgk import site
 log = get_plugin_logger("zwgk")
 
 
+_command = {"name": "build"}
+
+
+def on_startup(command, dirty):
+    _command["name"] = command
+
+
 def on_pre_build(config):
-    site.prepare(config, log)
+    site.prepare(config, log, search_index=_command["name"] != "serve")
 
 
 def on_files(files, config):

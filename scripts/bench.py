@@ -210,12 +210,94 @@ def bench_search(catalog: Path, work: Path) -> dict:
     }
 
 
+STATIC_QUERIES = ["食品经营许可", "道路运输"]
+
+STATIC_TIMER = """
+import functools, http.server, json, sys, threading, time
+from urllib.parse import quote
+from playwright.sync_api import sync_playwright
+
+site, queries = sys.argv[1], json.loads(sys.argv[2])
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=site)
+http.server.SimpleHTTPRequestHandler.log_message = lambda *args: None
+httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+threading.Thread(target=httpd.serve_forever, daemon=True).start()
+base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+answered = "q => new URLSearchParams(location.search).get('q') === q && /找到/.test(document.getElementById('zwgk-search-status').textContent)"
+result = {}
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
+    for run in ("arrival", "typing"):
+        page = browser.new_page()  # a new page: nothing cached in memory
+        fetched = []
+        page.on("requestfinished", lambda request: fetched.append((request.url, request.sizes()["responseBodySize"])))
+        search_bytes = lambda: sum(size for url, size in fetched if "/pagefind/" in url or "/codes/" in url)
+        if run == "arrival":
+            # A visitor arrives with a query (from the header box of any page): time from the start of
+            # navigation to the first results, and every search byte downloaded for them.
+            page.goto(base + "search/?q=" + quote(queries[0]))
+            page.wait_for_function(answered, arg=queries[0], timeout=60_000)
+            result["arrival_results_ms_from_navigation"] = round(page.evaluate("performance.now()"))
+            result["first_query_kb"] = round(search_bytes() / 1024)
+        else:
+            # A visitor on the search page types a query and presses Enter: time to the first results.
+            page.goto(base + "search/", wait_until="networkidle")
+            before = search_bytes()
+            page.fill("#zwgk-q", queries[0])
+            started = time.perf_counter()
+            page.press("#zwgk-q", "Enter")
+            page.wait_for_function(answered, arg=queries[0], timeout=60_000)
+            result["typed_results_ms"] = round((time.perf_counter() - started) * 1000)
+            result["page_load_search_kb"] = round(before / 1024)
+        # The next query on the same page: only what it adds.
+        first = search_bytes()
+        page.fill("#zwgk-q", queries[1])
+        started = time.perf_counter()
+        page.press("#zwgk-q", "Enter")
+        page.wait_for_function(answered, arg=queries[1], timeout=60_000)
+        result[f"{run}_next_results_ms"] = round((time.perf_counter() - started) * 1000)
+        result["next_query_kb"] = round((search_bytes() - first) / 1024)
+        page.close()
+    browser.close()
+print(json.dumps({"queries": queries} | result))
+"""
+
+
+def bench_static(work: Path) -> dict:
+    """The static search of the site that bench_build wrote: Pagefind's indexing time and bundle size,
+    and in headless Chromium on loopback, the bytes and time of a first and a next query."""
+    site = work / "site"
+    if not (site / "pagefind" / "pagefind-entry.json").is_file():
+        raise SystemExit(f"{site} has no static search bundle: run the build benchmark first (--only build).")
+    indexing = measure(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from zwgk.static_search import run_pagefind; print(run_pagefind(__import__('pathlib').Path(sys.argv[1])))",
+            str(site),
+        ]
+    )
+    browser = subprocess.run(
+        [sys.executable, "-c", STATIC_TIMER, str(site), json.dumps(STATIC_QUERIES, ensure_ascii=False)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {
+        "pagefind_index": indexing,
+        "bundle_mib": round(_du(site / "pagefind") / 2**20, 1),
+        "code_shards_mib": round(_du(site / "codes") / 2**20, 1),
+        "browser": json.loads(browser.stdout),
+        "targets": {"first_query_kb": 500, "next_query_kb": 150, "typed_results_ms": 500},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--catalog", type=Path, help="an existing catalogue (default: generate the province)")
     parser.add_argument("--work", type=Path, help="folder for the generated catalogue and caches (default: a temporary one)")
     parser.add_argument("--runs", type=int, default=3, help="warm runs (the median is reported)")
-    parser.add_argument("--only", choices=["check", "build", "search"], help="run one part only")
+    parser.add_argument("--only", choices=["check", "build", "search", "static"], help="run one part only")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -234,6 +316,8 @@ def main() -> None:
         result["baseline"] = bench_baseline(result["build"]["html_pages"], work)
     if args.only in (None, "search"):
         result["search"] = bench_search(catalog, work)
+    if args.only in (None, "build", "static"):
+        result["static_search"] = bench_static(work)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -13,10 +13,14 @@ for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
+  as_root=()
+  if [ "$(id -u)" != 0 ] && sudo -n true 2>/dev/null; then
+    as_root=(sudo)  # CI runners (GitHub Actions) run as a user with password-less sudo
+  fi
+  if [ "$(id -u)" = 0 ] || [ "${#as_root[@]}" -gt 0 ]; then
     echo "安装系统软件包：${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
     echo "缺少系统软件包：${missing[*]}。请先运行："
     echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"

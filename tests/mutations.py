@@ -562,6 +562,18 @@ def _(files):
     return rel, "natural_person:", 1
 
 
+# ---- repository ----------------------------------------------------------------------------------
+
+
+@mutation("dept.codeowners-stale")
+def _(files):
+    # The committed CODEOWNERS lies beside the catalogue folder: write the catalogue one level down
+    # (tests/test_rules.py does), so that this file stays inside the test's own folder.
+    rel = depts(files)[0]
+    files["../.github/CODEOWNERS"] = Raw("# 过时的文件\n/catalog/departments/nobody/ @nobody\n".encode())
+    return rel, "maintainers:", 1
+
+
 def expected_line(root, rel: str, sentinel: str | None, occurrence: int) -> int:
     path = root / rel
     if path.is_dir():

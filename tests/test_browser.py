@@ -66,6 +66,7 @@ def _pages(sample_site: Path) -> list[str]:
         item.parent.relative_to(sample_site).as_posix() + "/",
         catalogue.parent.relative_to(sample_site).as_posix() + "/",
         "search/?q=食品经营许可",
+        "monitoring/",
     ]
 
 
@@ -211,6 +212,7 @@ def test_filters_narrow_the_results(browser, server, sample_data):
     page = browser.new_page()
     page.goto(f"{server}search/?q=%E8%AE%B8%E5%8F%AF")  # 许可
     _wait_for_results(page)
+    page.focus("select[data-filter=department]")  # the filters' values are fetched when someone opens them
     page.wait_for_function("() => document.querySelector('select[data-filter=department]').options.length > 1")
     page.select_option("select[data-filter=department]", "省市场监管局")
     _wait_for_results(page)
@@ -241,4 +243,19 @@ def test_the_browser_computes_codes_and_bigrams_as_the_build_does(browser, serve
         shards = int(page.get_attribute("#zwgk-search-script", "data-shards"))
         key = static_search.normalise_code(text)
         assert page.evaluate("k => zwgkSearch.shardOf(k)", key) == static_search.shard_of(key, shards)
+    page.close()
+
+
+@pytest.mark.slow
+def test_the_province_table_sorts_by_any_column(browser, server):
+    page = browser.new_page()
+    page.goto(server + "monitoring/")
+    names = "() => [...document.querySelectorAll('table.zwgk-sortable tbody tr')].map(r => r.cells[0].textContent)"
+    page.click("table.zwgk-sortable thead th:nth-child(1) button")
+    descending = page.evaluate(names)
+    assert page.get_attribute("table.zwgk-sortable thead th:nth-child(1)", "aria-sort") == "descending"
+    page.keyboard.press("Enter")  # the focused heading button: keyboard works too
+    ascending = page.evaluate(names)
+    assert ascending == list(reversed(descending))
+    assert page.get_attribute("table.zwgk-sortable thead th:nth-child(1)", "aria-sort") == "ascending"
     page.close()

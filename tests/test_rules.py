@@ -22,7 +22,7 @@ def test_every_rule_has_a_triggering_case():
 @pytest.mark.parametrize("rule_id", sorted(MUTATIONS))
 def test_rule_triggers_at_the_right_place(rule_id, fresh_files, tmp_path):
     rel, sentinel, occurrence = MUTATIONS[rule_id](fresh_files)
-    root = write_catalog(fresh_files, tmp_path)
+    root = write_catalog(fresh_files, tmp_path / "repo" / "catalog")
     result = run_check(root)
     line = expected_line(root, rel, sentinel, occurrence)
     hits = [f for f in result.findings if f.rule == rule_id]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -53,6 +54,27 @@ def test_json_contract_and_filters(sample_site):
     assert all(r["kind"] == "item" and r["code"][2:4] == "01" for r in results)
     years = CliRunner().invoke(cli, ["search", "通知", "--site-dir", str(sample_site), "--year", "2026", "--format", "json"])
     assert all(r["kind"] == "entry" for r in json.loads(years.output)["results"])
+
+
+def test_every_indexed_field_filters(sample_site):
+    """Region, genre, mode and validity are fields of the index too, and narrow the results."""
+    data = _site_data(SAMPLE)
+    entry = next(e for e in data.entries if e.genre and e.mode)
+    region = data.departments[entry.dept_id].region
+    options = ["--region", region, "--genre", entry.genre, "--mode", entry.mode, "--validity", entry.validity]
+    result = CliRunner().invoke(cli, ["search", entry.title, "--site-dir", str(sample_site), *options, "--format", "json"])
+    codes = [r["code"] for r in json.loads(result.output)["results"]]
+    assert entry.index in codes
+    by_code = {e.index: e for e in data.entries}
+    for code in codes:
+        assert (by_code[code].genre, by_code[code].mode, data.departments[by_code[code].dept_id].region) == (
+            entry.genre,
+            entry.mode,
+            region,
+        )
+    other = "依申请公开" if entry.mode != "依申请公开" else "主动公开"
+    result = CliRunner().invoke(cli, ["search", entry.title, "--site-dir", str(sample_site), "--mode", other, "--format", "json"])
+    assert entry.index not in [r["code"] for r in json.loads(result.output)["results"]]
 
 
 def test_search_without_an_index_is_a_usage_error(tmp_path):
@@ -160,3 +182,15 @@ def test_an_interrupted_update_never_indexes_a_record_twice(tmp_path):
     search.update_index(tmp_path / "idx", data)
     with whoosh_index.open_dir(str(tmp_path / "idx")).searcher() as searcher:
         assert searcher.doc_count() == len(data.items) + len(data.entries)
+
+
+def test_the_background_writer_builds_the_same_index_and_reports_failure(tmp_path):
+    data = _site_data(SAMPLE)
+    stats = search.BackgroundUpdate(search.plan_update(tmp_path / "idx", data)).wait(timeout=300)
+    assert stats.added == len(data.items) + len(data.entries)
+    assert search.verify_index(tmp_path / "idx", data, stats) == stats
+    assert search.BackgroundUpdate(search.plan_update(tmp_path / "idx", data)).wait().added == 0
+    doomed = search.plan_update(tmp_path / "other", data)
+    shutil.rmtree(tmp_path / "other")  # the writer cannot open the index: the build must hear of it
+    with pytest.raises(search.SearchIndexError, match="写检索索引失败"):
+        search.BackgroundUpdate(doomed).wait(timeout=300)

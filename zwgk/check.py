@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from . import rules
+from . import codeowners, rules
 from .codes import IndexNumber, has_fullwidth, parse_index, uscc_is_valid
 from .findings import Finding, Summary, sort_findings
 from .loader import Catalog, PickleCache, Report, code_version, fingerprint, load_catalog, locate_reports, paused_gc
@@ -237,7 +237,10 @@ def check(
     """
     root, as_of = Path(root), as_of or dt.date.today()
     cache = PickleCache(cache_dir, "results") if cache_dir and not records else None
-    key = fingerprint(root, f"{code_version(ALL_MODULES)}\0{as_of}") if cache else ""
+    # The committed CODEOWNERS lies outside the catalogue, but a rule reads it.
+    owners = codeowners.committed_path(root)
+    owners_key = hashlib.sha256(owners.read_bytes()).hexdigest() if owners.is_file() else ""
+    key = fingerprint(root, f"{code_version(ALL_MODULES)}\0{as_of}\0{owners_key}") if cache else ""
     cached = cache.get(key) if cache else None
     if cached is not None:
         return CheckResult(*cached)

@@ -141,9 +141,13 @@ def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, st
 @click.option("--type", "power_type", help="只看这个权力类型代码。")
 @click.option("--topic", help="只看这个主题分类代码。")
 @click.option("--year", help="只看这一年。")
+@click.option("--region", help="只看这个行政区划代码。")
+@click.option("--genre", help="只看这个体裁分类代码。")
+@click.option("--mode", help="只看这种公开方式（主动公开、依申请公开……）。")
+@click.option("--validity", help="只看这种有效性（有效、失效、废止……；事项为其状态）。")
 @click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-def search_command(query, site_dir, dept, power_type, topic, year, limit, output_format) -> None:
+def search_command(query, site_dir, dept, power_type, topic, year, region, genre, mode, validity, limit, output_format) -> None:
     """检索事项和目录条目。完全匹配的基本编码、索引号或文号排在最前面。"""
     from .search import QueryError, Searcher, index_dir
 
@@ -152,7 +156,8 @@ def search_command(query, site_dir, dept, power_type, topic, year, limit, output
     except FileNotFoundError:
         _fail(f"{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。")
     try:
-        hits = searcher.search(query, limit=limit, department=dept, type=power_type, topic=topic, year=year)
+        filters = {"department": dept, "type": power_type, "topic": topic, "year": year, "region": region, "genre": genre}
+        hits = searcher.search(query, limit=limit, mode=mode, validity=validity, **filters)
     except QueryError as error:
         _fail(str(error))
     if output_format == "json":
@@ -187,6 +192,93 @@ def index_command(catalog_dir: Path, site_dir: Path) -> None:
     except SearchIndexError as error:
         _fail(str(error))
     click.echo(f"检索索引共 {stats.documents} 条记录：更新 {stats.added} 条，删除 {stats.removed} 条。")
+
+
+@cli.command("diff")
+@click.argument("base")
+@click.argument("head")
+@click.option("--catalog-path", default="catalog", show_default=True, help="目录文件夹在仓库中的位置（BASE、HEAD 为 git 版本时）。")
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+def diff_command(base: str, head: str, catalog_path: str, output_format: str) -> None:
+    """比较两个版本的目录：BASE、HEAD 为两个 git 版本（如 origin/main HEAD）或两个目录文件夹。
+
+    按部门列出新增、删除、修改（哪些字段）、重新编码的事项，以及新增、删除、修改的目录条目。
+    已公开条目的索引号被改动是错误，退出码为 1。"""
+    from .diff import DiffError, diff, format_markdown, format_text
+
+    try:
+        result = diff(base, head, Path.cwd(), catalog_path)
+    except DiffError as error:
+        _fail(str(error))
+    click.echo(format_markdown(result) if output_format == "markdown" else format_text(result), nl=False)
+    if result.errors:
+        raise SystemExit(1)
+
+
+@cli.command("codeowners")
+@click.argument("catalog_dir", default="catalog", type=click.Path(path_type=Path))
+@click.option("--check", "check_only", is_flag=True, help="只检查提交的文件是否最新，不写文件；不是最新时退出码为 1。")
+def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
+    """根据各部门 department.yml 中的 maintainers 生成 .github/CODEOWNERS（写在目录文件夹所在的仓库中）。"""
+    from . import codeowners
+    from .loader import load_catalog
+
+    try:
+        catalog = load_catalog(catalog_dir)
+    except CatalogError as error:
+        _fail(str(error))
+    text = codeowners.render(catalog_dir, catalog.departments)
+    target = codeowners.committed_path(catalog_dir)
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if check_only:
+        if current != text:
+            click.echo(f"{target} 不是最新的：请运行 zwgk codeowners 重新生成。", err=True)
+            raise SystemExit(1)
+        click.echo(f"{target} 是最新的。")
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    owned = sum(1 for dept in catalog.departments.values() if dept.maintainers)
+    click.echo(f"已写入 {target}：{owned} 个部门文件夹有维护人。")
+
+
+@cli.group("new")
+def new_group() -> None:
+    """新增一个事项或一条目录条目，编码和索引号自动取下一个可用的值。"""
+
+
+@new_group.command("item")
+@click.option("--dept", "dept_id", required=True, help="部门文件夹名，如 340000-amr。")
+@click.option("--type", "power_type", required=True, help="权力类型代码，如 01（行政许可）。")
+@click.option("--name", required=True, help="事项名称。")
+@click.option("--catalog", "catalog_dir", default=Path("catalog"), type=click.Path(path_type=Path), show_default=True)
+def new_item(dept_id: str, power_type: str, name: str, catalog_dir: Path) -> None:
+    """写出一个新事项的文件（省级新增事项，编码取下一个可用的主项序号）；其中标“待填写”的内容请补全。"""
+    from .new import NewError, write_item
+
+    try:
+        path = write_item(catalog_dir, dept_id, power_type, name)
+    except (NewError, CatalogError) as error:
+        _fail(str(error))
+    click.echo(f"已写入 {path}（基本编码 {path.stem}）：请补全其中标“待填写”的内容。")
+
+
+@new_group.command("entry")
+@click.option("--dept", "dept_id", required=True, help="部门文件夹名，如 340000-amr。")
+@click.option("--date", "date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="生成日期 YYYY-MM-DD。")
+@click.option("--title", required=True, help="信息名称。")
+@click.option("--mode", default="主动公开", show_default=True, help="公开方式。")
+@click.option("--doc-number", help="文号，如 皖政办〔2026〕1号。")
+@click.option("--catalog", "catalog_dir", default=Path("catalog"), type=click.Path(path_type=Path), show_default=True)
+def new_entry(dept_id: str, date, title: str, mode: str, doc_number: str | None, catalog_dir: Path) -> None:
+    """在 disclosure/<年份>.yml 末尾追加一条目录条目，索引号取下一个可用的序号。"""
+    from .new import NewError, write_entry
+
+    try:
+        path, index = write_entry(catalog_dir, dept_id, date.date(), title, mode, doc_number)
+    except (NewError, CatalogError) as error:
+        _fail(str(error))
+    click.echo(f"已在 {path} 末尾追加条目，索引号 {index}。")
 
 
 @cli.command("serve")

@@ -12,6 +12,7 @@ FAMILY_TITLES = {
     "flow": "运行流程",
     "disclosure": "政府信息公开目录",
     "annual": "年度报告统计",
+    "repo": "仓库与审核",
 }
 SEVERITY_TITLES = {"error": "错误（必须修正，否则无法发布）", "warning": "警告（建议修正，不阻止发布）"}
 

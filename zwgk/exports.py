@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 from . import urls
 from .codes import implementation_code
 from .pages import SiteData, latest
+from .scorecards import CRITERIA
 
 FEED_SIZE = 50
 
@@ -114,6 +115,29 @@ def item_row(site: SiteData, item) -> dict:
     }
 
 
+SCORE_COLUMNS = [
+    ("department", "部门文件夹", "string"),
+    ("short_name", "部门简称", "string"),
+    ("level", "层级", "string"),
+    ("score", "得分（满分 100）", "number"),
+    *((f"points_{c.key}", f"{c.title}（满分 {c.weight}）", "number") for c in CRITERIA),
+    ("findings", "检查问题数", "integer"),
+    ("scorecard", "监测页面", "string"),
+]
+
+
+def scores_csv(site: SiteData, cards) -> bytes:
+    """The scorecards as CSV (exports/scores.csv). Written with each build, not cached with the other
+    exports: scores depend on the date of the check too."""
+    rows = []
+    for card in cards:
+        row = {"department": card.dept_id, "short_name": card.name, "level": card.level, "score": card.score}
+        row |= {f"points_{mark.criterion.key}": round(mark.points, 1) for mark in card.marks}
+        row |= {"findings": len(card.findings), "scorecard": _absolute(site, urls.scorecard(card.dept_id))}
+        rows.append(row)
+    return to_csv(SCORE_COLUMNS, rows)
+
+
 def department_row(site: SiteData, dept) -> dict:
     return {
         "department": dept.dept_id,
@@ -173,6 +197,7 @@ def build_exports(site: SiteData) -> dict[str, bytes]:
         _resource("entries", "entries.csv", "政府信息公开目录（全部）", ENTRY_COLUMNS, ["index"]),
         _resource("items", "items.csv", "权责清单（全部）", ITEM_COLUMNS, ["implementation_code"]),
         _resource("departments", "departments.csv", "部门", DEPARTMENT_COLUMNS, ["department"]),
+        _resource("scores", "scores.csv", "各部门监测得分", SCORE_COLUMNS, ["department"]),
     ]
     entries_by_dept, items_by_dept = defaultdict(list), defaultdict(list)
     for entry in entries:

@@ -13,7 +13,7 @@ import gc
 import hashlib
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -380,12 +380,17 @@ def _require_catalogue(root: Path) -> None:
         raise CatalogError(f"{root} 中没有 scheme.yml（编码方案），这不是一个目录文件夹。")
 
 
-def load_catalog(root: Path | str, cache_dir: Path | None = None, workers: int | None = None) -> Catalog:
-    """Read a whole catalogue folder. Raises CatalogError only when there is nothing to read."""
+def load_catalog(
+    root: Path | str, cache_dir: Path | None = None, workers: int | None = None, only: Callable[[str], bool] | None = None
+) -> Catalog:
+    """Read a whole catalogue folder (or, with `only`, the files whose relative path it accepts, plus
+    scheme.yml and every department.yml). Raises CatalogError only when there is nothing to read."""
     root = Path(root)
     _require_catalogue(root)
     catalog = Catalog(root=root, scheme=None)
     sources = _discover(root, catalog, catalog.reports)
+    if only is not None:
+        sources = [source for source in sources if source.kind in ("scheme", "department") or only(source.rel)]
     catalog.files = len(sources)
     with paused_gc():
         results = _load_all(sources, cache_dir, workers or os.cpu_count() or 1, catalog.file_keys)

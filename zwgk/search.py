@@ -16,6 +16,9 @@ import os
 import pickle
 import re
 import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,7 +36,7 @@ from .loader import code_version, paused_gc
 from .pages import SiteData
 from .static_search import normalise_code
 
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-zA-Z]+")
 _SPACES = re.compile(r"\s+")
 
@@ -100,9 +103,13 @@ def schema() -> Schema:
         department=ID(stored=True),
         department_name=STORED,
         # Only the fields that queries filter on are indexed.
+        region=ID,
         type=ID,
         topic=ID,
+        genre=ID,
         year=ID,
+        mode=ID,
+        validity=ID,
         url=STORED,
     )
 
@@ -132,7 +139,9 @@ def item_document(site: SiteData, item) -> dict:
         "text": "\n".join(filter(None, parts)),
         "department": item.dept_id,
         "department_name": dept.short_name,
+        "region": dept.region,
         "type": item.type,
+        "validity": item.status,
         "url": urls.item(item.dept_id, item.basic_code),
         "year": str(item.updated.year) if item.updated else "",
     }
@@ -153,7 +162,11 @@ def entry_document(site: SiteData, entry) -> dict:
         "text": "\n".join(filter(None, parts)),
         "department": entry.dept_id,
         "department_name": dept.short_name if dept else entry.dept_id,
+        "region": dept.region if dept else "",
         "topic": entry.topic or "",
+        "genre": entry.genre or "",
+        "mode": entry.mode or "",
+        "validity": entry.validity,
         "year": str(entry.date.year),
         "url": site.entry_url(entry),
     }
@@ -206,9 +219,24 @@ def index_dir(site_dir: Path) -> Path:
     return site_dir.with_name(site_dir.name + ".search")
 
 
-def update_index(folder: Path, site: SiteData, procs: int = 1, parallel_above: int = 5000) -> IndexStats:
-    """Bring the index at `folder` up to date with the catalogue, rewriting only changed records.
-    Each record's content digest is kept in a side file, so that finding what changed reads no index."""
+@dataclass
+class IndexUpdate:
+    """What an index needs to match the catalogue: documents to write, keys to delete, and the
+    digests to record once they are written. Planning is cheap; writing is the slow part."""
+
+    folder: Path
+    fresh: list[dict]
+    stale: list[str]
+    state: dict[str, tuple[str, str]]
+    changed_state: bool
+
+    @property
+    def stats(self) -> IndexStats:
+        return IndexStats(documents=len(self.state), added=len(self.fresh), removed=len(self.stale))
+
+
+def plan_update(folder: Path, site: SiteData) -> IndexUpdate:
+    """Compare the catalogue with the index at `folder` (created empty if missing or outdated)."""
     version_file = folder / "zwgk-index-version"
     digests_file = folder / "zwgk-digests.pickle"
     if folder.exists() and (not version_file.is_file() or version_file.read_text() != INDEX_VERSION or not digests_file.is_file()):
@@ -235,27 +263,79 @@ def update_index(folder: Path, site: SiteData, procs: int = 1, parallel_above: i
             if not known or known[1] != document["digest"]:
                 fresh.append(document)
     stale = [key for key in indexed if key not in state or state[key][1] != indexed[key][1]]
-    if stale or fresh:
-        ix = whoosh_index.open_dir(str(folder))
+    return IndexUpdate(folder, fresh, stale, state, state != indexed)
+
+
+def apply_update(update: IndexUpdate, procs: int = 1, parallel_above: int = 5000) -> IndexStats:
+    """Write an planned update: delete, add, commit, then record the digests."""
+    if update.stale or update.fresh:
+        ix = whoosh_index.open_dir(str(update.folder))
         # Many new records: one writer per core, each writing its own segment (no final merge).
-        parallel = len(fresh) > parallel_above and procs > 1
+        parallel = len(update.fresh) > parallel_above and procs > 1
         with paused_gc():
             writer = ix.writer(procs=procs, multisegment=True, limitmb=1024) if parallel else ix.writer(limitmb=1024)
-            for key in stale:
+            for key in update.stale:
                 writer.delete_by_term("key", key)
             # Replace by key unless the index is empty: after an interrupted update the digests can be
             # older than the index, and a record must never be indexed twice.
             add = writer.update_document if ix.doc_count_all() else writer.add_document
-            for document in fresh:
+            for document in update.fresh:
                 add(**document)
             writer.commit()
-    if state != indexed:
+    if update.changed_state:
         # Written after the commit: an interrupted update leaves digests that do not match, and the
         # next update rewrites those records.
+        digests_file = update.folder / "zwgk-digests.pickle"
         temporary = digests_file.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps(state))
+        temporary.write_bytes(pickle.dumps(update.state))
         temporary.replace(digests_file)
-    return IndexStats(documents=len(state), added=len(fresh), removed=len(stale))
+    return update.stats
+
+
+def update_index(folder: Path, site: SiteData, procs: int = 1, parallel_above: int = 5000) -> IndexStats:
+    """Bring the index at `folder` up to date with the catalogue, rewriting only changed records.
+    Each record's content digest is kept in a side file, so that finding what changed reads no index."""
+    return apply_update(plan_update(folder, site), procs, parallel_above)
+
+
+class BackgroundUpdate:
+    """An index update written by a separate Python process while the build goes on (MkDocs renders
+    pages on one core; the index is written on the other). The process is started afresh rather than
+    forked, so it holds only the documents, not a copy of the build's memory."""
+
+    def __init__(self, update: IndexUpdate):
+        self.update = update
+        self.process: subprocess.Popen | None = None
+        if update.stale or update.fresh:
+            handle, name = tempfile.mkstemp(prefix="zwgk-index-", suffix=".pickle")
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump(update, file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.plan_file = Path(name)
+            # Run from the folder holding this package, so that `-m` finds this very code and not a
+            # zwgk folder in the build's working directory.
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "zwgk.search", str(self.plan_file)],
+                cwd=Path(__file__).resolve().parent.parent,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        elif update.changed_state:
+            apply_update(update)
+
+    def wait(self, timeout: float = 3600) -> IndexStats:
+        if self.process is None:
+            return self.update.stats
+        try:
+            output, _ = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise SearchIndexError(f"写检索索引超过 {timeout:.0f} 秒，已停止。") from None
+        finally:
+            self.plan_file.unlink(missing_ok=True)
+        if self.process.returncode != 0:
+            raise SearchIndexError(f"写检索索引失败（退出码 {self.process.returncode}）：\n{output[-2000:]}")
+        return self.update.stats
 
 
 class SearchIndexError(RuntimeError):
@@ -263,11 +343,16 @@ class SearchIndexError(RuntimeError):
 
 
 def write_index(folder: Path, site: SiteData, procs: int | None = None) -> IndexStats:
-    """Update the index for a build, and fail unless it holds every record and finds what it must."""
-    stats = update_index(folder, site, procs=procs or os.cpu_count() or 1)
+    """Update the index, and fail unless it holds every record and finds what it must."""
+    return verify_index(folder, site, update_index(folder, site, procs=procs or os.cpu_count() or 1))
+
+
+def verify_index(folder: Path, site: SiteData, stats: IndexStats) -> IndexStats:
     expected = len(site.items) + len(site.entries)
-    if stats.documents != expected:
-        raise SearchIndexError(f"检索索引有 {stats.documents} 条记录，目录有 {expected} 条。")
+    with whoosh_index.open_dir(str(folder)).searcher() as searcher:
+        indexed = searcher.doc_count()
+    if stats.documents != expected or indexed != expected:
+        raise SearchIndexError(f"检索索引有 {indexed} 条记录，目录有 {expected} 条。")
     silent = failing_canaries(folder, site)
     if silent:
         raise SearchIndexError("检索索引查不到应有的结果：" + "、".join(silent))
@@ -298,7 +383,7 @@ class QueryError(ValueError):
     """A query that cannot be searched (empty, too long, or only punctuation)."""
 
 
-FILTERS = ("department", "type", "topic", "year")
+FILTERS = ("department", "region", "type", "topic", "genre", "year", "mode", "validity")
 MAX_QUERY_CHARS = 200
 
 
@@ -332,7 +417,8 @@ class Searcher:
         hits: dict[str, Hit] = {}
         with self._lock:
             if not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                self._searcher.close()
+                self._searcher = self.ix.searcher()
             searcher = self._searcher
             exact = Term("codes", normalise_code(text))
             stages = [exact]
@@ -399,3 +485,8 @@ def failing_canaries(folder: Path, site: SiteData) -> list[str]:
         if not codes or (expected and expected not in codes):
             failures.append(query)
     return failures
+
+
+if __name__ == "__main__":  # the background writer (BackgroundUpdate): python -m zwgk.search PLAN
+    with open(sys.argv[1], "rb") as plan:
+        apply_update(pickle.load(plan))

@@ -1,24 +1,23 @@
 """`zwgk serve`: the built site as static files, plus GET /api/search (JSON) over the Whoosh index,
-for deployments that run a server. Bad or hostile query strings get a clear 400, never a 500."""
+for deployments that run a server. Parameters: q, limit, dept, region, type, topic, genre, year,
+mode, validity. Bad or hostile query strings get a clear 400, never a 500."""
 
 from __future__ import annotations
 
 import functools
 import json
-import threading
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from .search import QueryError, Searcher, index_dir
+from .search import FILTERS, QueryError, Searcher, index_dir
 
 MAX_LIMIT = 50
 
 
 class _Handler(SimpleHTTPRequestHandler):
     searcher: Searcher
-    lock: threading.Lock
 
     def do_GET(self) -> None:
         parsed = urlparse(self.path)
@@ -30,12 +29,8 @@ class _Handler(SimpleHTTPRequestHandler):
             limit = int(params.get("limit", ["10"])[0])
             if not 1 <= limit <= MAX_LIMIT:
                 raise QueryError(f"limit 应为 1 到 {MAX_LIMIT} 之间的整数。")
-            filters = {
-                name: params.get(key, [None])[0]
-                for name, key in (("department", "dept"), ("type", "type"), ("topic", "topic"), ("year", "year"))
-            }
-            with self.lock:  # one searcher, shared: Whoosh readers are not made for concurrent use
-                hits = self.searcher.search(query, limit=limit, **filters)
+            filters = {name: params.get("dept" if name == "department" else name, [None])[0] for name in FILTERS}
+            hits = self.searcher.search(query, limit=limit, **filters)  # the Searcher serialises its threads
         except (QueryError, ValueError) as error:
             return self._json(HTTPStatus.BAD_REQUEST, {"error": str(error)})
         self._json(HTTPStatus.OK, {"results": [hit.as_json() for hit in hits]})
@@ -54,5 +49,5 @@ class _Handler(SimpleHTTPRequestHandler):
 
 
 def make_server(site_dir: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
-    handler = type("Handler", (_Handler,), {"searcher": Searcher(index_dir(site_dir)), "lock": threading.Lock()})
+    handler = type("Handler", (_Handler,), {"searcher": Searcher(index_dir(site_dir))})
     return ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(site_dir)))

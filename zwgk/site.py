@@ -9,6 +9,7 @@ The build's state travels on the MkDocs config object (one per build), never in 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import logging
@@ -21,7 +22,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import exports, pages, static_search, urls
+from . import exports, pages, scorecard_pages, scorecards, static_search, trend, urls
 from .check import CheckResult, check
 from .codes import parse_index
 from .flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
@@ -30,7 +31,7 @@ from .loader import CatalogError, PickleCache, code_version, default_cache_dir
 STATE_KEY = "zwgk_build"
 # Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
 # navigation (Material renders the whole navigation into every page).
-NAV_PAGES = {"index.md", "types/index.md", "topics/index.md", "scheme/index.md"}
+NAV_PAGES = {"index.md", "types/index.md", "topics/index.md", "scheme/index.md", "monitoring/index.md"}
 
 
 @dataclass
@@ -42,6 +43,8 @@ class SiteBuild:
     counts: dict[str, int] = field(default_factory=dict)
     blocks: dict[str, list[str]] = field(default_factory=dict)  # page source -> its raw HTML blocks
     searchable: int = 0  # pages rendered with data-pagefind-body (see overrides/main.html)
+    index: object = None  # the Whoosh index update running beside the build (search.BackgroundUpdate)
+    cards: list = field(default_factory=list)  # the departments' scorecards
 
 
 # A generated page's HTML blocks (see html.block) need no Markdown processing, yet Python-Markdown and
@@ -90,7 +93,7 @@ def check_for_build(config, log: logging.Logger) -> CheckResult:
     return result
 
 
-def prepare(config, log: logging.Logger) -> SiteBuild:
+def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild:
     started = time.perf_counter()
     result = check_for_build(config, log)
     checked = time.perf_counter()
@@ -104,7 +107,14 @@ def prepare(config, log: logging.Logger) -> SiteBuild:
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
     built = [pages.home(data), pages.scheme_page(scheme), *pages.type_pages(data), *pages.topic_pages(data)]
-    built += [pages.department(data, dept) for dept in catalog.departments.values()]
+    cards = scorecards.scorecards(data, result.findings)
+    points = trend.history(catalog_dir(config), dt.date.today(), {card.dept_id: card.score for card in cards}, default_cache_dir())
+    built += scorecard_pages.monitoring_pages(data, cards, points)
+    by_dept = {card.dept_id: card for card in cards}
+    built += [
+        pages.department(data, dept, scorecard_pages.score_section(by_dept[dept_id], urls.department(dept_id)))
+        for dept_id, dept in catalog.departments.items()
+    ]
     built += pages.catalogue_pages(data)
     for item in catalog.items:
         svg = svgs.get(f"{item.dept_id}/{item.basic_code}", "")
@@ -112,7 +122,7 @@ def prepare(config, log: logging.Logger) -> SiteBuild:
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
-    build = SiteBuild(result, data, built, stats)
+    build = SiteBuild(result, data, built, stats, index=_start_search_index(config, data) if search_index else None, cards=cards)
     config[STATE_KEY] = build
     return build
 
@@ -149,6 +159,7 @@ def finish(config, log: logging.Logger) -> None:
     written = _cached_exports(build)
     written.update({path: html.encode() for path, html in pages.index_resolvers(build.data).items()})
     written.update(static_search.code_shards(build.data, config["extra"]["zwgk_search_shards"]))
+    written["exports/scores.csv"] = exports.scores_csv(build.data, build.cards)
     for path, content in written.items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -159,25 +170,35 @@ def finish(config, log: logging.Logger) -> None:
     verified = time.perf_counter()
     build.counts["search_pages"] = _static_search(build, site_dir)
     static = time.perf_counter()
-    index = _search_index(build, site_dir)
     counts = build.counts
     log.info(
         f"耗时：导出 {exported - started:.1f} 秒，核对 {verified - exported:.1f} 秒，"
-        f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面），"
-        f"检索索引 {time.perf_counter() - static:.1f} 秒（更新 {index.added} 条，删除 {index.removed} 条）。"
+        f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面"
+        + ("，沿用上次的结果）。" if counts["search_bundle_cached"] else "）。")
     )
+    if build.index is not None:
+        index = _search_index(build, site_dir)
+        log.info(f"检索索引：更新 {index.added} 条，删除 {index.removed} 条，等待后台写入 {time.perf_counter() - static:.1f} 秒。")
     log.info(
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
         f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{len(written)} 个导出文件。"
     )
 
 
+def _start_search_index(config, data: pages.SiteData):
+    """Start updating the Whoosh index beside the site (for `zwgk search` and `zwgk serve`): changed
+    records are written by a separate process while MkDocs renders the pages."""
+    from .search import BackgroundUpdate, index_dir, plan_update  # whoosh and jieba load only here
+
+    return BackgroundUpdate(plan_update(index_dir(Path(config.site_dir)), data))
+
+
 def _search_index(build: SiteBuild, site_dir: Path):
-    """The Whoosh index beside the site (for `zwgk search` and `zwgk serve`), updated incrementally."""
-    from .search import SearchIndexError, index_dir, write_index  # whoosh and jieba load only here
+    """Wait for the index update, then check it holds every record and finds what it must."""
+    from .search import SearchIndexError, index_dir, verify_index
 
     try:
-        return write_index(index_dir(site_dir), build.data)
+        return verify_index(index_dir(site_dir), build.data, build.index.wait())
     except SearchIndexError as error:
         raise PluginError(str(error)) from None
 
@@ -194,6 +215,12 @@ def _static_search(build: SiteBuild, site_dir: Path) -> int:
         raise PluginError(str(error)) from None
     if indexed != build.searchable:
         raise PluginError(f"静态检索索引收录了 {indexed} 个页面，应为 {build.searchable} 个。")
+    try:
+        silent = static_search.silent_titles(site_dir, static_search.canaries(build.data))
+    except static_search.StaticSearchError as error:
+        raise PluginError(str(error)) from None
+    if silent:
+        raise PluginError("静态检索索引查不到应有的结果：" + "、".join(silent))
     for pattern in _UNUSED_PAGEFIND_FILES:
         for path in (site_dir / static_search.BUNDLE_DIR).glob(pattern):
             path.unlink()

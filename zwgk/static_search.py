@@ -192,3 +192,105 @@ def run_pagefind(site_dir: Path, timeout: int = 1800) -> int:
     if not (site_dir / BUNDLE_DIR / "pagefind-entry.json").is_file():
         raise StaticSearchError("Pagefind 没有写出检索索引（pagefind-entry.json）。")
     return int(match.group(1))
+
+
+# ---- checking the bundle -------------------------------------------------------------------------
+# The build cannot run the browser's search, but it can read Pagefind's index: gzip, a signature, then
+# CBOR (meta: [version, [[page hash, words]...], [[first word, last word, chunk hash]...], ...];
+# chunk: [[[word, [[page number difference, [locations], ...]...]...]...]]). Reading it, the build checks that a
+# handful of known titles are found, through the same bigram tokens the browser searches.
+
+_SIGNATURE = b"pagefind_dcd"
+
+
+def _cbor(data: bytes, at: int = 0):
+    """Decode one CBOR item (the subset Pagefind writes) at `at`: (value, next position)."""
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info < 24:
+        value = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        value, at = int.from_bytes(data[at : at + size], "big"), at + size
+    else:
+        raise StaticSearchError(f"无法读取 Pagefind 索引（CBOR 0x{head:02x}）。")
+    if major == 0:
+        return value, at
+    if major == 1:
+        return -1 - value, at
+    if major in (2, 3):
+        raw = data[at : at + value]
+        return (raw.decode() if major == 3 else raw), at + value
+    if major == 4:
+        items = []
+        for _ in range(value):
+            item, at = _cbor(data, at)
+            items.append(item)
+        return items, at
+    if major == 5:
+        pairs = {}
+        for _ in range(value):
+            key, at = _cbor(data, at)
+            pairs[key], at = _cbor(data, at)
+        return pairs, at
+    if major == 7 and info in (20, 21, 22):
+        return {20: False, 21: True, 22: None}[info], at
+    raise StaticSearchError(f"无法读取 Pagefind 索引（CBOR 0x{head:02x}）。")
+
+
+def _read(path: Path):
+    import gzip
+
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(_SIGNATURE):
+        raise StaticSearchError(f"{path.name} 不是 Pagefind 索引文件。")
+    return raw[len(_SIGNATURE) :]
+
+
+def pages_for_token(site_dir: Path, token: str) -> set[str]:
+    """The URLs of the pages whose index holds `token` (a whole word, as Pagefind stores it)."""
+    bundle = site_dir / BUNDLE_DIR
+    metas = sorted(bundle.glob("pagefind.*.pf_meta"))
+    if len(metas) != 1:
+        raise StaticSearchError(f"Pagefind 索引应有一个语言的元数据文件，实有 {len(metas)} 个。")
+    meta, _ = _cbor(_read(metas[0]))
+    pages, chunks = meta[1], meta[2]
+    urls_found = set()
+    for first, last, chunk in chunks:
+        # A chunk's bounds are word prefixes: it holds the words from `first` up to those starting with `last`.
+        if first <= token and (token <= last or token.startswith(last)):
+            (words, *_), _ = _cbor(_read(bundle / "index" / f"{chunk}.pf_index"))
+            for word in words:
+                if word[0] == token:
+                    page = 0
+                    for posting in word[1]:
+                        page += posting[0]  # page numbers are stored as differences
+                        fragment = json.loads(_read(bundle / "fragment" / f"{pages[page][0]}.pf_fragment"))
+                        urls_found.add(fragment["url"])
+    return urls_found
+
+
+def silent_titles(site_dir: Path, expected: list[tuple[str, str]]) -> list[str]:
+    """Of (title, page URL) pairs, the titles whose first bigram token does not find their page."""
+    failures = []
+    for title, url in expected:
+        tokens = gram_tokens(title)
+        if not tokens or "/" + url not in pages_for_token(site_dir, tokens[0]):
+            failures.append(title)
+    return failures
+
+
+def canaries(site) -> list[tuple[str, str]]:
+    """Titles from the catalogue itself that the static search must find: (title, page URL)."""
+    found = []
+    item = next((i for i in site.items if i.is_active and gram_tokens(i.name)), None)
+    if item:
+        found.append((item.name, urls.item(item.dept_id, item.basic_code)))
+    entry = next((e for e in site.entries if gram_tokens(e.title)), None)
+    if entry:
+        found.append((entry.title, site.entry_url(entry).split("#")[0]))
+    dept = next((d for d in site.departments.values() if gram_tokens(d.name)), None)
+    if dept:
+        found.append((dept.name, urls.department(dept.dept_id)))
+    return found

@@ -47,3 +47,11 @@ def topic(code: str, page: int = 1) -> str:
 def page_source(url: str) -> str:
     """The MkDocs source path of a page served at `url`."""
     return url.split("#")[0] + "index.md"
+
+
+def monitoring() -> str:
+    return "monitoring/"
+
+
+def scorecard(dept_id: str) -> str:
+    return f"monitoring/{dept_id}/"

@@ -51,11 +51,16 @@
     });
   }
 
+  // Pagefind runs on the main thread (noWorker): its queries are small, and starting a worker cost
+  // more time than it saved. It is loaded on the search page at once and elsewhere when the search box
+  // gets the focus, so that typing does not wait for it.
   var pagefindPromise = null;
   function pagefind() {
     if (!pagefindPromise) {
       pagefindPromise = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        return module.options({ baseUrl: root.pathname, excerptLength: 20 }).then(function () { return module; });
+        return module.options({ baseUrl: root.pathname, excerptLength: 20, noWorker: true })
+          .then(function () { return module.init(); })
+          .then(function () { return module; });
       });
     }
     return pagefindPromise;
@@ -65,29 +70,36 @@
   // whatever Pagefind's word segmentation makes of it), then Pagefind's own words, and when these find
   // fewer than five pages, pages sharing all but two bigrams (one mistyped character breaks two).
   function findPages(pf, query, filters) {
-    var tokens = gramTokens(query);
-    var passes = [pf.search(query, { filters: filters })];
-    if (tokens.length) passes.unshift(pf.search(tokens.join(" "), { filters: filters }));
-    return Promise.all(passes).then(function (found) {
-      var pages = [], known = {};
-      found.forEach(function (res) {
-        (res ? res.results : []).forEach(function (r) {
-          if (!known[r.id]) { known[r.id] = true; pages.push(r); }
-        });
+    var tokens = gramTokens(query), pages = [], known = {};
+    function add(res) {
+      (res ? res.results : []).forEach(function (r) {
+        if (!known[r.id]) { known[r.id] = true; pages.push(r); }
       });
-      if (pages.length >= 5 || tokens.length < 2) return pages;
-      return Promise.all(tokens.map(function (token) { return pf.search(token, { filters: filters }); })).then(function (all) {
-        var counts = {}, first = {};
-        all.forEach(function (res) {
-          (res ? res.results : []).forEach(function (r) {
-            counts[r.id] = (counts[r.id] || 0) + 1;
-            if (!first[r.id]) first[r.id] = r;
+    }
+    // Passes run one after another, and stop as soon as five pages are found: each pass downloads
+    // index chunks of its own, and a phone on a slow line should not pay for passes it does not need.
+    // Every other bigram (and the last) is enough to require the whole query, in fewer index chunks.
+    var spaced = tokens.filter(function (token, i) { return i % 2 === 0 || i === tokens.length - 1; });
+    var first = tokens.length ? pf.search(spaced.join(" "), { filters: filters }) : Promise.resolve(null);
+    return first.then(function (res) {
+      add(res);
+      if (pages.length >= 5) return pages;
+      return pf.search(query, { filters: filters }).then(function (words) {
+        add(words);
+        if (pages.length >= 5 || tokens.length < 2) return pages;
+        return Promise.all(tokens.map(function (token) { return pf.search(token, { filters: filters }); })).then(function (all) {
+          var counts = {}, firstSeen = {};
+          all.forEach(function (one) {
+            (one ? one.results : []).forEach(function (r) {
+              counts[r.id] = (counts[r.id] || 0) + 1;
+              if (!firstSeen[r.id]) firstSeen[r.id] = r;
+            });
           });
+          var need = Math.max(1, tokens.length - 2);
+          var more = Object.keys(firstSeen).filter(function (id) { return counts[id] >= need && !known[id]; });
+          more.sort(function (a, b) { return counts[b] - counts[a] || firstSeen[b].score - firstSeen[a].score; });
+          return pages.concat(more.map(function (id) { return firstSeen[id]; }));
         });
-        var need = Math.max(1, tokens.length - 2);
-        var more = Object.keys(first).filter(function (id) { return counts[id] >= need && !known[id]; });
-        more.sort(function (a, b) { return counts[b] - counts[a] || first[b].score - first[a].score; });
-        return pages.concat(more.map(function (id) { return first[id]; }));
       });
     });
   }
@@ -148,6 +160,7 @@
   // The header box: an exact code opens its record, anything else the search page.
   var box = document.getElementById("zwgk-search-form");
   if (box) {
+    box.elements.q.addEventListener("focus", function () { pagefind().catch(function () {}); });
     box.addEventListener("submit", function (event) {
       var query = box.elements.q.value;
       if (!query.trim()) { event.preventDefault(); return; }
@@ -169,16 +182,39 @@
   var selects = {};
   FILTERS.forEach(function (name) { selects[name] = pageForm.querySelector('select[data-filter="' + name + '"]'); });
 
-  pagefind().then(function (pf) { return pf.filters(); }).then(function (available) {
-    FILTERS.forEach(function (name) {
-      Object.keys(available[name] || {}).sort().forEach(function (value) {
-        var option = el("option", "", value);
-        option.value = value;
-        selects[name].appendChild(option);
-      });
-      selects[name].value = params.get(name) || "";
-    });
-  }).catch(function () {});
+  // The filters' values are downloaded when someone opens the filters (or arrives with one set), not
+  // with the first query: they are a sizeable part of the index.
+  var filtersLoaded = null;
+  function loadFilters() {
+    if (!filtersLoaded) {
+      filtersLoaded = pagefind().then(function (pf) { return pf.filters(); }).then(function (available) {
+        FILTERS.forEach(function (name) {
+          var current = selects[name].value || params.get(name) || "";
+          Object.keys(available[name] || {}).sort().forEach(function (value) {
+            if ([].some.call(selects[name].options, function (o) { return o.value === value; })) return;
+            var option = el("option", "", value);
+            option.value = value;
+            selects[name].appendChild(option);
+          });
+          selects[name].value = current;
+        });
+      }).catch(function () { filtersLoaded = null; });
+    }
+    return filtersLoaded;
+  }
+  FILTERS.forEach(function (name) {
+    var value = params.get(name);
+    if (value) {  // keep the value selectable before the list arrives
+      var option = el("option", "", value);
+      option.value = value;
+      selects[name].appendChild(option);
+      selects[name].value = value;
+    }
+    selects[name].addEventListener("focus", loadFilters);
+    selects[name].addEventListener("mousedown", loadFilters);
+  });
+  if (FILTERS.some(function (name) { return params.get(name); })) loadFilters();
+  pagefind().catch(function (error) { status.textContent = "搜索无法加载：" + error.message; });
 
   var generation = 0;
   function run() {

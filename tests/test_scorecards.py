@@ -1,0 +1,92 @@
+"""Monitors' scorecards: criteria from the check's findings and the records, the pages, the CSV export,
+and the trend from git history."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import shutil
+import subprocess
+
+from conftest import AS_OF, SAMPLE, run_check, write_catalog
+
+from zwgk import trend
+from zwgk.check import check
+from zwgk.scorecards import CRITERIA, scorecards
+from zwgk.site import site_data
+
+
+def _cards(root):
+    result = run_check(root)
+    return {card.dept_id: card for card in scorecards(site_data(result), result.findings)}
+
+
+def test_a_clean_catalogue_scores_full_marks(small_files, tmp_path):
+    cards = _cards(write_catalog(small_files, tmp_path))
+    assert cards and all(card.score == 100 for card in cards.values())
+    assert sum(c.weight for c in CRITERIA) == 100
+
+
+def test_stale_reviews_and_findings_lower_the_score_where_they_belong(fresh_files, tmp_path):
+    rel = next(rel for rel, item in fresh_files.items() if "/powers/" in rel and item.get("status", "有效") == "有效")
+    fresh_files[rel]["updated"] = "2020-01-01"  # item.review-stale (a warning)
+    dept_id = rel.split("/")[1]
+    cards = _cards(write_catalog(fresh_files, tmp_path))
+    card = cards[dept_id]
+    marks = {mark.criterion.key: mark for mark in card.marks}
+    assert marks["review"].met == marks["review"].total - 1
+    assert marks["review"].points < 10 and marks["clean"].points == 15 - 0.5
+    assert [f.rule for f in card.findings] == ["item.review-stale"]
+    assert card.score < 100
+    assert all(other.score == 100 for key, other in cards.items() if key != dept_id)
+
+
+def test_the_site_shows_scores_and_exports_them(sample_site):
+    monitoring = (sample_site / "monitoring/index.html").read_text(encoding="utf-8")
+    assert "zwgk-sortable" in monitoring and "评分标准" in monitoring and 'role="img"' in monitoring
+    rows = list(csv.DictReader(io.StringIO((sample_site / "exports/scores.csv").read_bytes().decode("utf-8-sig"))))
+    departments = sorted(p.name for p in (SAMPLE / "departments").iterdir())
+    assert [row["department"] for row in rows] == departments
+    for row in rows:
+        page = (sample_site / "monitoring" / row["department"] / "index.html").read_text(encoding="utf-8")
+        assert f"<strong>{float(row['score']):g}</strong>" in page
+        dept_page = (sample_site / "departments" / row["department"] / "index.html").read_text(encoding="utf-8")
+        assert "监测得分" in dept_page and f"<strong>{float(row['score']):g}</strong>" in dept_page
+
+
+def test_trend_comes_from_git_history(small_files, tmp_path):
+    repo = tmp_path / "repo"
+    root = write_catalog(small_files, repo / "catalog")
+    env = dict(
+        os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org"
+    )
+
+    def commit(day: dt.date, message: str) -> None:
+        stamp = f"{day.isoformat()}T12:00:00+08:00"
+        dated = dict(env, GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+        subprocess.run(["git", "-C", str(repo), "add", "."], check=True, env=dated)
+        subprocess.run(["git", "-C", str(repo), "commit", "-qm", message], check=True, env=dated)
+
+    subprocess.run(["git", "-C", str(repo), "init", "-q", "-b", "main"], check=True, env=env)
+    commit(dt.date(2026, 8, 10), "clean")
+    rel = next(rel for rel, item in small_files.items() if "/powers/" in rel and item.get("status", "有效") == "有效")
+    text = (root / rel).read_text(encoding="utf-8")
+    (root / rel).write_text(text.replace("updated:", "updated: '2020-01-01'\nold_updated:", 1), encoding="utf-8")
+    commit(dt.date(2026, 10, 5), "a stale review")
+    points = trend.history(root, AS_OF, {"x": 50.0}, tmp_path / "cache")
+    by_month = {point.month: point for point in points}
+    assert len(points) == 12 and points[-1].month == "2026-11" and points[-1].average == 50.0
+    assert by_month["2026-07"].average is None  # before the first commit: missing, not invented
+    # Each month is the catalogue as committed by then, scored as of the month's last day.
+    dept_id = rel.split("/")[1]
+    now = check(root, as_of=dt.date(2026, 10, 31), cache_dir=None, workers=1)
+    expected = {card.dept_id: card.score for card in scorecards(site_data(now), now.findings)}
+    assert by_month["2026-10"].scores == expected
+    assert by_month["2026-08"].scores and by_month["2026-09"].scores
+    review = [f for f in now.findings if f.rule == "item.review-stale"]
+    assert review and by_month["2026-10"].scores[dept_id] < by_month["2026-09"].scores[dept_id]
+    chart = trend.svg(points, "测试")
+    assert chart.count("<circle") == 4 and "无记录" in chart
+    shutil.rmtree(repo)

@@ -1,0 +1,117 @@
+"""The scores' trend over the last 12 months, computed from the catalogue's git history: for each past
+month, the catalogue as it stood at the month's end is checked and scored as of that day. Results are
+cached by the catalogue's git tree, so a build computes only months it has not seen.
+
+Without git history (a catalogue outside a repository, a shallow clone), months without a commit are
+shown as missing, never invented.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import html
+from .loader import PickleCache, code_version
+
+MONTHS = 12
+
+
+@dataclass
+class Point:
+    month: str  # YYYY-MM
+    average: float | None
+    scores: dict[str, float]  # dept_id -> score
+
+
+def _git(repo: Path, *args: str) -> str | None:
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
+
+
+def month_ends(as_of: dt.date, months: int = MONTHS) -> list[dt.date]:
+    """The last day of each of the `months` - 1 months before as_of's month, oldest first."""
+    ends, year, month = [], as_of.year, as_of.month
+    for _ in range(months - 1):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        ends.append(dt.date(year, month, calendar.monthrange(year, month)[1]))
+    return ends[::-1]
+
+
+def _score_tree(repo: Path, commit: str, rel: str, day: dt.date, cache_dir: Path | None) -> dict[str, float]:
+    from .check import check
+    from .scorecards import scorecards
+    from .site import site_data
+
+    with tempfile.TemporaryDirectory(prefix="zwgk-trend-") as scratch:
+        archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit, "--", rel], capture_output=True, check=True)
+        tar_path = Path(scratch) / "catalogue.tar"
+        tar_path.write_bytes(archive.stdout)
+        with tarfile.open(tar_path) as tar:
+            tar.extractall(scratch, filter="data")
+        result = check(Path(scratch) / rel, as_of=day, cache_dir=cache_dir)
+        if result.catalog is None or result.catalog.scheme is None:
+            return {}
+        return {card.dept_id: card.score for card in scorecards(site_data(result), result.findings)}
+
+
+def history(catalog_root: Path, as_of: dt.date, current: dict[str, float], cache_dir: Path | None) -> list[Point]:
+    """Scores at the end of each of the last 11 months, and the current ones."""
+    points = []
+    top = _git(catalog_root, "rev-parse", "--show-toplevel")
+    cache = PickleCache(cache_dir, "trend")
+    version = code_version(("check.py", "scorecards.py", "rules/*.py", "model.py", "loader.py"))
+    for day in month_ends(as_of):
+        scores: dict[str, float] | None = None
+        if top:
+            rel = catalog_root.resolve().relative_to(Path(top).resolve()).as_posix()
+            commit = _git(Path(top), "rev-list", "-1", f"--before={day.isoformat()} 23:59:59", "HEAD", "--", rel)
+            tree = _git(Path(top), "rev-parse", f"{commit}:{rel}") if commit else None
+            if commit and tree:
+                key = f"{tree}-{day.isoformat()}-{version}"
+                scores = cache.get(key)
+                if scores is None:
+                    scores = _score_tree(Path(top), commit, rel, day, cache_dir)
+                    cache.put(key, scores)
+        average = sum(scores.values()) / len(scores) if scores else None
+        points.append(Point(day.strftime("%Y-%m"), average, scores or {}))
+    points.append(Point(as_of.strftime("%Y-%m"), sum(current.values()) / len(current) if current else None, current))
+    return points
+
+
+def svg(points: list[Point], title: str, dept_id: str | None = None) -> str:
+    """A line chart of the score (0-100) by month, with a table giving the same figures."""
+    values = [(p.month, p.scores.get(dept_id) if dept_id else p.average) for p in points]
+    width, height, left, bottom, top = 640, 220, 40, 30, 15
+    step = (width - left - 10) / max(len(values) - 1, 1)
+
+    def y(score: float) -> float:
+        return top + (height - top - bottom) * (1 - score / 100)
+
+    grid = "".join(
+        f'<line x1="{left}" x2="{width - 10}" y1="{y(s):.1f}" y2="{y(s):.1f}" stroke="#ccc"/>'
+        f'<text x="{left - 6}" y="{y(s) + 4:.1f}" text-anchor="end" font-size="11">{s}</text>'
+        for s in (0, 25, 50, 75, 100)
+    )
+    labels = "".join(
+        f'<text x="{left + i * step:.1f}" y="{height - 8}" text-anchor="middle" font-size="10">{html.text(month[2:])}</text>'
+        for i, (month, _) in enumerate(values)
+    )
+    known = [(left + i * step, y(v)) for i, (_, v) in enumerate(values) if v is not None]
+    line = " ".join(f"{x:.1f},{py:.1f}" for x, py in known)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{py:.1f}" r="3" fill="#1a4f8b"/>' for x, py in known)
+    polyline = f'<polyline points="{line}" fill="none" stroke="#1a4f8b" stroke-width="2"/>' if len(known) > 1 else ""
+    chart = (
+        f'<svg role="img" aria-labelledby="trend-title" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'xmlns="http://www.w3.org/2000/svg" class="zwgk-trend"><title id="trend-title">{html.text(title)}</title>'
+        f"{grid}{labels}{polyline}{dots}</svg>"
+    )
+    rows = [[html.text(month), f"{value:.1f}" if value is not None else "无记录"] for month, value in values]
+    return f'<figure class="zwgk-flowchart">{chart}<figcaption>{html.text(title)}；各月数值见下表。</figcaption></figure>' + html.table(
+        html.text(title), ["月份", "得分"], rows
+    )
