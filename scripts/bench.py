@@ -63,7 +63,10 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     wall = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"command failed ({process.returncode}): {' '.join(command)}\n{stderr.decode()[-2000:]}")
-    return {"wall_s": round(wall, 2), "peak_pss_mib": round(peak / 2**20), "output_tail": stdout.decode().strip().splitlines()[-1:]}
+    # The last line of output, and the build's own timing lines (MkDocs logs to stderr).
+    timings = [line.split("zwgk: ", 1)[-1] for line in stderr.decode().splitlines() if "耗时" in line or "检索索引：" in line]
+    tail = stdout.decode().strip().splitlines()[-1:] + timings
+    return {"wall_s": round(wall, 2), "peak_pss_mib": round(peak / 2**20), "output_tail": tail}
 
 
 def bench_check(catalog: Path, work: Path, runs: int) -> dict:
@@ -292,12 +295,49 @@ def bench_static(work: Path) -> dict:
     }
 
 
+SCORECARD_TIMER = """
+import datetime as dt, json, sys, time
+from pathlib import Path
+from zwgk import scorecard_pages, scorecards, trend, annual_pages
+from zwgk.check import check
+from zwgk.site import site_data
+result = check(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]))
+data = site_data(result)
+started = time.perf_counter()
+cards = scorecards.scorecards(data, result.findings)
+points = trend.history(Path(sys.argv[1]), dt.date.today(), {c.dept_id: c.score for c in cards}, Path(sys.argv[2]))
+built = scorecard_pages.monitoring_pages(data, cards, points)
+built += [scorecard_pages.score_section(c, "departments/x/") for c in cards]
+built.append(annual_pages.province_page(data, result.catalog.annual))
+seconds = time.perf_counter() - started
+print(json.dumps({"scorecards_and_pages_s": round(seconds, 2), "departments": len(cards), "months_with_history": sum(p.average is not None for p in points)}))
+"""
+
+
+def bench_scorecards(catalog: Path, work: Path) -> dict:
+    """What the scorecards, their trend and the annual tables add to a build: computing them and their
+    pages from a checked catalogue (MkDocs then renders about 60 more pages)."""
+    cache = work / "build-cache"
+    done = subprocess.run([sys.executable, "-c", SCORECARD_TIMER, str(catalog), str(cache)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1]) | {"targets": {"scorecards_and_pages_s": 15}}
+
+
+def bench_diff(catalog: Path, work: Path) -> dict:
+    """`zwgk diff` of the province and a copy with 1% of its records changed, with an empty cache."""
+    changed_catalog = work / "province-1pct"
+    changed = _change_one_percent(catalog, changed_catalog)
+    env = dict(os.environ, ZWGK_CACHE_DIR=str(work / "diff-cache"))
+    shutil.rmtree(work / "diff-cache", ignore_errors=True)
+    result = measure([*ZWGK, "diff", str(catalog), str(changed_catalog)], env)
+    return {"records_changed": changed, **result, "targets": {"wall_s": 20}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--catalog", type=Path, help="an existing catalogue (default: generate the province)")
     parser.add_argument("--work", type=Path, help="folder for the generated catalogue and caches (default: a temporary one)")
     parser.add_argument("--runs", type=int, default=3, help="warm runs (the median is reported)")
-    parser.add_argument("--only", choices=["check", "build", "search", "static"], help="run one part only")
+    parser.add_argument("--only", choices=["check", "build", "search", "static", "diff", "scorecards"], help="run one part only")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -318,6 +358,10 @@ def main() -> None:
         result["search"] = bench_search(catalog, work)
     if args.only in (None, "build", "static"):
         result["static_search"] = bench_static(work)
+    if args.only in (None, "diff"):
+        result["diff"] = bench_diff(catalog, work)
+    if args.only in (None, "scorecards"):
+        result["scorecards"] = bench_scorecards(catalog, work)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

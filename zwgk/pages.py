@@ -94,15 +94,19 @@ def _entry_rows(
         row = [index_cell, title]
         if with_department:
             row.append(html.link(_href(from_url, urls.department(entry.dept_id)), site.department_name(entry.dept_id)))
-        row += [
+        details = [
             html.text(entry.date),
             html.text(entry.published),
-            html.text(entry.doc_number),
             html.text(site.code_label(scheme.topics, entry.topic)),
             html.text(site.code_label(scheme.genres, entry.genre)),
             html.text(entry.mode),
             html.text(entry.validity),
         ]
+        if anchors:
+            # Dates and labels are filters or nothing people type: kept out of the static index,
+            # which makes it smaller to build and the catalogue pages' result data smaller to download.
+            details = [f"<span data-pagefind-ignore>{cell}</span>" if cell else cell for cell in details]
+        row += [*details[:2], html.text(entry.doc_number), *details[2:]]
         rows.append(row)
     return rows
 

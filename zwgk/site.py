@@ -22,7 +22,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import exports, pages, scorecard_pages, scorecards, static_search, trend, urls
+from . import annual_pages, exports, pages, scorecard_pages, scorecards, static_search, trend, urls
 from .check import CheckResult, check
 from .codes import parse_index
 from .flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
@@ -31,7 +31,7 @@ from .loader import CatalogError, PickleCache, code_version, default_cache_dir
 STATE_KEY = "zwgk_build"
 # Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
 # navigation (Material renders the whole navigation into every page).
-NAV_PAGES = {"index.md", "types/index.md", "topics/index.md", "scheme/index.md", "monitoring/index.md"}
+NAV_PAGES = {"index.md", "types/index.md", "topics/index.md", "scheme/index.md", "monitoring/index.md", "annual/index.md"}
 
 
 @dataclass
@@ -111,8 +111,17 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     points = trend.history(catalog_dir(config), dt.date.today(), {card.dept_id: card.score for card in cards}, default_cache_dir())
     built += scorecard_pages.monitoring_pages(data, cards, points)
     by_dept = {card.dept_id: card for card in cards}
+    annual: dict[str, list] = {}
+    for report in catalog.annual:
+        annual.setdefault(report.dept_id, []).append(report)
+    built.append(annual_pages.province_page(data, catalog.annual))
     built += [
-        pages.department(data, dept, scorecard_pages.score_section(by_dept[dept_id], urls.department(dept_id)))
+        pages.department(
+            data,
+            dept,
+            scorecard_pages.score_section(by_dept[dept_id], urls.department(dept_id))
+            + annual_pages.department_section(data, annual.get(dept_id, [])),
+        )
         for dept_id, dept in catalog.departments.items()
     ]
     built += pages.catalogue_pages(data)
