@@ -137,6 +137,7 @@ def test_old_browsers_get_the_local_polyfill_not_a_cdn(browser, server):
     context.on("request", lambda request: requests.append(request.url))
     page = context.new_page()
     page.goto(server, wait_until="networkidle")
+    page.wait_for_function("() => typeof ResizeObserver === 'function'", timeout=15_000)  # the bundle loads it late under load
     assert any(url.endswith("/assets/javascripts/vendor/resize-observer-polyfill.js") for url in requests), requests
     assert all(urlparse(url).hostname == "127.0.0.1" for url in requests), requests
     assert page.evaluate("typeof ResizeObserver") == "function"

@@ -45,9 +45,12 @@ def table(
         cells = "".join(f"<td{name}>{cell}</td>" for name, cell in zip(names, row, strict=False))
         body.append(f"<tr{row_id}>{cells}</tr>")
     head = "".join(f'<th scope="col"{name}>{header}</th>' for name, header in zip(names, headers, strict=False))
+    # The wrapper scrolls sideways on narrow screens: keyboard users must be able to focus it
+    # (WCAG 2.1.1), and screen readers announce it by the table's caption.
+    label = re.sub(r"<[^>]*>", "", caption)
     return (
-        f'<div class="zwgk-table"><table class="zwgk-data"><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table></div>"
+        f'<div class="zwgk-table" tabindex="0" role="region" aria-label="{label}"><table class="zwgk-data"><caption>{caption}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 
 
