@@ -166,6 +166,12 @@ print(json.dumps({"median_ms": round(statistics.median(times), 1), "p90_ms": rou
 """
 
 
+def _run_script(script: str, *args: str) -> dict:
+    """Run a timing script in a fresh interpreter; its last line of output is its JSON result."""
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def _change_one_percent(catalog: Path, copy: Path) -> int:
     """A copy of the catalogue with 1% of its records changed (titles of entries)."""
     import yaml
@@ -198,17 +204,12 @@ def bench_search(catalog: Path, work: Path) -> dict:
     changed_catalog = work / "province-1pct"
     changed = _change_one_percent(catalog, changed_catalog)
     update = measure([*ZWGK, "index", str(changed_catalog), "--site-dir", str(site)], env)
-    timing = subprocess.run(
-        [sys.executable, "-c", QUERY_TIMER, str(index), json.dumps(QUERY_SET, ensure_ascii=False)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    timing = _run_script(QUERY_TIMER, str(index), json.dumps(QUERY_SET, ensure_ascii=False))
     return {
         "index_cold": cold,
         "index_after_1pct_change": update | {"records_changed": changed},
         "index_mib": round(_du(index) / 2**20),
-        "queries": json.loads(timing.stdout),
+        "queries": timing,
         "targets": {"index_cold_s": 90, "index_update_s": 10, "median_query_ms": 50},
     }
 
@@ -280,17 +281,12 @@ def bench_static(work: Path) -> dict:
             str(site),
         ]
     )
-    browser = subprocess.run(
-        [sys.executable, "-c", STATIC_TIMER, str(site), json.dumps(STATIC_QUERIES, ensure_ascii=False)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    browser = _run_script(STATIC_TIMER, str(site), json.dumps(STATIC_QUERIES, ensure_ascii=False))
     return {
         "pagefind_index": indexing,
         "bundle_mib": round(_du(site / "pagefind") / 2**20, 1),
         "code_shards_mib": round(_du(site / "codes") / 2**20, 1),
-        "browser": json.loads(browser.stdout),
+        "browser": browser,
         "targets": {"first_query_kb": 500, "next_query_kb": 150, "typed_results_ms": 500},
     }
 
@@ -318,8 +314,7 @@ def bench_scorecards(catalog: Path, work: Path) -> dict:
     """What the scorecards, their trend and the annual tables add to a build: computing them and their
     pages from a checked catalogue (MkDocs then renders about 60 more pages)."""
     cache = work / "build-cache"
-    done = subprocess.run([sys.executable, "-c", SCORECARD_TIMER, str(catalog), str(cache)], capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1]) | {"targets": {"scorecards_and_pages_s": 15}}
+    return _run_script(SCORECARD_TIMER, str(catalog), str(cache)) | {"targets": {"scorecards_and_pages_s": 15}}
 
 
 def bench_diff(catalog: Path, work: Path) -> dict:
