@@ -82,3 +82,21 @@ def test_two_git_revisions(tmp_path, monkeypatch):
     assert "000125001000 食品经营许可证核发：事项名称" in result.output
     unknown = CliRunner().invoke(cli, ["diff", "no-such-revision", "HEAD"])
     assert unknown.exit_code == 2 and "no-such-revision" in unknown.output
+
+
+def test_codeowners_is_written_from_maintainers_and_checked(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(SAMPLE, repo / "catalog")
+    runner = CliRunner()
+    written = runner.invoke(cli, ["codeowners", str(repo / "catalog")])
+    assert written.exit_code == 0, written.output
+    owners = (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
+    assert "/catalog/departments/340000-amr/ @amr-340000" in owners
+    assert runner.invoke(cli, ["codeowners", str(repo / "catalog"), "--check"]).exit_code == 0
+    _edit(repo / "catalog/departments/340000-amr/department.yml", "- amr-340000", "- amr-340000\n- zhang-san")
+    assert runner.invoke(cli, ["codeowners", str(repo / "catalog"), "--check"]).exit_code == 1
+    stale = runner.invoke(cli, ["check", str(repo / "catalog"), "--as-of", "2026-11-26"])
+    assert "departments/340000-amr/department.yml" in stale.output and "dept.codeowners-stale" in stale.output
+    runner.invoke(cli, ["codeowners", str(repo / "catalog")])
+    assert "@amr-340000 @zhang-san" in (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
+    assert "dept.codeowners-stale" not in runner.invoke(cli, ["check", str(repo / "catalog"), "--as-of", "2026-11-26"]).output
