@@ -67,6 +67,8 @@ def catalogue_of(spec: str, repo: Path, catalog_path: str, scratch: Path) -> Pat
     with `git archive` into `scratch`)."""
     if Path(spec).is_dir():
         return Path(spec)
+    if spec.startswith("-"):
+        raise DiffError(f"“{spec}”不是一个版本名。")
     target = scratch / hashlib.sha1(spec.encode()).hexdigest()[:12]
     command = ["git", "-C", str(repo), "archive", "--format=tar", spec, "--", catalog_path]
     done = subprocess.run(command, capture_output=True, check=False)
@@ -77,7 +79,8 @@ def catalogue_of(spec: str, repo: Path, catalog_path: str, scratch: Path) -> Pat
     archive = target / "catalogue.tar"
     archive.write_bytes(done.stdout)
     with tarfile.open(archive) as tar:
-        tar.extractall(target, filter="data")
+        # The "data" filter refuses links and paths out of the folder; Pythons before 3.11.4 lack it.
+        tar.extractall(target, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     archive.unlink()
     return target / catalog_path
 

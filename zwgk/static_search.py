@@ -26,7 +26,7 @@ from . import html, urls
 from .codes import implementation_code
 
 BUNDLE_DIR = "pagefind"
-PAGEFIND_VERSION = "1.5.2"  # the pinned version (requirements.lock); part of the bundle cache key
+
 CODES_DIR = "codes"
 KEYS_PER_SHARD = 400
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
@@ -148,7 +148,7 @@ def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, bool]:
     """Write the Pagefind bundle into the site: from the cache when the HTML is unchanged (Pagefind
     has no incremental mode, and an unchanged rebuild should not pay for a full run), else by
     running Pagefind. Returns (pages indexed, whether the cache was used)."""
-    key = html_digest(site_dir) + "-" + PAGEFIND_VERSION
+    key = html_digest(site_dir) + "-" + _pagefind_version()
     cached = cache_dir / "pagefind" / key if cache_dir else None
     target = site_dir / BUNDLE_DIR
     if cached and (cached / "pages").is_file():
@@ -161,6 +161,15 @@ def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, bool]:
         shutil.copytree(target, cached / BUNDLE_DIR)
         (cached / "pages").write_text(str(pages))
     return pages, False
+
+
+def _pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind-bin-extended")
+    except PackageNotFoundError:
+        raise StaticSearchError("没有安装 Pagefind 扩展版（pagefind[extended]），请运行 make setup。") from None
 
 
 def run_pagefind(site_dir: Path, timeout: int = 1800) -> int:

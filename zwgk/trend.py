@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,16 +44,12 @@ def month_ends(as_of: dt.date, months: int = MONTHS) -> list[dt.date]:
 
 def _score_tree(repo: Path, commit: str, rel: str, day: dt.date, cache_dir: Path | None) -> dict[str, float]:
     from .check import check
+    from .diff import catalogue_of
     from .scorecards import scorecards
     from .site import site_data
 
     with tempfile.TemporaryDirectory(prefix="zwgk-trend-") as scratch:
-        archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit, "--", rel], capture_output=True, check=True)
-        tar_path = Path(scratch) / "catalogue.tar"
-        tar_path.write_bytes(archive.stdout)
-        with tarfile.open(tar_path) as tar:
-            tar.extractall(scratch, filter="data")
-        result = check(Path(scratch) / rel, as_of=day, cache_dir=cache_dir)
+        result = check(catalogue_of(commit, repo, rel, Path(scratch)), as_of=day, cache_dir=cache_dir)
         if result.catalog is None or result.catalog.scheme is None:
             return {}
         return {card.dept_id: card.score for card in scorecards(site_data(result), result.findings)}
