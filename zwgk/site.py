@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
 import logging
@@ -45,6 +46,7 @@ class SiteBuild:
     searchable: int = 0  # pages rendered with data-pagefind-body (see overrides/main.html)
     index: object = None  # the Whoosh index update running beside the build (search.BackgroundUpdate)
     cards: list = field(default_factory=list)  # the departments' scorecards
+    rendered: list = field(default_factory=list)  # MkDocs pages whose HTML holds restored blocks
 
 
 # A generated page's HTML blocks (see html.block) need no Markdown processing, yet Python-Markdown and
@@ -153,6 +155,7 @@ def restore_blocks(html: str, page, config) -> str:
     blocks = build.blocks.get(page.file.src_uri)
     if not blocks:
         return html
+    build.rendered.append(page)
     return _PLACEHOLDER_RE.sub(lambda match: blocks[int(match.group(1))], html)
 
 
@@ -173,9 +176,18 @@ def finish(config, log: logging.Logger) -> None:
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+    exported_files = len(written)
+    del written
     exported = time.perf_counter()
     _localise_theme_scripts(site_dir)
     build.counts = verify(build, site_dir)
+    # The pages' sources and HTML blocks (hundreds of MB at province scale) are written by now: let them
+    # go before Pagefind, whose memory adds to this process's.
+    build.pages, build.blocks = [], {}
+    for page in build.rendered:  # MkDocs keeps every page's HTML until the build ends; it is written
+        page.content = None
+    build.rendered = []
+    gc.collect()
     verified = time.perf_counter()
     build.counts["search_pages"] = _static_search(build, site_dir)
     static = time.perf_counter()
@@ -190,7 +202,7 @@ def finish(config, log: logging.Logger) -> None:
         log.info(f"检索索引：更新 {index.added} 条，删除 {index.removed} 条，等待后台写入 {time.perf_counter() - static:.1f} 秒。")
     log.info(
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
-        f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{len(written)} 个导出文件。"
+        f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{exported_files} 个导出文件。"
     )
 
 
