@@ -194,3 +194,13 @@ def test_the_background_writer_builds_the_same_index_and_reports_failure(tmp_pat
     shutil.rmtree(tmp_path / "other")  # the writer cannot open the index: the build must hear of it
     with pytest.raises(search.SearchIndexError, match="写检索索引失败"):
         search.BackgroundUpdate(doomed).wait(timeout=300)
+
+
+def test_a_writer_nobody_waits_for_is_stopped_and_the_index_stays_usable(tmp_path):
+    data = _site_data(SAMPLE)
+    abandoned = search.BackgroundUpdate(search.plan_update(tmp_path / "idx", data))
+    plan = abandoned.plan_file
+    abandoned.close()  # what happens at exit when a build failed before waiting
+    assert abandoned.process.poll() is not None and not plan.exists()
+    stats = search.BackgroundUpdate(search.plan_update(tmp_path / "idx", data)).wait(timeout=300)
+    assert search.verify_index(tmp_path / "idx", data, stats).documents == len(data.items) + len(data.entries)

@@ -9,6 +9,7 @@ ranked first. The index is updated incrementally: a record is rewritten only whe
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import logging
@@ -320,8 +321,19 @@ class BackgroundUpdate:
                 stderr=subprocess.STDOUT,
                 text=True,
             )
+            atexit.register(self.close)  # a build that fails before waiting must not leave it running
         elif update.changed_state:
             apply_update(update)
+
+    def close(self) -> None:
+        """Stop the writer if nobody waits for it any more, and remove its plan. The index is left as
+        it was: nothing is committed, and the next update plans these records again."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        self.plan_file.unlink(missing_ok=True)
 
     def wait(self, timeout: float = 3600) -> IndexStats:
         if self.process is None:
@@ -333,6 +345,7 @@ class BackgroundUpdate:
             raise SearchIndexError(f"写检索索引超过 {timeout:.0f} 秒，已停止。") from None
         finally:
             self.plan_file.unlink(missing_ok=True)
+            atexit.unregister(self.close)
         if self.process.returncode != 0:
             raise SearchIndexError(f"写检索索引失败（退出码 {self.process.returncode}）：\n{output[-2000:]}")
         return self.update.stats
