@@ -55,10 +55,6 @@ class Mark:
     points: float
 
     @property
-    def applies(self) -> bool:
-        return self.criterion.key == "clean" or self.total > 0
-
-    @property
     def share(self) -> str:
         if self.criterion.key == "clean":
             return f"{self.met} 个问题"
@@ -72,8 +68,6 @@ class Scorecard:
     level: str
     marks: list[Mark]
     findings: list[Finding] = field(default_factory=list)
-    items: int = 0
-    entries: int = 0
 
     @property
     def score(self) -> float:
@@ -125,5 +119,5 @@ def scorecards(site, findings: list[Finding]) -> list[Scorecard]:
             failing = len(set().union(*(flagged.get(rule, set()) for rule in criterion.rules)))
             good = met[criterion.key] if criterion.key in met else max(0, total - failing)
             marks.append(Mark(criterion, good, total, _share(criterion.weight, good, total)))
-        cards.append(Scorecard(dept_id, dept.short_name, dept.level, marks, found, len(items), len(entries)))
+        cards.append(Scorecard(dept_id, dept.short_name, dept.level, marks, found))
     return cards

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,14 +179,6 @@ def item_key(item) -> str:
 
 def entry_key(entry) -> str:
     return f"entry:{entry.index}"
-
-
-def documents(site: SiteData) -> Iterator[dict]:
-    """One search document per item and entry."""
-    for item in site.items:
-        yield item_document(site, item)
-    for entry in site.entries:
-        yield entry_document(site, entry)
 
 
 def _digest(document: dict) -> str:
@@ -493,10 +485,13 @@ def failing_canaries(folder: Path, site: SiteData) -> list[str]:
     """The canary queries that return nothing, or not their record."""
     searcher = Searcher(folder)
     failures = []
-    for query, expected in canaries(site):
-        codes = [hit.code for hit in searcher.search(query, limit=10)]
-        if not codes or (expected and expected not in codes):
-            failures.append(query)
+    try:
+        for query, expected in canaries(site):
+            codes = [hit.code for hit in searcher.search(query, limit=10)]
+            if not codes or (expected and expected not in codes):
+                failures.append(query)
+    finally:
+        searcher.close()
     return failures
 
 
