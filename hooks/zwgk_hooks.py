@@ -1,9 +1,9 @@
-"""MkDocs hooks: thin glue. All logic lives in the zwgk package (zwgk.site); the only state kept here
+"""MkDocs hooks: thin glue. All logic lives in the zwgk package (zwgk.build); the only state kept here
 is which MkDocs command runs (serve previews skip the Whoosh index, which only `zwgk search` reads)."""
 
 from mkdocs.plugins import get_plugin_logger
 
-from zwgk import site
+from zwgk import build
 
 log = get_plugin_logger("zwgk")
 
@@ -16,7 +16,7 @@ def on_startup(command, dirty):
 
 
 def on_pre_build(config):
-    site.prepare(config, log, search_index=_command["name"] != "serve")
+    build.prepare(config, log, search_index=_command["name"] != "serve")
 
 
 def on_files(files, config):
@@ -28,9 +28,9 @@ def on_page_content(html, page, config, files):
 
 
 def on_serve(server, config, builder):
-    site.watch(server, config)
+    build.watch(server, config)
     return server
 
 
 def on_post_build(config):
-    site.finish(config, log)
+    build.finish(config, log)

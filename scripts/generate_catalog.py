@@ -14,7 +14,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from zwgk import synth
+from zwgk.sample import generate as synth
 
 SAMPLE_HEADER = "# 示例数据（sample data）：由 scripts/generate_catalog.py --sample 生成，部门与代码均为虚构。\n"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from zwgk import synth
-from zwgk.check import check
+from zwgk.rules.run import check
+from zwgk.sample import generate as synth
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "catalog"

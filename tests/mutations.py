@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from conftest import Raw
 
-from zwgk import synth
-from zwgk.codes import make_uscc, org_check_char, uscc_check_char
+from zwgk.catalog.codes import make_uscc, org_check_char, uscc_check_char
+from zwgk.sample import generate as synth
 
 
 def depts(files):

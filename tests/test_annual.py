@@ -7,8 +7,8 @@ import re
 
 from conftest import SAMPLE
 
-from zwgk.annual_pages import province_totals
-from zwgk.loader import load_catalog
+from zwgk.catalog.loader import load_catalog
+from zwgk.monitoring.annual import province_totals
 
 
 def test_province_totals_are_the_sum_of_the_departments():

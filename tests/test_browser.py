@@ -17,9 +17,9 @@ import pytest
 import yaml
 from conftest import SAMPLE
 
-from zwgk import static_search, urls
-from zwgk.check import check
-from zwgk.site import site_data
+from zwgk.rules.run import check
+from zwgk.site import static_search, urls
+from zwgk.site.data import site_data
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")

@@ -6,9 +6,9 @@ from collections import Counter
 
 from conftest import AS_OF, SAMPLE, run_check, write_catalog
 
-from zwgk.check import check
-from zwgk.codes import make_index, make_uscc
-from zwgk.loader import load_catalog
+from zwgk.catalog.codes import make_index, make_uscc
+from zwgk.catalog.loader import load_catalog
+from zwgk.rules.run import check
 
 
 def test_sample_meets_its_promises():

@@ -85,7 +85,7 @@ def test_python_dash_m_entry_point():
 
 
 def test_unchanged_catalogue_is_answered_from_the_cache_and_a_change_is_seen(fresh_files, tmp_path):
-    from zwgk import synth
+    from zwgk.sample import generate as synth
 
     root = write_catalog(fresh_files, tmp_path / "catalog")
     cache = ["--cache-dir", str(tmp_path / "cache"), "--as-of", "2026-11-26"]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import SAMPLE
 
 from zwgk.cli import cli
-from zwgk.diff import diff_catalogues, format_markdown
+from zwgk.contrib.diff import diff_catalogues, format_markdown
 
 
 def _copy(tmp_path, name="head"):

@@ -8,7 +8,9 @@ import pytest
 from conftest import ROOT, SAMPLE
 from jsonschema import Draft202012Validator
 
-from zwgk import docs, rules, schemas, yamlio
+from zwgk import rules
+from zwgk.catalog import schemas, yamlio
+from zwgk.rules import reference as docs
 
 
 def test_rules_reference_is_up_to_date():

@@ -9,9 +9,9 @@ import time
 import pytest
 from conftest import SAMPLE
 
-from zwgk import flowchart
-from zwgk.flowchart import FlowchartError, accessible, dot_source, render_all
-from zwgk.loader import load_catalog
+from zwgk.catalog.loader import load_catalog
+from zwgk.site import flowchart
+from zwgk.site.flowchart import FlowchartError, accessible, dot_source, render_all
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_accessible_svg_has_role_and_name(charts):
 
 
 def test_dot_metacharacters_are_escaped():
-    from zwgk.model import PowerItem
+    from zwgk.catalog.model import PowerItem
 
     item = PowerItem.model_validate(
         {

@@ -7,8 +7,8 @@ import tracemalloc
 
 from conftest import Raw, run_check, write_catalog
 
-from zwgk import yamlio
-from zwgk.loader import load_catalog
+from zwgk.catalog import yamlio
+from zwgk.catalog.loader import load_catalog
 
 
 def _findings(files, tmp_path, rule_id=None):
@@ -43,7 +43,7 @@ def test_gbk_file_is_named_as_gb18030(fresh_files, tmp_path):
 def test_bom_is_a_warning_and_the_file_still_loads(small_files, tmp_path):
     files = dict(small_files)
     rel = next(r for r in files if r.endswith("/department.yml"))
-    from zwgk import synth
+    from zwgk.sample import generate as synth
 
     files[rel] = Raw(b"\xef\xbb\xbf" + synth.dump(files[rel]).encode())
     result = run_check(write_catalog(files, tmp_path))
@@ -129,7 +129,7 @@ def test_empty_and_wrongly_shaped_files(fresh_files, tmp_path):
 
 
 def test_cache_returns_the_same_findings(fresh_files, tmp_path):
-    from zwgk.check import check
+    from zwgk.rules.run import check
 
     fresh_files[next(r for r in fresh_files if "/disclosure/" in r)][2]["mode"] = "随便公开"
     root = write_catalog(fresh_files, tmp_path / "catalog")
@@ -144,8 +144,8 @@ def test_cached_runs_match_uncached_after_changes(fresh_files, tmp_path):
     department (which other files' rules read), to an entry, or to the date must show up at once."""
     import datetime as dt
 
-    from zwgk import synth
-    from zwgk.check import check
+    from zwgk.rules.run import check
+    from zwgk.sample import generate as synth
 
     root = write_catalog(fresh_files, tmp_path / "catalog")
     cache = tmp_path / "cache"

@@ -7,8 +7,8 @@ import shutil
 from click.testing import CliRunner
 from conftest import SAMPLE, run_check
 
+from zwgk.catalog.loader import load_catalog
 from zwgk.cli import cli
-from zwgk.loader import load_catalog
 
 
 def test_new_item_and_entry_check_clean_under_the_next_free_codes(tmp_path):

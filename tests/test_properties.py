@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutations import MUTATIONS, expected_line
 
-from zwgk import synth
+from zwgk.sample import generate as synth
 
 # Mutations whose target the small generated catalogues always contain, and that write only inside
 # the catalogue (dept.codeowners-stale writes beside it, outside a temporary folder's catalogue).

@@ -12,10 +12,10 @@ import subprocess
 
 from conftest import AS_OF, SAMPLE, run_check, write_catalog
 
-from zwgk import trend
-from zwgk.check import check
-from zwgk.scorecards import CRITERIA, scorecards
-from zwgk.site import site_data
+from zwgk.monitoring import trend
+from zwgk.monitoring.scorecards import CRITERIA, scorecards
+from zwgk.rules.run import check
+from zwgk.site.data import site_data
 
 
 def _cards(root):

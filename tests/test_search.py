@@ -14,11 +14,11 @@ import yaml
 from click.testing import CliRunner
 from conftest import SAMPLE
 
-from zwgk import search
-from zwgk.check import check
+from zwgk.catalog.codes import parse_index
 from zwgk.cli import cli
-from zwgk.codes import parse_index
-from zwgk.pages import SiteData
+from zwgk.rules.run import check
+from zwgk.search import index as search
+from zwgk.site.data import SiteData
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yml").read_text(encoding="utf-8"))
 
@@ -102,7 +102,7 @@ def test_index_updates_only_changed_records(tmp_path):
 
 @pytest.fixture(scope="module")
 def api(sample_site):
-    from zwgk.server import make_server
+    from zwgk.search.server import make_server
 
     server = make_server(sample_site, port=0)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -18,10 +18,12 @@ import pytest
 from conftest import ROOT, SAMPLE, SITE_URL, SMALL_PLAN, build, write_catalog
 from mutations import MUTATIONS
 
-from zwgk import rules, synth, urls
-from zwgk.codes import implementation_code, parse_index
-from zwgk.loader import load_catalog
+from zwgk import rules
+from zwgk.catalog.codes import implementation_code, parse_index
+from zwgk.catalog.loader import load_catalog
 from zwgk.rules.items import EIGHT_DISCLOSURES
+from zwgk.sample import generate as synth
+from zwgk.site import urls
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -326,7 +328,7 @@ def test_the_build_fails_when_a_record_is_missing_from_the_output(tmp_path, monk
     from mkdocs.config import load_config
     from mkdocs.exceptions import PluginError
 
-    from zwgk import site
+    from zwgk import build as site
 
     catalog = write_catalog(synth.generate(SMALL_PLAN), tmp_path / "catalog")
     monkeypatch.setenv("ZWGK_CATALOG", str(catalog))

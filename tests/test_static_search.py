@@ -7,10 +7,10 @@ import json
 
 from conftest import SAMPLE
 
-from zwgk import static_search, urls
-from zwgk.check import check
-from zwgk.codes import implementation_code
-from zwgk.site import site_data
+from zwgk.catalog.codes import implementation_code
+from zwgk.rules.run import check
+from zwgk.site import static_search, urls
+from zwgk.site.data import site_data
 
 
 def _lookup(site, code: str) -> list[dict]:

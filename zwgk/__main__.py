@@ -1,3 +1,3 @@
-from .cli import main
+from zwgk.cli import main
 
 main()

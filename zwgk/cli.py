@@ -11,10 +11,12 @@ from pathlib import Path
 
 import click
 
-from . import docs, rules, schemas
-from .check import check as check_catalog
-from .findings import format_github, format_json, format_text
-from .loader import CatalogError, default_cache_dir
+from zwgk import rules
+from zwgk.catalog import schemas
+from zwgk.catalog.findings import format_github, format_json, format_text
+from zwgk.catalog.loader import CatalogError, default_cache_dir
+from zwgk.rules import reference as docs
+from zwgk.rules.run import check as check_catalog
 
 FORMATS = {"text": format_text, "json": format_json}
 
@@ -150,7 +152,8 @@ def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, st
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 def search_command(query, site_dir, dept, power_type, topic, year, region, genre, mode, validity, limit, output_format) -> None:
     """检索事项和目录条目。完全匹配的基本编码、索引号或文号排在最前面。"""
-    from .search import QueryError, Searcher, index_dir
+    from zwgk.search.index import index_dir
+    from zwgk.search.query import QueryError, Searcher
 
     try:
         searcher = Searcher(index_dir(site_dir.resolve()))
@@ -177,8 +180,8 @@ def search_command(query, site_dir, dept, power_type, topic, year, region, genre
 def index_command(catalog_dir: Path, site_dir: Path) -> None:
     """只更新网站旁边的检索索引（供 zwgk search 和 zwgk serve 使用），不生成网站：只重写内容有变化的记录。
     zwgk build 和 mkdocs build 也会更新这个索引。"""
-    from .search import SearchIndexError, index_dir, write_index
-    from .site import site_data
+    from zwgk.search.index import SearchIndexError, index_dir, write_index
+    from zwgk.site.data import site_data
 
     started = time.perf_counter()
     try:
@@ -210,7 +213,7 @@ def diff_command(base: str, head: str, catalog_path: str, output_format: str) ->
 
     按部门列出新增、删除、修改（哪些字段）、重新编码的事项，以及新增、删除、修改的目录条目。
     已公开条目的索引号被改动是错误，退出码为 1。"""
-    from .diff import DiffError, diff, format_markdown, format_text
+    from zwgk.contrib.diff import DiffError, diff, format_markdown, format_text
 
     try:
         result = diff(base, head, Path.cwd(), catalog_path)
@@ -226,8 +229,8 @@ def diff_command(base: str, head: str, catalog_path: str, output_format: str) ->
 @click.option("--check", "check_only", is_flag=True, help="只检查提交的文件是否最新，不写文件；不是最新时退出码为 1。")
 def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
     """根据各部门 department.yml 中的 maintainers 生成 .github/CODEOWNERS（写在目录文件夹所在的仓库中）。"""
-    from . import codeowners
-    from .loader import load_catalog
+    from zwgk.catalog import codeowners
+    from zwgk.catalog.loader import load_catalog
 
     try:
         catalog = load_catalog(catalog_dir)
@@ -260,7 +263,7 @@ def new_group() -> None:
 @click.option("--catalog", "catalog_dir", default=Path("catalog"), type=click.Path(path_type=Path), show_default=True)
 def new_item(dept_id: str, power_type: str, name: str, catalog_dir: Path) -> None:
     """写出一个新事项的文件（省级新增事项，编码取下一个可用的主项序号）；其中标“待填写”的内容请补全。"""
-    from .new import NewError, write_item
+    from zwgk.contrib.new import NewError, write_item
 
     try:
         path = write_item(catalog_dir, dept_id, power_type, name)
@@ -278,7 +281,7 @@ def new_item(dept_id: str, power_type: str, name: str, catalog_dir: Path) -> Non
 @click.option("--catalog", "catalog_dir", default=Path("catalog"), type=click.Path(path_type=Path), show_default=True)
 def new_entry(dept_id: str, date, title: str, mode: str, doc_number: str | None, catalog_dir: Path) -> None:
     """在 disclosure/<年份>.yml 末尾追加一条目录条目，索引号取下一个可用的序号。"""
-    from .new import NewError, write_entry
+    from zwgk.contrib.new import NewError, write_entry
 
     try:
         path, index = write_entry(catalog_dir, dept_id, date.date(), title, mode, doc_number)
@@ -293,7 +296,7 @@ def new_entry(dept_id: str, date, title: str, mode: str, doc_number: str | None,
 @click.option("--port", type=int, default=8000, show_default=True)
 def serve_command(site_dir: Path, host: str, port: int) -> None:
     """提供生成好的网站，以及 GET /api/search?q=…（JSON，与 zwgk search 同一个索引）。"""
-    from .server import make_server
+    from zwgk.search.server import make_server
 
     server = make_server(site_dir.resolve(), host, port)
     click.echo(f"网站：http://{host}:{server.server_address[1]}/  检索接口：/api/search?q=…")

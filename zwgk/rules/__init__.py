@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from ..findings import Severity
+from zwgk.catalog.findings import Severity
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING

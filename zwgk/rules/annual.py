@@ -1,7 +1,7 @@
 """Rules on annual disclosure statistics (annual/<YYYY>.yml, 国办公开办函〔2021〕30号 tables)."""
 
-from ..model import Applicants
-from . import ERROR, Hit, rule
+from zwgk.catalog.model import Applicants
+from zwgk.rules import ERROR, Hit, rule
 
 
 @rule("annual.year-mismatch", ERROR, "annual")

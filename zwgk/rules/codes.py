@@ -1,16 +1,7 @@
 """Rules on codes: check digits, membership of the scheme's code lists, and the basic-code layout."""
 
-from ..codes import (
-    BASIC_CODE_RE,
-    USCC_RE,
-    BasicCode,
-    has_fullwidth,
-    org_check_char,
-    org_code_of,
-    to_halfwidth,
-    uscc_check_char,
-)
-from . import ERROR, Hit, rule
+from zwgk.catalog.codes import BASIC_CODE_RE, USCC_RE, BasicCode, has_fullwidth, org_check_char, org_code_of, to_halfwidth, uscc_check_char
+from zwgk.rules import ERROR, Hit, rule
 
 # The fields that hold codes, per record kind: a code is compared character by character.
 CODE_FIELDS = {

@@ -3,8 +3,8 @@
 import re
 from collections import defaultdict
 
-from ..codes import INDEX_EXAMPLES, has_fullwidth, index_period, index_prefix, workdays_between
-from . import ERROR, WARNING, Hit, rule
+from zwgk.catalog.codes import INDEX_EXAMPLES, has_fullwidth, index_period, index_prefix, workdays_between
+from zwgk.rules import ERROR, WARNING, Hit, rule
 
 _DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号$")
 _DOC_NUMBER_BRACKETS = re.compile(r"[\[(（【［]\s*(\d{4})\s*[\])）】］]")

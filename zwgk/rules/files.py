@@ -4,7 +4,7 @@ Their functions never run (the loader reports them at the point of failure); the
 has one registered id, severity and documentation, like every other rule.
 """
 
-from . import ERROR, WARNING, rule
+from zwgk.rules import ERROR, WARNING, rule
 
 
 def _reported_by_loader(*_args):

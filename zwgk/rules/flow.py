@@ -1,7 +1,7 @@
 """Rules on an item's operating flow (职权运行流程图)."""
 
-from ..flow import can_reach_end, longest_path, reachable_from_start, step_index
-from . import ERROR, Hit, rule
+from zwgk.catalog.flow import can_reach_end, longest_path, reachable_from_start, step_index
+from zwgk.rules import ERROR, Hit, rule
 
 
 def _steps(item):

@@ -2,8 +2,8 @@
 
 from collections import defaultdict
 
-from ..codes import BASIC_CODE_RE, add_months
-from . import ERROR, WARNING, Hit, rule
+from zwgk.catalog.codes import BASIC_CODE_RE, add_months
+from zwgk.rules import ERROR, WARNING, Hit, rule
 
 EIGHT_DISCLOSURES = {
     "content": "服务内容",

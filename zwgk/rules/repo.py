@@ -1,7 +1,7 @@
 """Rules about the repository around the catalogue."""
 
-from .. import codeowners
-from . import WARNING, Hit, rule
+from zwgk.catalog import codeowners
+from zwgk.rules import WARNING, Hit, rule
 
 
 @rule("dept.codeowners-stale", WARNING, "catalog")

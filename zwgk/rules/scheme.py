@@ -1,7 +1,7 @@
 """Rules on scheme.yml, the coding-scheme profile a province adopts."""
 
-from ..codes import REGION_RE, TOPIC_RE, TWO_DIGITS_RE
-from . import ERROR, Hit, rule
+from zwgk.catalog.codes import REGION_RE, TOPIC_RE, TWO_DIGITS_RE
+from zwgk.rules import ERROR, Hit, rule
 
 _LISTS = {
     "power_types": (TWO_DIGITS_RE, '两位数字，如 "01"'),

@@ -1,6 +1,6 @@
 /* The public search: Pagefind over the built pages, plus exact codes looked up in small JSON shards.
    Written for old browsers too (no build step); `normaliseCode`, `gramTokens` and `shardOf` must match
-   zwgk/static_search.py. */
+   zwgk/site/static_search.py. */
 (function () {
   "use strict";
 

@@ -8,9 +8,10 @@ from collections import defaultdict
 
 from pydantic import BaseModel
 
-from . import html, urls
-from .model import AnnualReport, Applicants, Applications, Proactive
-from .pages import SiteData, _href, page
+from zwgk.catalog.model import AnnualReport, Applicants, Applications, Proactive
+from zwgk.site import html, urls
+from zwgk.site.data import SiteData
+from zwgk.site.pages import _href, page
 
 APPLICANT_COLUMNS = Applicants.COLUMNS
 

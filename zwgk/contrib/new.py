@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from . import synth
-from .codes import index_period, index_prefix, make_index, parse_index
-from .loader import Catalog, load_catalog
-from .model import MODES
+from zwgk.catalog.codes import index_period, index_prefix, make_index, parse_index
+from zwgk.catalog.loader import Catalog, load_catalog
+from zwgk.catalog.model import MODES
+from zwgk.sample import generate as synth
 
 TODO = "待填写"
 

@@ -3,7 +3,7 @@ exports, feeds, the sitemap check and the search index alike."""
 
 from __future__ import annotations
 
-from .codes import IndexNumber
+from zwgk.catalog.codes import IndexNumber
 
 ROWS_PER_PAGE = 500
 

@@ -23,11 +23,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import rules, yamlio
-from .codes import DEPT_ID_RE, YEAR_FILE_RE
-from .findings import Finding
-from .model import AnnualReport, Department, Entry, Origin, PowerItem, Record, Scheme
-from .schema_errors import describe
+from zwgk.catalog import yamlio
+from zwgk.catalog.codes import DEPT_ID_RE, YEAR_FILE_RE
+from zwgk.catalog.findings import Finding, Severity
+from zwgk.catalog.model import AnnualReport, Department, Entry, Origin, PowerItem, Record, Scheme
+from zwgk.catalog.schema_errors import describe
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 
@@ -46,6 +46,8 @@ class Report:
     message: str
     record: str = ""
     at_key: bool = False
+    line: int = 0  # set when the position is already known (a YAML syntax problem): no key path to map
+    column: int = 0
 
 
 @dataclass
@@ -60,8 +62,7 @@ class Catalog:
     files: int = 0
     rejected: set[str] = field(default_factory=set)  # files with a record that could not be read
     file_keys: dict[str, str] = field(default_factory=dict)  # content key of every file read
-    findings: list[Finding] = field(default_factory=list)  # problems met while reading
-    reports: list[Report] = field(default_factory=list)  # schema problems, located later
+    reports: list[Report] = field(default_factory=list)  # problems met while reading, located later
 
     def entries_of(self, dept_id: str) -> list[Entry]:
         return [entry for entry in self.entries if entry.dept_id == dept_id]
@@ -142,11 +143,16 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("ZWGK_CACHE_DIR") or Path.home() / ".cache" / "zwgk")
 
 
-def code_version(modules: tuple[str, ...] = ("model.py", "yamlio.py", "loader.py", "schema_errors.py")) -> str:
+PACKAGE = Path(__file__).resolve().parent.parent  # code_version's patterns are relative to zwgk/
+
+
+def code_version(
+    modules: tuple[str, ...] = ("catalog/model.py", "catalog/yamlio.py", "catalog/loader.py", "catalog/schema_errors.py"),
+) -> str:
     """A cached result is only as good as the code that made it: key the cache on that code too."""
     digest = hashlib.sha256()
     for module in modules:
-        for path in sorted(Path(__file__).parent.glob(module)):
+        for path in sorted(PACKAGE.glob(module)):
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -157,7 +163,6 @@ class FileResult:
 
     records: list[Record] = field(default_factory=list)
     reports: list[Report] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
     rejected: bool = False
 
 
@@ -220,7 +225,7 @@ def _nested_model_fields(model: type[BaseModel]) -> tuple[str, ...]:
     nested = []
     for name, info in model.model_fields.items():
         text = repr(info.annotation)
-        if "zwgk.model." in text:
+        if f"{Record.__module__}." in text:  # annotations naming a model of zwgk.catalog.model
             nested.append(name)
     return tuple(nested)
 
@@ -290,8 +295,7 @@ def load_file(source: _Source, raw: bytes) -> FileResult:
     result = FileResult()
     data, problems = yamlio.parse(raw)
     for problem in problems:
-        severity = rules.get(problem.rule).severity
-        result.findings.append(Finding(source.rel, problem.line, problem.column, problem.rule, severity, "", problem.message))
+        result.reports.append(Report(problem.rule, source.rel, (), problem.message, line=problem.line, column=problem.column))
     if data is None:
         result.rejected = True
         if not problems:
@@ -395,7 +399,6 @@ def load_catalog(
     with paused_gc():
         results = _load_all(sources, cache_dir, workers or os.cpu_count() or 1, catalog.file_keys)
     for source, result in zip(sources, results, strict=True):
-        catalog.findings += result.findings
         catalog.reports += result.reports
         if result.rejected:
             catalog.rejected.add(source.rel)
@@ -416,17 +419,22 @@ def load_catalog(
 # ---- positions -----------------------------------------------------------------------------------
 
 
-def locate_reports(root: Path, reports: list[Report]) -> list[Finding]:
-    """Give every report a line and column by composing each file that has reports once."""
+def locate_reports(root: Path, reports: list[Report], severity_of: Callable[[str], Severity]) -> list[Finding]:
+    """Give every report a line and column by composing each file that has reports once, and the
+    severity its rule is registered with (the registry lives a layer up, in zwgk.rules)."""
     by_file: dict[str, list[Report]] = {}
     for report in reports:
         by_file.setdefault(report.file, []).append(report)
     findings = []
     for rel, group in by_file.items():
         path = root / rel
-        node = yamlio.compose(path.read_bytes()) if path.is_file() else None
+        node = None
+        if path.is_file() and any(not report.line for report in group):
+            node = yamlio.compose(path.read_bytes())
         for report in group:
-            line, column = yamlio.locate(node, report.path, report.at_key) if path.is_file() else (0, 0)
-            registered = rules.get(report.rule)
-            findings.append(Finding(rel, line, column, report.rule, registered.severity, report.record, report.message))
+            if report.line:
+                line, column = report.line, report.column
+            else:
+                line, column = yamlio.locate(node, report.path, report.at_key) if node is not None else (0, 0)
+            findings.append(Finding(rel, line, column, report.rule, severity_of(report.rule), report.record, report.message))
     return findings

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from . import synth_data as data
-from .codes import make_index, make_uscc
+from zwgk.catalog.codes import make_index, make_uscc
+from zwgk.sample import data as data
 
 SAMPLE_NOTICE = "示例数据：本目录中的部门、代码、事项和条目均为演示用途虚构，不代表任何机关的正式公开内容。"
 

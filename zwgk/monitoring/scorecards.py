@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .findings import Finding
+from zwgk.catalog.findings import Finding
+from zwgk.site import urls
+from zwgk.site.data import SiteData
+from zwgk.site.exports import absolute_url, resource, to_csv
 
 
 @dataclass(frozen=True)
@@ -121,3 +124,29 @@ def scorecards(site, findings: list[Finding]) -> list[Scorecard]:
             marks.append(Mark(criterion, good, total, _share(criterion.weight, good, total)))
         cards.append(Scorecard(dept_id, dept.short_name, dept.level, marks, found))
     return cards
+
+
+SCORE_COLUMNS = [
+    ("department", "部门文件夹", "string"),
+    ("short_name", "部门简称", "string"),
+    ("level", "层级", "string"),
+    ("score", "得分（满分 100）", "number"),
+    *((f"points_{c.key}", f"{c.title}（满分 {c.weight}）", "number") for c in CRITERIA),
+    ("findings", "检查问题数", "integer"),
+    ("scorecard", "监测页面", "string"),
+]
+
+
+def scores_csv(site: SiteData, cards) -> bytes:
+    """The scorecards as CSV (exports/scores.csv). Written with each build, not cached with the other
+    exports: scores depend on the date of the check too."""
+    rows = []
+    for card in cards:
+        row = {"department": card.dept_id, "short_name": card.name, "level": card.level, "score": card.score}
+        row |= {f"points_{mark.criterion.key}": round(mark.points, 1) for mark in card.marks}
+        row |= {"findings": len(card.findings), "scorecard": absolute_url(site, urls.scorecard(card.dept_id))}
+        rows.append(row)
+    return to_csv(SCORE_COLUMNS, rows)
+
+
+SCORES_RESOURCE = resource("scores", "scores.csv", "各部门监测得分", SCORE_COLUMNS, ["department"])

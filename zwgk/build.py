@@ -3,8 +3,7 @@
 `finish` (exports, 索引号 redirects, and the check that nothing was lost).
 
 The build's state travels on the MkDocs config object (one per build), never in module globals, so
-`mkdocs serve` starts every rebuild afresh.
-"""
+`mkdocs serve` starts every rebuild afresh."""
 
 from __future__ import annotations
 
@@ -22,11 +21,14 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import annual_pages, exports, pages, scorecard_pages, scorecards, static_search, trend, urls
-from .check import CheckResult, check
-from .codes import parse_index
-from .flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
-from .loader import CatalogError, PickleCache, code_version, default_cache_dir
+from zwgk.catalog.loader import CatalogError, PickleCache, code_version, default_cache_dir
+from zwgk.monitoring import annual as annual_pages
+from zwgk.monitoring import pages as scorecard_pages
+from zwgk.monitoring import scorecards, trend
+from zwgk.rules.run import CheckResult, check
+from zwgk.site import exports, pages, static_search, urls
+from zwgk.site.data import site_data
+from zwgk.site.flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
 
 STATE_KEY = "zwgk_build"
 # Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
@@ -170,7 +172,7 @@ def finish(config, log: logging.Logger) -> None:
     written = _cached_exports(build)
     written.update({path: html.encode() for path, html in pages.index_resolvers(build.data).items()})
     written.update(static_search.code_shards(build.data, config["extra"]["zwgk_search_shards"]))
-    written["exports/scores.csv"] = exports.scores_csv(build.data, build.cards)
+    written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
     for path, content in written.items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -207,14 +209,14 @@ def finish(config, log: logging.Logger) -> None:
 def _start_search_index(config, data: pages.SiteData):
     """Start updating the Whoosh index beside the site (for `zwgk search` and `zwgk serve`): changed
     records are written by a separate process while MkDocs renders the pages."""
-    from .search import BackgroundUpdate, index_dir, plan_update  # whoosh and jieba load only here
+    from zwgk.search.index import BackgroundUpdate, index_dir, plan_update
 
     return BackgroundUpdate(plan_update(index_dir(Path(config.site_dir)), data))
 
 
 def _search_index(build: SiteBuild, site_dir: Path):
     """Wait for the index update, then check it holds every record and finds what it must."""
-    from .search import SearchIndexError, index_dir, verify_index
+    from zwgk.search.index import SearchIndexError, index_dir, verify_index
 
     try:
         return verify_index(index_dir(site_dir), build.data, build.index.wait())
@@ -265,7 +267,15 @@ def _localise_theme_scripts(site_dir: Path) -> None:
         bundle.write_text(text, encoding="utf-8")
 
 
-EXPORT_MODULES = ("exports.py", "pages.py", "urls.py", "model.py", "codes.py")
+EXPORT_MODULES = (
+    "site/exports.py",
+    "site/pages.py",
+    "site/urls.py",
+    "site/data.py",
+    "catalog/model.py",
+    "catalog/codes.py",
+    "monitoring/scorecards.py",
+)
 
 
 def _cached_exports(build: SiteBuild) -> dict[str, bytes]:
@@ -277,26 +287,10 @@ def _cached_exports(build: SiteBuild) -> dict[str, bytes]:
     cache = PickleCache(default_cache_dir(), "exports")
     files = cache.get(digest.hexdigest())
     if files is None:
-        files = exports.build_exports(build.data)
+        files = exports.build_exports(build.data, (scorecards.SCORES_RESOURCE,))
         cache.put(digest.hexdigest(), files)
         cache.prune(keep=2)
     return files
-
-
-def site_data(result: CheckResult, report_url: str = "", site_url: str = "") -> pages.SiteData:
-    """The checked catalogue arranged for pages, exports and the search index."""
-    catalog = result.catalog
-    numbers = {id(entry): parse_index(entry.index, catalog.scheme.index_formats) for entry in catalog.entries}
-    return pages.SiteData(
-        scheme=catalog.scheme,
-        departments=catalog.departments,
-        items=catalog.items,
-        entries=catalog.entries,
-        numbers=numbers,
-        report_url=report_url,
-        site_url=site_url,
-        file_keys=catalog.file_keys,
-    )
 
 
 ENTRY_ANCHOR = re.compile(r'<h2 class="zwgk-entry" id="(\d{5})"')

@@ -2,8 +2,7 @@
 files. Contributor text reaches a page only through `html.text`, `html.md` or `html.title`.
 
 Generated pages are Markdown whose body is one raw HTML block, so that nothing a contributor writes
-is read as Markdown; headings with fixed Chinese labels stay Markdown, for the table of contents.
-"""
+is read as Markdown; headings with fixed Chinese labels stay Markdown, for the table of contents."""
 
 from __future__ import annotations
 
@@ -11,48 +10,13 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from . import html, static_search, urls
-from .codes import IndexNumber, implementation_code
-from .flow import step_index
-from .model import Department, Entry, PowerItem, Scheme
-from .rules.items import EIGHT_DISCLOSURES
+from zwgk.site import html, static_search, urls
+from zwgk.catalog.codes import IndexNumber, implementation_code
+from zwgk.catalog.flow import step_index
+from zwgk.catalog.model import Department, Entry, PowerItem, Scheme
+from zwgk.rules.items import EIGHT_DISCLOSURES
 
 LATEST_ON_HOME = 20
-
-
-@dataclass
-class SiteData:
-    """The loaded catalogue arranged for pages: what belongs to whom, and each entry's 索引号."""
-
-    scheme: Scheme
-    departments: dict[str, Department]
-    items: list[PowerItem]
-    entries: list[Entry]
-    numbers: dict[int, IndexNumber]  # id(entry) -> parsed 索引号
-    report_url: str = ""
-    site_url: str = ""
-    file_keys: dict[str, str] = field(default_factory=dict)  # catalogue file -> content key (Catalog.file_keys)
-    items_by_dept: dict[str, list[PowerItem]] = field(default_factory=dict)
-    entries_by_dept: dict[str, list[Entry]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        items_by_dept: dict[str, list[PowerItem]] = defaultdict(list)
-        for item in sorted(self.items, key=lambda i: (i.dept_id, i.basic_code)):
-            items_by_dept[item.dept_id].append(item)
-        entries_by_dept: dict[str, list[Entry]] = defaultdict(list)
-        for entry in self.entries:
-            entries_by_dept[entry.dept_id].append(entry)
-        self.items_by_dept, self.entries_by_dept = dict(items_by_dept), dict(entries_by_dept)
-
-    def entry_url(self, entry: Entry) -> str:
-        return urls.entry(entry.dept_id, self.numbers[id(entry)])
-
-    def department_name(self, dept_id: str) -> str:
-        dept = self.departments.get(dept_id)
-        return dept.short_name if dept else dept_id
-
-    def code_label(self, codes: dict[str, str], code: str | None) -> str:
-        return f"{code} {codes[code]}" if code and code in codes else (code or "")
 
 
 def page(title: str, body: str, *, description: str = "", searchable: bool = True, wide: bool = False) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from .model import AnnualReport, Department, Entry, PowerItem, Scheme
+from zwgk.catalog.model import AnnualReport, Department, Entry, PowerItem, Scheme
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 

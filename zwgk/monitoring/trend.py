@@ -15,8 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import html
-from .loader import PickleCache, code_version
+from zwgk.catalog.loader import PickleCache, code_version
+from zwgk.site import html
 
 MONTHS = 12
 
@@ -43,10 +43,10 @@ def month_ends(as_of: dt.date, months: int = MONTHS) -> list[dt.date]:
 
 
 def _score_tree(repo: Path, commit: str, rel: str, day: dt.date, cache_dir: Path | None) -> dict[str, float]:
-    from .check import check
-    from .diff import catalogue_of
-    from .scorecards import scorecards
-    from .site import site_data
+    from zwgk.catalog.snapshot import catalogue_of
+    from zwgk.monitoring.scorecards import scorecards
+    from zwgk.rules.run import check
+    from zwgk.site.data import site_data
 
     with tempfile.TemporaryDirectory(prefix="zwgk-trend-") as scratch:
         result = check(catalogue_of(commit, repo, rel, Path(scratch)), as_of=day, cache_dir=cache_dir)
@@ -60,7 +60,7 @@ def history(catalog_root: Path, as_of: dt.date, current: dict[str, float], cache
     points = []
     top = _git(catalog_root, "rev-parse", "--show-toplevel")
     cache = PickleCache(cache_dir, "trend")
-    version = code_version(("check.py", "scorecards.py", "rules/*.py", "model.py", "loader.py"))
+    version = code_version(("rules/*.py", "monitoring/scorecards.py", "catalog/*.py"))
     for day in month_ends(as_of):
         scores: dict[str, float] | None = None
         if top:

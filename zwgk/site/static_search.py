@@ -22,8 +22,8 @@ import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
-from . import html, urls
-from .codes import implementation_code
+from zwgk.site import html, urls
+from zwgk.catalog.codes import implementation_code
 
 BUNDLE_DIR = "pagefind"
 

@@ -18,9 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import html
-from .flow import step_index
-from .model import PowerItem
+from zwgk.site import html
+from zwgk.catalog.flow import step_index
+from zwgk.catalog.model import PowerItem
 
 FONT = "Noto Sans CJK SC,Microsoft YaHei,PingFang SC,sans-serif"
 RENDER_VERSION = "1"

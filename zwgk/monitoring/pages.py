@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from . import html, trend, urls
-from .docs import rule_anchor
-from .pages import SiteData, _href, page
-from .scorecards import CRITERIA, MAX_SCORE, Scorecard
+from zwgk.monitoring import trend
+from zwgk.monitoring.scorecards import CRITERIA, MAX_SCORE, Scorecard
+from zwgk.rules.reference import rule_anchor
+from zwgk.site import html, urls
+from zwgk.site.data import SiteData
+from zwgk.site.pages import _href, page
 
 RULES_PAGE = "contributing/rules/"
 SHOWN_FINDINGS = 500  # per scorecard page; the rest are counted, and all are in `zwgk check`

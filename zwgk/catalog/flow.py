@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from .model import FlowStep
+from zwgk.catalog.model import FlowStep
 
 
 def step_index(steps: list[FlowStep]) -> dict[str, int]:

@@ -4,115 +4,31 @@
 Chinese analysis finds what people type: jieba's search-mode words (行政许可法 gives 行政, 许可, 许可法 ...)
 and character bigrams (so 营许 finds 经营许可, and a query with one wrong character still shares most of
 its bigrams with the right title). Exact codes, 索引号 and 文号 are kept whole in their own field and
-ranked first. The index is updated incrementally: a record is rewritten only when its content changed.
-"""
+ranked first. The index is updated incrementally: a record is rewritten only when its content changed."""
 
 from __future__ import annotations
 
 import atexit
-import functools
 import hashlib
-import logging
 import os
 import pickle
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.qparser import MultifieldParser
-from whoosh.query import And, Or, Term
 
-from . import urls
-from .codes import implementation_code
-from .loader import code_version, paused_gc
-from .pages import SiteData
-from .static_search import normalise_code
-
-INDEX_VERSION = "6"
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-zA-Z]+")
-_SPACES = re.compile(r"\s+")
-
-
-@functools.lru_cache(maxsize=200_000)
-def _words(fragment: str) -> tuple[str, ...]:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return tuple(word.lower() for word in jieba.cut_for_search(fragment) if word.strip())
-
-
-class JiebaTokenizer(Tokenizer):
-    """jieba in search mode: words and the shorter words inside them. Text is segmented fragment by
-    fragment (fragments are separated by newlines), and fragments repeat across thousands of records
-    (department names, labels, keywords), so each is segmented once."""
-
-    def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, mode="", **kwargs
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        words = [word for fragment in value.split("\n") for word in _words(fragment)]
-        for position, word in enumerate(words):
-            token.text = word
-            token.boost = 1.0
-            if positions:
-                token.pos = start_pos + position
-            yield token
-
-
-class BigramTokenizer(Tokenizer):
-    """Overlapping pairs of characters within each run of Chinese characters; latin words whole."""
-
-    def __call__(
-        self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, mode="", **kwargs
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        position = start_pos
-        for run in _CJK_RUN.findall(value):
-            grams = [run] if (len(run) == 1 or run.isascii()) else [run[i : i + 2] for i in range(len(run) - 1)]
-            for gram in grams:
-                token.text = gram.lower()
-                token.boost = 1.0
-                if positions:
-                    token.pos = position
-                position += 1
-                yield token
-
-
-def schema() -> Schema:
-    return Schema(
-        key=ID(unique=True, stored=True),
-        digest=STORED,
-        kind=STORED,
-        code=STORED,
-        codes=KEYWORD(lowercase=True, commas=True, scorable=True),
-        # No positions (phrase=False): no query here needs them, and they are most of the index's cost.
-        # Bigrams only on titles: substrings and typos matter there; long text is found by its words.
-        # Titles are indexed as character bigrams only: they find every word and compound in a title,
-        # and substrings across word boundaries, with fewer postings than words and bigrams together.
-        title=STORED,
-        title_grams=TEXT(analyzer=BigramTokenizer(), multitoken_query="and", field_boost=3.0, phrase=False),
-        text=TEXT(analyzer=JiebaTokenizer(), multitoken_query="and", phrase=False),
-        department=ID(stored=True),
-        department_name=STORED,
-        # Only the fields that queries filter on are indexed.
-        region=ID,
-        type=ID,
-        topic=ID,
-        genre=ID,
-        year=ID,
-        mode=ID,
-        validity=ID,
-        url=STORED,
-    )
+from zwgk.catalog.codes import implementation_code
+from zwgk.catalog.loader import code_version, paused_gc
+from zwgk.search.query import Searcher
+from zwgk.search.schema import CJK_RUN, INDEX_VERSION, schema
+from zwgk.site import urls
+from zwgk.site.data import SiteData
+from zwgk.site.static_search import normalise_code
 
 
 def item_document(site: SiteData, item) -> dict:
@@ -188,7 +104,7 @@ def _digest(document: dict) -> str:
 def _source_keys(site: SiteData) -> dict[str, tuple[str, object, Callable]]:
     """For every record: its key -> (a digest of the files its document is made from, the record,
     the function that makes its document). A record whose files are unchanged needs no document."""
-    salt = INDEX_VERSION + code_version(("search.py", "urls.py", "codes.py", "static_search.py"))
+    salt = INDEX_VERSION + code_version(("search/*.py", "site/urls.py", "catalog/codes.py", "site/static_search.py"))
     salt += site.file_keys.get(site.scheme.file, "")
     departments = {dept_id: site.file_keys.get(dept.file, "") for dept_id, dept in site.departments.items()}
     sources = {}
@@ -307,7 +223,7 @@ class BackgroundUpdate:
             # Run from the folder holding this package, so that `-m` finds this very code and not a
             # zwgk folder in the build's working directory.
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "zwgk.search", str(self.plan_file)],
+                [sys.executable, "-m", "zwgk.search.index", str(self.plan_file)],
                 cwd=Path(__file__).resolve().parent.parent,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
@@ -364,113 +280,13 @@ def verify_index(folder: Path, site: SiteData, stats: IndexStats) -> IndexStats:
     return stats
 
 
-@dataclass(frozen=True)
-class Hit:
-    kind: str
-    code: str
-    title: str
-    department: str
-    url: str
-    score: float
-
-    def as_json(self) -> dict:
-        return {
-            "kind": self.kind,
-            "code": self.code,
-            "title": self.title,
-            "department": self.department,
-            "url": self.url,
-            "score": round(self.score, 3),
-        }
-
-
-class QueryError(ValueError):
-    """A query that cannot be searched (empty, too long, or only punctuation)."""
-
-
-FILTERS = ("department", "region", "type", "topic", "genre", "year", "mode", "validity")
-MAX_QUERY_CHARS = 200
-
-
-class Searcher:
-    """Queries over one index: exact codes first, then all words, then (for typos) most bigrams.
-
-    The Whoosh searcher stays open between queries (opening one costs more than most queries) and
-    is refreshed when the index has changed; a lock makes one Searcher safe to share between the
-    server's threads."""
-
-    def __init__(self, folder: Path):
-        if not (folder / "zwgk-index-version").is_file():
-            raise FileNotFoundError(folder)
-        self.ix = whoosh_index.open_dir(str(folder))
-        self.words = MultifieldParser(["title_grams", "text"], self.ix.schema)
-        self._searcher = self.ix.searcher()
-        self._lock = threading.Lock()
-
-    def close(self) -> None:
-        self._searcher.close()
-
-    def search(self, query: str, limit: int = 10, **filters: str | None) -> list[Hit]:
-        text = query.strip()
-        if not text or len(text) > MAX_QUERY_CHARS:
-            raise QueryError("查询为空或过长（最多 200 个字）。")
-        terms = [Term(field, value) for field, value in filters.items() if value and field in FILTERS]
-        restrict = And(terms) if terms else None
-        plain = _plain(text)
-        if not plain and not normalise_code(text):
-            raise QueryError("查询中没有可以检索的文字。")
-        hits: dict[str, Hit] = {}
-        with self._lock:
-            if not self._searcher.up_to_date():
-                self._searcher.close()
-                self._searcher = self.ix.searcher()
-            searcher = self._searcher
-            exact = Term("codes", normalise_code(text))
-            stages = [exact]
-            if plain:
-                # A title holding every bigram of the query first: when it fills the page, the
-                # larger union with the text (tens of thousands of records for common words) is
-                # never scored.
-                grams = _grams(plain)
-                if grams:
-                    stages.append(And([Term("title_grams", gram) for gram in grams]))
-                stages.append(self.words.parse(plain))
-                stages.append(_most_bigrams(plain))
-            for stage in stages:
-                if len(hits) >= limit:
-                    break
-                results = searcher.search(stage, limit=limit, filter=restrict)
-                for result in results:
-                    hits.setdefault(
-                        result["key"],
-                        Hit(result["kind"], result["code"], result["title"], result["department_name"], result["url"], result.score),
-                    )
-        return list(hits.values())[:limit]
-
-
-def _grams(text: str) -> list[str]:
-    return sorted({token.text for token in BigramTokenizer()(text)})
-
-
-def _most_bigrams(text: str) -> Or:
-    """Documents sharing all but two of the query's bigrams: one mistyped character breaks two."""
-    grams = _grams(text)
-    terms = [Term("title_grams", gram) for gram in grams]
-    return Or(terms, minmatch=max(1, len(grams) - 2))
-
-
-def _plain(text: str) -> str:
-    """The query's words, without the query syntax people do not mean (AND, quotes, fields ...)."""
-    return " ".join(_CJK_RUN.findall(text))
-
-
 def canaries(site: SiteData) -> list[tuple[str, str]]:
     """Queries taken from the catalogue itself that must find their record: (query, expected code)."""
     found = []
     item = next((i for i in site.items if i.is_active), None)
     if item:
         found += [(item.name, item.basic_code), (item.basic_code, item.basic_code)]
-        words = [w for w in _CJK_RUN.findall(item.name) if len(w) >= 2]
+        words = [w for w in CJK_RUN.findall(item.name) if len(w) >= 2]
         if words:
             found.append((words[0][:2], ""))
     entry = next(iter(site.entries), None)
@@ -495,6 +311,6 @@ def failing_canaries(folder: Path, site: SiteData) -> list[str]:
     return failures
 
 
-if __name__ == "__main__":  # the background writer (BackgroundUpdate): python -m zwgk.search PLAN
+if __name__ == "__main__":  # the background writer (BackgroundUpdate): python -m zwgk.search.index PLAN
     with open(sys.argv[1], "rb") as plan:
         apply_update(pickle.load(plan))

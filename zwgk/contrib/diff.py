@@ -3,21 +3,19 @@ removed, changed (which fields) and recoded; entries added, removed and changed.
 its title and date but gets a new 索引号 is an error: an index never changes once published.
 
 Only the files that differ between the two sides are read (with scheme.yml and the departments'
-files, for names), so a small change to a province is compared in seconds.
-"""
+files, for names), so a small change to a province is compared in seconds."""
 
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import tarfile
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .loader import CatalogError, default_cache_dir, load_catalog
-from .model import Entry, PowerItem, Record
+from zwgk.catalog.loader import CatalogError, default_cache_dir, load_catalog
+from zwgk.catalog.model import Entry, PowerItem, Record
+from zwgk.catalog.snapshot import SnapshotError, catalogue_of
 
 MAX_LISTED = 200  # per list in the Markdown summary: a job summary page has a size limit
 
@@ -60,29 +58,6 @@ def _digests(root: Path) -> dict[str, str]:
     return {
         path.relative_to(root).as_posix(): hashlib.sha1(path.read_bytes()).hexdigest() for path in root.rglob("*.yml") if path.is_file()
     }
-
-
-def catalogue_of(spec: str, repo: Path, catalog_path: str, scratch: Path) -> Path:
-    """A catalogue folder for `spec`: the folder itself, or the catalogue at a git revision (exported
-    with `git archive` into `scratch`)."""
-    if Path(spec).is_dir():
-        return Path(spec)
-    if spec.startswith("-"):
-        raise DiffError(f"“{spec}”不是一个版本名。")
-    target = scratch / hashlib.sha1(spec.encode()).hexdigest()[:12]
-    command = ["git", "-C", str(repo), "archive", "--format=tar", spec, "--", catalog_path]
-    done = subprocess.run(command, capture_output=True, check=False)
-    if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip()
-        raise DiffError(f"“{spec}”既不是文件夹，也不是仓库 {repo} 中含有 {catalog_path}/ 的版本：{message}")
-    target.mkdir(parents=True)
-    archive = target / "catalogue.tar"
-    archive.write_bytes(done.stdout)
-    with tarfile.open(archive) as tar:
-        # The "data" filter refuses links and paths out of the folder; Pythons before 3.11.4 lack it.
-        tar.extractall(target, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
-    archive.unlink()
-    return target / catalog_path
 
 
 def _fields_changed(old: Record, new: Record) -> list[str]:
@@ -159,8 +134,11 @@ def _compare_entries(old: list[Entry], new: list[Entry], dept) -> None:
 
 def diff(base_spec: str, head_spec: str, repo: Path, catalog_path: str = "catalog") -> CatalogDiff:
     with tempfile.TemporaryDirectory(prefix="zwgk-diff-") as scratch:
-        base = catalogue_of(base_spec, repo, catalog_path, Path(scratch))
-        head = catalogue_of(head_spec, repo, catalog_path, Path(scratch))
+        try:
+            base = catalogue_of(base_spec, repo, catalog_path, Path(scratch))
+            head = catalogue_of(head_spec, repo, catalog_path, Path(scratch))
+        except SnapshotError as error:
+            raise DiffError(str(error)) from None
         return diff_catalogues(base, head, default_cache_dir())
 
 

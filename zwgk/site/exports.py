@@ -11,10 +11,10 @@ import json
 from collections import defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
-from . import urls
-from .codes import implementation_code
-from .pages import SiteData, latest
-from .scorecards import CRITERIA
+from zwgk.site import urls
+from zwgk.catalog.codes import implementation_code
+from zwgk.site.data import SiteData
+from zwgk.site.pages import latest
 
 FEED_SIZE = 50
 
@@ -68,7 +68,7 @@ DEPARTMENT_COLUMNS = [
 ]
 
 
-def _absolute(site: SiteData, url: str) -> str:
+def absolute_url(site: SiteData, url: str) -> str:
     return (site.site_url.rstrip("/") + "/" + url) if site.site_url else url
 
 
@@ -91,7 +91,7 @@ def entry_row(site: SiteData, entry) -> dict:
         "publisher": entry.publisher_id,
         "url": entry.url or "",
         "keywords": "；".join(entry.keywords),
-        "permalink": _absolute(site, site.entry_url(entry)),
+        "permalink": absolute_url(site, site.entry_url(entry)),
     }
 
 
@@ -111,31 +111,8 @@ def item_row(site: SiteData, item) -> dict:
         "promised_days": limit.promised if limit else "",
         "charged": ("true" if item.fees.charged else "false") if item.fees else "",
         "updated": item.updated.isoformat() if item.updated else "",
-        "permalink": _absolute(site, urls.item(item.dept_id, item.basic_code)),
+        "permalink": absolute_url(site, urls.item(item.dept_id, item.basic_code)),
     }
-
-
-SCORE_COLUMNS = [
-    ("department", "部门文件夹", "string"),
-    ("short_name", "部门简称", "string"),
-    ("level", "层级", "string"),
-    ("score", "得分（满分 100）", "number"),
-    *((f"points_{c.key}", f"{c.title}（满分 {c.weight}）", "number") for c in CRITERIA),
-    ("findings", "检查问题数", "integer"),
-    ("scorecard", "监测页面", "string"),
-]
-
-
-def scores_csv(site: SiteData, cards) -> bytes:
-    """The scorecards as CSV (exports/scores.csv). Written with each build, not cached with the other
-    exports: scores depend on the date of the check too."""
-    rows = []
-    for card in cards:
-        row = {"department": card.dept_id, "short_name": card.name, "level": card.level, "score": card.score}
-        row |= {f"points_{mark.criterion.key}": round(mark.points, 1) for mark in card.marks}
-        row |= {"findings": len(card.findings), "scorecard": _absolute(site, urls.scorecard(card.dept_id))}
-        rows.append(row)
-    return to_csv(SCORE_COLUMNS, rows)
 
 
 def department_row(site: SiteData, dept) -> dict:
@@ -150,7 +127,7 @@ def department_row(site: SiteData, dept) -> dict:
         "office_phone": dept.disclosure_office.phone,
         "items": len(site.items_by_dept.get(dept.dept_id, [])),
         "entries": len(site.entries_by_dept.get(dept.dept_id, [])),
-        "page": _absolute(site, urls.department(dept.dept_id)),
+        "page": absolute_url(site, urls.department(dept.dept_id)),
     }
 
 
@@ -162,7 +139,7 @@ def to_csv(columns: list[tuple[str, str, str]], rows: list[dict]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _resource(name: str, path: str, title: str, columns: list[tuple[str, str, str]], key: list[str] | None) -> dict:
+def resource(name: str, path: str, title: str, columns: list[tuple[str, str, str]], key: list[str] | None) -> dict:
     schema: dict = {"fields": [{"name": n, "title": t, "type": kind} for n, t, kind in columns], "missingValues": [""]}
     if key:
         schema["primaryKey"] = key
@@ -178,10 +155,11 @@ def _resource(name: str, path: str, title: str, columns: list[tuple[str, str, st
     }
 
 
-def build_exports(site: SiteData) -> dict[str, bytes]:
+def build_exports(site: SiteData, extra_resources: tuple[dict, ...] = ()) -> dict[str, bytes]:
     """Every export file, by its path in the site: a pure function of the catalogue (no build time
     in it), so that it can be cached. Each record's row and JSON are made once and shared by the
-    whole-catalogue and the per-department files."""
+    whole-catalogue and the per-department files. `extra_resources` describe CSV files that other
+    parts of the build write (the scores), for datapackage.json."""
     files: dict[str, bytes] = {}
     entries = sorted(site.entries, key=lambda e: e.index)
     items = sorted(site.items, key=lambda i: (i.dept_id, i.basic_code))
@@ -194,10 +172,10 @@ def build_exports(site: SiteData) -> dict[str, bytes]:
     files["exports/departments.csv"] = to_csv(DEPARTMENT_COLUMNS, [department_row(site, d) for d in departments])
     files["exports/catalogue.json"] = _json(records, departments, items, entries)
     resources = [
-        _resource("entries", "entries.csv", "政府信息公开目录（全部）", ENTRY_COLUMNS, ["index"]),
-        _resource("items", "items.csv", "权责清单（全部）", ITEM_COLUMNS, ["implementation_code"]),
-        _resource("departments", "departments.csv", "部门", DEPARTMENT_COLUMNS, ["department"]),
-        _resource("scores", "scores.csv", "各部门监测得分", SCORE_COLUMNS, ["department"]),
+        resource("entries", "entries.csv", "政府信息公开目录（全部）", ENTRY_COLUMNS, ["index"]),
+        resource("items", "items.csv", "权责清单（全部）", ITEM_COLUMNS, ["implementation_code"]),
+        resource("departments", "departments.csv", "部门", DEPARTMENT_COLUMNS, ["department"]),
+        *extra_resources,
     ]
     entries_by_dept, items_by_dept = defaultdict(list), defaultdict(list)
     for entry in entries:
@@ -212,12 +190,12 @@ def build_exports(site: SiteData) -> dict[str, bytes]:
         files[f"{base}/catalogue.json"] = _json(records, [dept], dept_items, dept_entries)
         slug = dept.dept_id.replace("-", "_")
         resources.append(
-            _resource(
+            resource(
                 f"entries_{slug}", f"departments/{dept.dept_id}/entries.csv", f"{dept.name}政府信息公开目录", ENTRY_COLUMNS, ["index"]
             )
         )
         resources.append(
-            _resource(
+            resource(
                 f"items_{slug}", f"departments/{dept.dept_id}/items.csv", f"{dept.name}权责清单", ITEM_COLUMNS, ["implementation_code"]
             )
         )
@@ -237,9 +215,9 @@ def _record(site: SiteData, model) -> dict:
     """A record as exported JSON: all its fields, its department and (items, entries) its page."""
     data = {**model.model_dump(mode="json", exclude_none=True), "department": model.dept_id}
     if model.kind == "item":
-        data["permalink"] = _absolute(site, urls.item(model.dept_id, model.basic_code))
+        data["permalink"] = absolute_url(site, urls.item(model.dept_id, model.basic_code))
     elif model.kind == "entry":
-        data["permalink"] = _absolute(site, site.entry_url(model))
+        data["permalink"] = absolute_url(site, site.entry_url(model))
     return data
 
 
@@ -268,11 +246,11 @@ def atom(site: SiteData, feed_id: str, title: str, self_path: str, entries: list
         f"<id>{escape(feed_id)}</id>",
         f"<title>{escape(title)}</title>",
         f"<updated>{updated}</updated>",
-        f'<link rel="self" href={quoteattr(_absolute(site, self_path))}/>',
+        f'<link rel="self" href={quoteattr(absolute_url(site, self_path))}/>',
         "<author><name>政务公开目录</name></author>",
     ]
     for entry in newest:
-        link = _absolute(site, site.entry_url(entry))
+        link = absolute_url(site, site.entry_url(entry))
         summary = entry.summary or entry.title
         parts += [
             "<entry>",

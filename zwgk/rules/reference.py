@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import rules
+from zwgk import rules
 
 FAMILY_TITLES = {
     "files": "文件与格式",

@@ -11,7 +11,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from .search import FILTERS, QueryError, Searcher, index_dir
+from zwgk.search.index import index_dir
+from zwgk.search.query import QueryError, Searcher
+from zwgk.search.schema import FILTERS
 
 MAX_LIMIT = 50
 

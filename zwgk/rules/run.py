@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from . import codeowners, rules
-from .codes import IndexNumber, has_fullwidth, parse_index, uscc_is_valid
-from .findings import Finding, Summary, sort_findings
-from .loader import Catalog, PickleCache, Report, code_version, fingerprint, load_catalog, locate_reports, paused_gc
-from .model import Department, Entry, PowerItem, Record, Scheme
+from zwgk import rules
+from zwgk.catalog import codeowners
+from zwgk.catalog.codes import IndexNumber, has_fullwidth, parse_index, uscc_is_valid
+from zwgk.catalog.findings import Finding, Summary, sort_findings
+from zwgk.catalog.loader import Catalog, PickleCache, Report, code_version, fingerprint, load_catalog, locate_reports, paused_gc
+from zwgk.catalog.model import Department, Entry, PowerItem, Record, Scheme
 
 
 @dataclass
@@ -90,8 +91,8 @@ def _report(rule: rules.Rule, record: Record, hit: rules.Hit) -> Report:
 
 
 PARALLEL_MIN_RECORDS = 20_000
-RULE_MODULES = ("check.py", "codes.py", "flow.py", "model.py", "rules/*.py")
-ALL_MODULES = ("*.py", "rules/*.py")
+RULE_MODULES = ("rules/*.py", "catalog/codes.py", "catalog/flow.py", "catalog/model.py")
+ALL_MODULES = ("*.py", "*/*.py")
 
 # Set just before forking so that workers inherit the loaded catalogue instead of receiving a copy:
 # tasks name files, and workers look their records up here.
@@ -222,7 +223,7 @@ class CheckResult:
 def check_loaded(catalog: Catalog, as_of: dt.date | None = None, workers: int | None = None, cache_dir: Path | None = None) -> CheckResult:
     with paused_gc():
         reports = catalog.reports + run_rules(catalog, as_of or dt.date.today(), workers, cache_dir)
-    findings = sort_findings(catalog.findings + locate_reports(catalog.root, reports))
+    findings = sort_findings(locate_reports(catalog.root, reports, lambda rule_id: rules.get(rule_id).severity))
     counts = (catalog.files, len(catalog.folders), len(catalog.items), len(catalog.entries))
     return CheckResult(findings, counts, catalog)
 

@@ -1,0 +1,101 @@
+"""The Whoosh index's fields and the Chinese analysis that both the index and the queries use:
+jieba's search-mode words and character bigrams.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+
+from whoosh.analysis import Token, Tokenizer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+INDEX_VERSION = "6"
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-zA-Z]+")
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=200_000)
+def jieba_words(fragment: str) -> tuple[str, ...]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return tuple(word.lower() for word in jieba.cut_for_search(fragment) if word.strip())
+
+
+class JiebaTokenizer(Tokenizer):
+    """jieba in search mode: words and the shorter words inside them. Text is segmented fragment by
+    fragment (fragments are separated by newlines), and fragments repeat across thousands of records
+    (department names, labels, keywords), so each is segmented once."""
+
+    def __call__(
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, mode="", **kwargs
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        words = [word for fragment in value.split("\n") for word in jieba_words(fragment)]
+        for position, word in enumerate(words):
+            token.text = word
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos + position
+            yield token
+
+
+class BigramTokenizer(Tokenizer):
+    """Overlapping pairs of characters within each run of Chinese characters; latin words whole."""
+
+    def __call__(
+        self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, mode="", **kwargs
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        position = start_pos
+        for run in CJK_RUN.findall(value):
+            grams = [run] if (len(run) == 1 or run.isascii()) else [run[i : i + 2] for i in range(len(run) - 1)]
+            for gram in grams:
+                token.text = gram.lower()
+                token.boost = 1.0
+                if positions:
+                    token.pos = position
+                position += 1
+                yield token
+
+
+def schema() -> Schema:
+    return Schema(
+        key=ID(unique=True, stored=True),
+        digest=STORED,
+        kind=STORED,
+        code=STORED,
+        codes=KEYWORD(lowercase=True, commas=True, scorable=True),
+        # No positions (phrase=False): no query here needs them, and they are most of the index's cost.
+        # Bigrams only on titles: substrings and typos matter there; long text is found by its words.
+        # Titles are indexed as character bigrams only: they find every word and compound in a title,
+        # and substrings across word boundaries, with fewer postings than words and bigrams together.
+        title=STORED,
+        title_grams=TEXT(analyzer=BigramTokenizer(), multitoken_query="and", field_boost=3.0, phrase=False),
+        text=TEXT(analyzer=JiebaTokenizer(), multitoken_query="and", phrase=False),
+        department=ID(stored=True),
+        department_name=STORED,
+        # Only the fields that queries filter on are indexed.
+        region=ID,
+        type=ID,
+        topic=ID,
+        genre=ID,
+        year=ID,
+        mode=ID,
+        validity=ID,
+        url=STORED,
+    )
+
+
+FILTERS = ("department", "region", "type", "topic", "genre", "year", "mode", "validity")
+
+
+def bigrams_of(text: str) -> list[str]:
+    return sorted({token.text for token in BigramTokenizer()(text)})
+
+
+def plain_words(text: str) -> str:
+    """The query's words, without the query syntax people do not mean (AND, quotes, fields ...)."""
+    return " ".join(CJK_RUN.findall(text))

@@ -1,0 +1,66 @@
+"""The checked catalogue arranged for pages, exports and the search index: one `SiteData` per build."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from zwgk.site import html, static_search, urls
+from zwgk.catalog.codes import IndexNumber, implementation_code, parse_index
+from zwgk.rules.run import CheckResult
+from zwgk.catalog.flow import step_index
+from zwgk.catalog.model import Department, Entry, PowerItem, Scheme
+from zwgk.rules.items import EIGHT_DISCLOSURES
+
+
+@dataclass
+class SiteData:
+    """The loaded catalogue arranged for pages: what belongs to whom, and each entry's 索引号."""
+
+    scheme: Scheme
+    departments: dict[str, Department]
+    items: list[PowerItem]
+    entries: list[Entry]
+    numbers: dict[int, IndexNumber]  # id(entry) -> parsed 索引号
+    report_url: str = ""
+    site_url: str = ""
+    file_keys: dict[str, str] = field(default_factory=dict)  # catalogue file -> content key (Catalog.file_keys)
+    items_by_dept: dict[str, list[PowerItem]] = field(default_factory=dict)
+    entries_by_dept: dict[str, list[Entry]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        items_by_dept: dict[str, list[PowerItem]] = defaultdict(list)
+        for item in sorted(self.items, key=lambda i: (i.dept_id, i.basic_code)):
+            items_by_dept[item.dept_id].append(item)
+        entries_by_dept: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            entries_by_dept[entry.dept_id].append(entry)
+        self.items_by_dept, self.entries_by_dept = dict(items_by_dept), dict(entries_by_dept)
+
+    def entry_url(self, entry: Entry) -> str:
+        return urls.entry(entry.dept_id, self.numbers[id(entry)])
+
+    def department_name(self, dept_id: str) -> str:
+        dept = self.departments.get(dept_id)
+        return dept.short_name if dept else dept_id
+
+    def code_label(self, codes: dict[str, str], code: str | None) -> str:
+        return f"{code} {codes[code]}" if code and code in codes else (code or "")
+
+
+
+def site_data(result: CheckResult, report_url: str = "", site_url: str = "") -> SiteData:
+    """The checked catalogue arranged for pages, exports and the search index."""
+    catalog = result.catalog
+    numbers = {id(entry): parse_index(entry.index, catalog.scheme.index_formats) for entry in catalog.entries}
+    return SiteData(
+        scheme=catalog.scheme,
+        departments=catalog.departments,
+        items=catalog.items,
+        entries=catalog.entries,
+        numbers=numbers,
+        report_url=report_url,
+        site_url=site_url,
+        file_keys=catalog.file_keys,
+    )
