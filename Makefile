@@ -7,9 +7,10 @@ export NO_MKDOCS_2_WARNING := 1
 setup:
 	bash scripts/setup.sh
 
-# The tests also drive Debian's Chromium (Playwright, axe-core) to check what the public sees.
+# The tests also drive Debian's Chromium (Playwright, axe-core) to check what the public sees, and
+# need the test and lint packages of requirements/dev.lock; `make site` installs none of them.
 setup-test:
-	WITH_BROWSER=1 bash scripts/setup.sh
+	FOR_TESTS=1 bash scripts/setup.sh
 
 site: setup
 	$(PYTHON) -m mkdocs build --strict

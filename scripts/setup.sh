@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Set up a fresh machine: system packages (Graphviz, a CJK font; with WITH_BROWSER=1 also Chromium),
-# then a virtual environment in .venv with the pinned Python packages and zwgk itself.
+# Set up a fresh machine: system packages (Graphviz, a CJK font; with FOR_TESTS=1 also Chromium),
+# then a virtual environment in .venv with zwgk and its pinned Python packages: requirements/site.lock
+# (what building the site needs), and with FOR_TESTS=1 requirements/dev.lock (tests, browser, linters).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(graphviz fonts-noto-cjk fontconfig)
-if [ "${WITH_BROWSER:-0}" = 1 ]; then
+if [ "${FOR_TESTS:-0}" = 1 ]; then
   packages+=(chromium chromium-driver)
 fi
 missing=()
@@ -36,10 +37,14 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
-stamp=.venv/.zwgk-installed
-if [ ! -f "$stamp" ] || [ requirements.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+lock=requirements/site.lock
+if [ "${FOR_TESTS:-0}" = 1 ]; then
+  lock=requirements/dev.lock
+fi
+stamp=.venv/.zwgk-installed-$(basename "$lock" .lock)
+if [ ! -f "$stamp" ] || [ requirements/site.lock -nt "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -r requirements.lock
+  .venv/bin/python -m pip install -q -r "$lock"
   .venv/bin/python -m pip install -q --no-deps -e .
   touch "$stamp"
 fi

@@ -50,7 +50,7 @@ def server(sample_site):
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run WITH_BROWSER=1 bash scripts/setup.sh")
+        pytest.fail("Debian chromium is not installed: run FOR_TESTS=1 bash scripts/setup.sh")
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser

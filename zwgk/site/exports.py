@@ -131,11 +131,23 @@ def department_row(site: SiteData, dept) -> dict:
     }
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell as a spreadsheet will show it, never run it: a leading apostrophe before a
+    formula start. Numbers stay numbers (a negative number is not a formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(columns: list[tuple[str, str, str]], rows: list[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[name for name, _, _ in columns], lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: neutralise_formula(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
