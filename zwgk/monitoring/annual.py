@@ -126,7 +126,7 @@ def department_section(site: SiteData, reports: list[AnnualReport]) -> Markup:
     if not reports:
         return Markup()
     years = [year_tables(r.proactive, r.applications, r.year) for r in sorted(reports, key=lambda r: -r.year)]
-    return render("annual_department.html", years=years)
+    return render("annual_department.md", years=years)
 
 
 def province_page(site: SiteData, reports: list[AnnualReport]) -> tuple[str, str]:
@@ -142,5 +142,5 @@ def province_page(site: SiteData, reports: list[AnnualReport]) -> tuple[str, str
         DepartmentLink(href(url, urls.department(dept_id)), site.department_name(dept_id), sorted(years))
         for dept_id, years in sorted(by_dept.items())
     ]
-    body = render("annual_province.html", years=years, departments=departments)
+    body = render("annual_province.md", years=years, departments=departments)
     return urls.page_source(url), page("年度报告统计", body, searchable=False, wide=True)

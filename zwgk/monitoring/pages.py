@@ -61,7 +61,7 @@ class FindingRow(NamedTuple):
 
 def score_section(card: Scorecard, from_url: str) -> Markup:
     """The score on a department's own page."""
-    return render("score_section.html", score=card.score, max_score=MAX_SCORE, href=href(from_url, urls.scorecard(card.dept_id)))
+    return render("score_section.md", score=card.score, max_score=MAX_SCORE, href=href(from_url, urls.scorecard(card.dept_id)))
 
 
 def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.Point]) -> list[tuple[str, str]]:
@@ -76,7 +76,7 @@ def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.
     by_type = Counter(item.type for item in site.items if item.is_active)
     by_topic = Counter(entry.topic for entry in site.entries if entry.topic)
     body = render(
-        "monitoring.html",
+        "monitoring.md",
         cards=rows,
         average=sum(card.score for card in cards) / len(cards) if cards else 0,
         criteria=criteria,
@@ -106,7 +106,7 @@ def scorecard_page(card: Scorecard, points: list[trend.Point]) -> tuple[str, str
         for f in card.findings[:SHOWN_FINDINGS]
     ]
     body = render(
-        "scorecard.html",
+        "scorecard.md",
         card=card,
         max_score=MAX_SCORE,
         department_href=href(url, urls.department(card.dept_id)),

@@ -5,9 +5,9 @@ kept. Autoescaping is on and undefined names are errors. Values reach a template
 numbers, URLs); the template escapes them. Contributor text is never marked safe and never evaluated:
 it is data, not template source.
 
-A generated page is Markdown whose HTML parts are kept out of Markdown's parsers (see `block`): inside
-`{% filter block %}` the template's own line breaks and indentation are dropped, so the block is one
-line, while a line break in the data is kept as the character reference `&#10;`."""
+Page templates (`*.md`) write a Markdown page whose HTML parts are raw HTML blocks, each on one line
+so that Markdown's parsers leave them alone (`{% filter block %}`, see `block` and `OneLineMarkup`);
+fragments and macros (`*.html`) write HTML only."""
 
 from __future__ import annotations
 
@@ -16,26 +16,41 @@ from collections.abc import Callable
 from functools import cache
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, Template
-from markupsafe import Markup, escape
+from jinja2.ext import Extension
+from markupsafe import Markup
 
 from zwgk.site import html
 
-_TEMPLATE_BREAK = re.compile(r"\n[ \t]*")
+_SOURCE_BREAK = re.compile(r"\n[ \t]*")
+_BLOCK_REGION = re.compile(r"\{%-?\s*filter\s+block\s*-?%\}.*?\{%-?\s*endfilter\s*-?%\}", re.S)
+_MACRO_REGION = re.compile(r"\{%-?\s*macro\b.*?\{%-?\s*endmacro\s*-?%\}", re.S)
+_SET_REGION = re.compile(r"\{%-?\s*set\s+\w+\s*-?%\}.*?\{%-?\s*endset\s*-?%\}", re.S)
+
+
+class OneLineMarkup(Extension):
+    """Drops the template's own line breaks and the indentation after them where it writes HTML: the
+    whole of an `.html` template, and in a page template (`.md`, Markdown) the inside of
+    `{% filter block %}`, of macros and of `{% set name %}` captures. They are there for the reader of the template only; a space
+    that matters must be written on the line."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        if name is not None and name.endswith(".html"):
+            return _SOURCE_BREAK.sub("", source)
+        for region in (_BLOCK_REGION, _MACRO_REGION, _SET_REGION):
+            source = region.sub(lambda match: _SOURCE_BREAK.sub("", match.group(0)), source)
+        return source
 
 
 def _finalize(value: object) -> object:
-    """Every `{{ value }}`: None shows as nothing, and a line break in plain text survives `block`."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and "\n" in value and not isinstance(value, Markup):
-        return Markup(str(escape(value)).replace("\n", "&#10;"))
-    return value
+    """Every `{{ value }}`: None (an optional field left out) shows as nothing."""
+    return "" if value is None else value
 
 
 def block(value: str) -> Markup:
     """Raw HTML for a Markdown page, on one line, so that Markdown passes it through untouched (and
-    the build can take it out before rendering: see zwgk.build)."""
-    return Markup('<div class="zwgk">' + _TEMPLATE_BREAK.sub("", str(value)) + "</div>\n")
+    the build can take it out before rendering: see zwgk.build). A line break in the data stays, as
+    the character reference `&#10;`."""
+    return Markup('<div class="zwgk">' + str(value).replace("\n", "&#10;") + "</div>\n")
 
 
 def inline_svg(value: str) -> Markup:
@@ -65,6 +80,7 @@ def environment(*packages: str) -> Environment:
         lstrip_blocks=True,
         auto_reload=False,
         finalize=_finalize,
+        extensions=[OneLineMarkup],
     )
     env.filters.update(block=block, md=md, json_ld=json_ld, inline_svg=inline_svg)
     return env

@@ -30,7 +30,7 @@ def catalogue_pages(site: SiteData) -> list[tuple[str, str]]:
             "topic": sorted({site.scheme.topics.get(entry.topic, entry.topic) for entry in entries if entry.topic}),
         }
         body = render(
-            "catalogue.html",
+            "catalogue.md",
             heading=heading,
             department=name,
             back_href=href(url, urls.department(dept_id)),

@@ -69,7 +69,7 @@ def department(site: SiteData, dept: Department, extra_sections: Markup = Markup
         for year in sorted(by_year, reverse=True)
     ]
     body = render(
-        "department.html",
+        "department.md",
         dept=dept,
         region=site.code_label(scheme.regions, dept.region),
         sector=site.code_label(scheme.sectors, dept.sector),

@@ -41,7 +41,7 @@ def home(site: SiteData) -> tuple[str, str]:
         for region in sorted(by_region, key=lambda code: (order.index(code) if code in scheme.regions else 999, code))
     ]
     body = render(
-        "home.html",
+        "home.md",
         notice=scheme.notice,
         departments=len(site.departments),
         active=active,

@@ -78,7 +78,7 @@ def item_page(site: SiteData, item: PowerItem, svg: str) -> tuple[str, str]:
         "report": _report(site, item, dept),
     }
     if not item.is_active:
-        body = render("item.html", tombstone=True, successor=_successor(site, item, url), **view)
+        body = render("item.md", tombstone=True, successor=_successor(site, item, url), **view)
         return urls.page_source(url), page(item.name, body)
     limit = item.time_limit
     eight = {
@@ -87,7 +87,7 @@ def item_page(site: SiteData, item: PowerItem, svg: str) -> tuple[str, str]:
         "fees": _fees(item),
     }
     body = render(
-        "item.html",
+        "item.md",
         tombstone=False,
         eight=eight,
         service=_government_service(site, item, dept, url, code),

@@ -53,9 +53,9 @@ def type_pages(site: SiteData) -> list[tuple[str, str]]:
             ]
             heading = f"{label}（共 {len(items)} 项）"
             links = pager(lambda n, c=code: urls.power_type(c, n), len(parts), number, url)
-            body = render("type.html", heading=heading, items=rows, pages=links)
+            body = render("type.md", heading=heading, items=rows, pages=links)
             pages.append((urls.page_source(url), page(heading, body, searchable=False)))
-    index = render("list_index.html", heading="按权力类型浏览", caption="权力类型", headers=["权力类型", "事项数"], rows=index_rows)
+    index = render("list_index.md", heading="按权力类型浏览", caption="权力类型", headers=["权力类型", "事项数"], rows=index_rows)
     return [("types/index.md", page("按权力类型浏览", index, searchable=False)), *pages]
 
 
@@ -74,7 +74,7 @@ def topic_pages(site: SiteData) -> list[tuple[str, str]]:
             url = urls.topic(code, number)
             heading = f"主题：{label}（共 {len(entries)} 条）"
             links = pager(lambda n, c=code: urls.topic(c, n), len(parts), number, url)
-            body = render("topic.html", heading=heading, rows=entry_rows(site, part, url, with_department=True), pages=links)
+            body = render("topic.md", heading=heading, rows=entry_rows(site, part, url, with_department=True), pages=links)
             pages.append((urls.page_source(url), page(heading, body, searchable=False, wide=True)))
-    index = render("list_index.html", heading="按主题浏览", caption="主题分类", headers=["主题", "条目数"], rows=index_rows)
+    index = render("list_index.md", heading="按主题浏览", caption="主题分类", headers=["主题", "条目数"], rows=index_rows)
     return [("topics/index.md", page("按主题浏览", index, searchable=False)), *pages]

@@ -19,4 +19,4 @@ class CodeTable(NamedTuple):
 
 def scheme_page(scheme: Scheme) -> tuple[str, str]:
     sections = [CodeTable(key, label, getattr(scheme, key)) for key, label in SECTIONS]
-    return "scheme/index.md", page("编码方案", render("scheme.html", scheme=scheme, sections=sections))
+    return "scheme/index.md", page("编码方案", render("scheme.md", scheme=scheme, sections=sections))
