@@ -238,7 +238,7 @@ def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
         _fail(str(error))
     text = codeowners.render(catalog_dir, catalog.departments)
     target = codeowners.committed_path(catalog_dir)
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    current = codeowners.read_committed(catalog_dir)
     if check_only:
         if current != text:
             click.echo(f"{target} 不是最新的：请运行 zwgk codeowners 重新生成。", err=True)
@@ -246,6 +246,7 @@ def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
         click.echo(f"{target} 是最新的。")
         return
     target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)  # a link is replaced by the file, never written through
     target.write_text(text, encoding="utf-8")
     owned = sum(1 for dept in catalog.departments.values() if dept.maintainers)
     click.echo(f"已写入 {target}：{owned} 个部门文件夹有维护人。")
