@@ -153,16 +153,18 @@ def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, st
 def search_command(query, site_dir, dept, power_type, topic, year, region, genre, mode, validity, limit, output_format) -> None:
     """检索事项和目录条目。完全匹配的基本编码、索引号或文号排在最前面。"""
     from zwgk.search.index import index_dir
-    from zwgk.search.query import QueryError, Searcher
+    from zwgk.search.query import IndexDamaged, QueryError, Searcher
 
     try:
         searcher = Searcher(index_dir(site_dir.resolve()))
     except FileNotFoundError:
         _fail(f"{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。")
+    except IndexDamaged as error:
+        _fail(f"{error} 命令：zwgk index CATALOG_DIR --site-dir {site_dir}")
     try:
         filters = {"department": dept, "type": power_type, "topic": topic, "year": year, "region": region, "genre": genre}
         hits = searcher.search(query, limit=limit, mode=mode, validity=validity, **filters)
-    except QueryError as error:
+    except (QueryError, IndexDamaged) as error:
         _fail(str(error))
     if output_format == "json":
         click.echo(json.dumps({"results": [hit.as_json() for hit in hits]}, ensure_ascii=False, indent=2))
@@ -297,9 +299,17 @@ def new_entry(dept_id: str, date, title: str, mode: str, doc_number: str | None,
 @click.option("--port", type=int, default=8000, show_default=True)
 def serve_command(site_dir: Path, host: str, port: int) -> None:
     """提供生成好的网站，以及 GET /api/search?q=…（JSON，与 zwgk search 同一个索引）。"""
+    from zwgk.search.query import IndexDamaged
     from zwgk.search.server import make_server
 
-    server = make_server(site_dir.resolve(), host, port)
+    try:
+        server = make_server(site_dir.resolve(), host, port)
+    except FileNotFoundError:
+        _fail(f"{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。")
+    except IndexDamaged as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"无法在 {host}:{port} 上提供服务（{error.strerror or error}）。")
     click.echo(f"网站：http://{host}:{server.server_address[1]}/  检索接口：/api/search?q=…")
     try:
         server.serve_forever()
