@@ -21,6 +21,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from zwgk.catalog.findings import log_safe_lines
 from zwgk.catalog.loader import CatalogError, PickleCache, code_version, default_cache_dir
 from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import pages as scorecard_pages
@@ -143,7 +144,27 @@ def release_all_locks() -> None:
         _LOCKS.popitem()[1].close()
 
 
+class _LogSafe(logging.Filter):
+    """Every line MkDocs prints passes here: catalogue text in it (a title in a warning, a label in an
+    error) cannot forge a workflow command in the CI log (see findings.log_safe)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        safe = log_safe_lines(message)
+        if safe != message:
+            record.msg, record.args = safe, None
+        return True
+
+
+def guard_logs() -> None:
+    for logger in (logging.getLogger("mkdocs"), logging.getLogger()):
+        for handler in logger.handlers:
+            if not any(isinstance(existing, _LogSafe) for existing in handler.filters):
+                handler.addFilter(_LogSafe())
+
+
 def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild:
+    guard_logs()
     take_lock(config)
     started = time.perf_counter()
     result = check_for_build(config, log)

@@ -13,7 +13,7 @@ import click
 
 from zwgk import rules
 from zwgk.catalog import schemas
-from zwgk.catalog.findings import format_github, format_json, format_text
+from zwgk.catalog.findings import format_github, format_json, format_text, log_safe, log_safe_lines
 from zwgk.catalog.loader import CatalogError, default_cache_dir
 from zwgk.rules import reference as docs
 from zwgk.rules.run import check as check_catalog
@@ -127,7 +127,7 @@ def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, st
     try:
         mkdocs_build(load_config(config_file=str(config_file), **overrides))
     except MkDocsException as error:
-        click.echo(str(error), err=True)
+        click.echo(log_safe_lines(str(error)), err=True)
         raise SystemExit(1) from None
 
 
@@ -171,7 +171,7 @@ def search_command(query, site_dir, dept, power_type, topic, year, region, genre
         return
     for hit in hits:
         kind = "事项" if hit.kind == "item" else "条目"
-        click.echo(f"{hit.score:7.2f}  {kind}  {hit.code}  {hit.title}  （{hit.department}）  /{hit.url}")
+        click.echo(log_safe(f"{hit.score:7.2f}  {kind}  {hit.code}  {hit.title}  （{hit.department}）  /{hit.url}"))
     if not hits:
         click.echo("没有找到结果。")
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zwgk.catalog.findings import log_safe
 from zwgk.catalog.loader import default_cache_dir, load_catalog
 from zwgk.catalog.model import Entry, PowerItem, Record
 from zwgk.catalog.safe_read import UnreadableFile, read_regular
@@ -195,13 +196,14 @@ def summary_line(result: CatalogDiff) -> str:
 
 
 def format_text(result: CatalogDiff) -> str:
+    """Plain text for a terminal or a CI log: catalogue text never forms a workflow command."""
     out = []
     for dept in result.departments:
-        out.append(f"{dept.name}（{dept.dept_id}）")
+        out.append(log_safe(f"{dept.name}（{dept.dept_id}）"))
         for label, lines in _lines(dept):
             if lines:
                 out.append(f"  {label}：")
-                out += [f"    {line}" for line in lines]
+                out += [log_safe(f"    {line}") for line in lines]
     out.append(summary_line(result))
     return "\n".join(out) + "\n"
 
