@@ -99,8 +99,10 @@ def write_item(root: Path, dept_id: str, power_type: str, name: str, today: dt.d
     catalog = load_catalog(root)
     code, item = item_skeleton(catalog, dept_id, power_type, name, today or dt.date.today())
     path = root / "departments" / dept_id / "powers" / f"{code}.yml"
+    if path.is_symlink() or path.exists():  # a link the loader refused: never written through
+        raise NewError(f"departments/{dept_id}/powers/{code}.yml 已存在（或是符号链接）：请先删除它，再新增事项。")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(synth.dump(item), encoding="utf-8")
+    _replace(path, synth.dump(item).encode("utf-8"))
     return path
 
 
