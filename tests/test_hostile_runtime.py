@@ -179,8 +179,8 @@ def test_class_04_symlinks_are_refused_and_named(tmp_path):
     for cache in (["--no-cache"], ["--cache-dir", str(tmp_path / "cache")]):  # the cached path fingerprints every file
         done = _bounded([sys.executable, "-m", "zwgk", "check", str(root), *cache], cwd=ROOT)
         assert done.returncode == 1 and "SECRET-FILE-NAME" not in done.stdout, done.stderr[-2000:]
-        assert f"{AMR}/disclosure/2030.yml:0:0: error file.symlink" in done.stdout
-        assert f"{AMR}/disclosure/2029.yml:0:0: error file.unreadable" in done.stdout
+        assert f"{AMR}/disclosure/2030.yml:1:1: error file.symlink" in done.stdout
+        assert f"{AMR}/disclosure/2029.yml:1:1: error file.unreadable" in done.stdout
     diffed = _bounded([sys.executable, "-m", "zwgk", "diff", str(SAMPLE), str(root)], cwd=ROOT)
     assert diffed.returncode in (0, 1) and "外部机密事项" not in diffed.stdout, diffed.stderr[-2000:]
 

@@ -86,14 +86,15 @@ def _discover(root: Path, catalog: Catalog, reports: list[Report]) -> list[_Sour
     sources = [_Source(root / "scheme.yml", "scheme.yml", "scheme")]
     departments = root / "departments"
     if departments.is_symlink():
-        reports.append(Report("file.symlink", "departments", (), symlink_message("departments")))
+        reports.append(Report("file.symlink", "departments", (), symlink_message("departments"), line=0))
         return sources
     if not departments.is_dir():
         return sources
     for folder in sorted(p for p in departments.iterdir() if not p.name.startswith(".")):
         rel_folder = f"departments/{folder.name}"
         if folder.is_symlink():
-            reports.append(Report("file.symlink", rel_folder, (), symlink_message(rel_folder)))
+            line = _whole(folder)
+            reports.append(Report("file.symlink", rel_folder, (), symlink_message(rel_folder), line=line, column=line))
             continue
         if not folder.is_dir():
             reports.append(Report("file.unexpected", rel_folder, (), "departments/ 下只应有部门文件夹：请移走这个文件。"))
@@ -137,7 +138,8 @@ def _discover_folder(folder: Path, rel_folder: str, reports: list[Report]) -> It
             continue
         rel = f"{rel_folder}/{path.relative_to(folder).as_posix()}"
         if entry.is_symlink():
-            reports.append(Report("file.symlink", rel, (), symlink_message(rel)))
+            line = _whole(path)
+            reports.append(Report("file.symlink", rel, (), symlink_message(rel), line=line, column=line))
             continue
         if entry.is_dir(follow_symlinks=False):
             continue
@@ -145,7 +147,8 @@ def _discover_folder(folder: Path, rel_folder: str, reports: list[Report]) -> It
         if parts == ("department.yml",):
             continue
         if not entry.is_file(follow_symlinks=False):
-            reports.append(Report("file.unreadable", rel, (), f"“{rel}”不是普通文件（而是设备、管道或套接字），不会被读取：请删除它。"))
+            message = f"“{rel}”不是普通文件（而是设备、管道或套接字），不会被读取：请删除它。"
+            reports.append(Report("file.unreadable", rel, (), message, line=1, column=1))
             continue
         kind = _SUBFOLDERS.get(parts[0]) if len(parts) == 2 else None
         if kind is None or path.suffix != ".yml":
@@ -340,7 +343,12 @@ def load_file(source: _Source, raw: bytes) -> FileResult:
 
 
 def _refused(source: _Source, error: UnreadableFile) -> FileResult:
-    return FileResult(reports=[Report(error.rule, source.rel, (), error.message)], rejected=True)
+    return FileResult(reports=[Report(error.rule, source.rel, (), error.message, line=1, column=1)], rejected=True)
+
+
+def _whole(path: Path) -> int:
+    """The line of a finding about a whole file (1) or folder (0, as for every folder-level finding)."""
+    return 0 if path.is_dir() else 1
 
 
 def _load_and_store(job: tuple[_Source, str, Path | None]) -> bytes:
