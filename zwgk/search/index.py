@@ -391,7 +391,9 @@ def failing_canaries(folder: Path, site: SiteData) -> list[str]:
 
 def _die_with(parent: int) -> None:
     """End this process when `parent` ends: the kernel's parent-death signal on Linux, and a thread
-    watching the parent pid everywhere (also covering a parent that died before the signal was set)."""
+    watching the parent pid everywhere (also covering a parent that died before the signal was set).
+    The kernel sends the signal when the thread that started this process ends: builds start the writer
+    from their main thread (`mkdocs serve`, which rebuilds on other threads, writes no index)."""
     if sys.platform.startswith("linux"):
         try:
             import ctypes
