@@ -14,14 +14,14 @@ _USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-USCC_RE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-Z]{9}[0-9A-HJ-NP-RTUWXY]$")
-ORG_RE = re.compile(r"^[0-9A-Z]{8}[0-9X]$")
-BASIC_CODE_RE = re.compile(r"^[0-9]{12}$")
-DEPT_ID_RE = re.compile(r"^[0-9]{6}-[a-z0-9]{2,16}$")
-REGION_RE = re.compile(r"^[0-9]{6}$")
-TWO_DIGITS_RE = re.compile(r"^[0-9]{2}$")
-TOPIC_RE = re.compile(r"^[0-9]{2}(\.[0-9]{2})?$")
-YEAR_FILE_RE = re.compile(r"^[0-9]{4}$")
+USCC_RE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-Z]{9}[0-9A-HJ-NP-RTUWXY]\Z")
+ORG_RE = re.compile(r"^[0-9A-Z]{8}[0-9X]\Z")
+BASIC_CODE_RE = re.compile(r"^[0-9]{12}\Z")
+DEPT_ID_RE = re.compile(r"^[0-9]{6}-[a-z0-9]{2,16}\Z")
+REGION_RE = re.compile(r"^[0-9]{6}\Z")
+TWO_DIGITS_RE = re.compile(r"^[0-9]{2}\Z")
+TOPIC_RE = re.compile(r"^[0-9]{2}(\.[0-9]{2})?\Z")
+YEAR_FILE_RE = re.compile(r"^[0-9]{4}\Z")
 
 _FULLWIDTH = re.compile(r"[\uff01-\uff5e\u3000]")
 
@@ -99,7 +99,7 @@ INDEX_EXAMPLES = {
     "org-yyyymm": "002986061/201111-00037",
     "org-yyyy": "000014349/2020-00072",
 }
-_INDEX_RE = {name: re.compile(rf"^({prefix})/({period})-([0-9]{{5}})$") for name, (prefix, period) in _INDEX_FORMS.items()}
+_INDEX_RE = {name: re.compile(rf"^({prefix})/({period})-([0-9]{{5}})\Z") for name, (prefix, period) in _INDEX_FORMS.items()}
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from zwgk.catalog import yamlio
+from zwgk.catalog import text, yamlio
 from zwgk.catalog.codes import DEPT_ID_RE, YEAR_FILE_RE
 from zwgk.catalog.findings import Finding, Severity
 from zwgk.catalog.model import AnnualReport, Department, Entry, Origin, PowerItem, Record, Scheme
@@ -284,7 +284,81 @@ def _validate(model: type[Record], raw: Any, source: _Source, at: tuple, result:
     record.place(Origin(source.rel, at, source.dept))
     for path, key, suggestion in _unknown_keys(record, ()):
         result.reports.append(_unknown_key_report(source, at + path, key, suggestion, record.label))
+    _drop_extras(record)
     result.records.append(record)
+
+
+def _drop_extras(value: Any) -> None:
+    """Forget unknown keys once reported: only the model's fields reach the site, the exports and the
+    search index (an unknown key may hold an internal note, or megabytes)."""
+    if isinstance(value, list):
+        for element in value:
+            _drop_extras(element)
+        return
+    if not isinstance(value, BaseModel):
+        return
+    if value.__pydantic_extra__:
+        value.__pydantic_fields_set__.difference_update(value.__pydantic_extra__)
+        object.__setattr__(value, "__pydantic_extra__", {})
+    for name in _nested_model_fields(type(value)):
+        _drop_extras(getattr(value, name))
+
+
+def _text_reports(value: Any, source: _Source, path: tuple, label: str, key: str = "") -> Iterator[Report]:
+    """Control and invisible characters and over-long values in every text of a record, keys too.
+    `key` is the field the text belongs to: it says whether line breaks are allowed and how long the
+    text may be."""
+    if isinstance(value, dict):
+        for name, child in value.items():
+            if isinstance(name, str):
+                for position, ch in text.control_chars(name, multiline=False):
+                    yield Report("text.control-char", source.rel, (*path, name), _control_message(name, position, ch, "键名"), label, True)
+            yield from _text_reports(child, source, (*path, name), label, name if isinstance(name, str) else key)
+    elif isinstance(value, list):
+        for number, child in enumerate(value):
+            yield from _text_reports(child, source, (*path, number), label, key)
+    elif isinstance(value, str):
+        limit = text.LENGTH_LIMITS.get(key, text.TEXT_LIMIT)
+        if len(value) > limit:
+            yield Report(
+                "text.too-long",
+                source.rel,
+                path,
+                f"“{key}”有 {len(value)} 个字符，超过了 {limit} 个字符的上限：请压缩，全文请放在 url 指向的页面。",
+                label,
+            )
+        multiline = key in text.MULTILINE_KEYS
+        found = text.control_chars(value, multiline)
+        for position, ch in found[:3]:
+            yield Report(
+                "text.control-char", source.rel, path, _control_message(value, position, ch, f"“{key}”" if key else "这个值"), label
+            )
+        for position, ch in text.invisible_chars(value)[:3]:
+            yield Report(
+                "text.invisible-char",
+                source.rel,
+                path,
+                f"“{key}”的第 {position} 个字符是看不见的 {text.describe_char(ch)}：它会让文字显示错乱，或让两个看起来相同的名称被当成不同的名称。请删除它。",
+                label,
+            )
+
+
+def _control_message(value: str, position: int, ch: str, what: str) -> str:
+    where = value[max(0, position - 6) : position - 1]
+    after = f"（在“{text.one_line(where)}”之后）" if text.one_line(where) else ""
+    kind = "换行或制表符" if ch in "\n\t" else "控制字符"
+    allowed = "这个字段只能写一行。" if ch in "\n\t" else "它在网页、订阅源和流程图中会造成错误。"
+    return f"{what}的第 {position} 个字符是{kind} {text.describe_char(ch)}{after}：{allowed}请删除它。"
+
+
+def _check_texts(data: Any, source: _Source, result: FileResult) -> None:
+    records = (
+        [((number,), entry) for number, entry in enumerate(data)]
+        if source.kind == "disclosure" and isinstance(data, list)
+        else [((), data)]
+    )
+    for path, raw in records:
+        result.reports += _text_reports(raw, source, path, _raw_label(raw))
 
 
 _MODELS = {"scheme": Scheme, "department": Department, "item": PowerItem, "annual": AnnualReport}
@@ -300,7 +374,9 @@ def load_file(source: _Source, raw: bytes) -> FileResult:
         result.rejected = True
         if not problems:
             result.reports.append(Report("file.shape", source.rel, (), "文件是空的：请填写内容，或删除这个文件。"))
-    elif source.kind != "disclosure":
+        return result
+    _check_texts(data, source, result)
+    if source.kind != "disclosure":
         _validate(_MODELS[source.kind], data, source, (), result)
     elif not isinstance(data, list):
         result.reports.append(Report("file.shape", source.rel, (), "目录文件应为条目列表：每个条目以“- ”开头。"))
