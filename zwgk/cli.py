@@ -27,6 +27,18 @@ def _fail(message: str) -> None:
     raise SystemExit(2)
 
 
+def _utf8_arguments(**values: str | None) -> None:
+    """Refuse command-line text that is not UTF-8 (the shell's bytes reach Python as lone surrogates,
+    which cannot be written to a file): exit 2 with the option's name."""
+    for option, value in values.items():
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            _fail(f"--{option.replace('_', '-')} 的值不是有效的 UTF-8 文本：请把终端或脚本的编码设为 UTF-8 后重新输入。")
+
+
 def _as_of(value: dt.datetime | None) -> dt.date:
     return value.date() if value else dt.date.today()
 
@@ -237,6 +249,11 @@ def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
     except CatalogError as error:
         _fail(str(error))
     text = codeowners.render(catalog_dir, catalog.departments)
+    for dept_id, dept in sorted(catalog.departments.items()):
+        skipped = [name for name in dept.maintainers if not codeowners.is_valid_handle(name)]
+        if skipped:
+            shown = "、".join(name.encode("unicode_escape").decode("ascii")[:60] for name in skipped)
+            click.echo(f"{dept_id} 的维护人 {shown} 不是账号、团队或电子邮箱，没有写入（见规则 dept.maintainer-invalid）。", err=True)
     target = codeowners.committed_path(catalog_dir)
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if check_only:
@@ -247,7 +264,7 @@ def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    owned = sum(1 for dept in catalog.departments.values() if dept.maintainers)
+    owned = sum(1 for dept in catalog.departments.values() if codeowners.valid_maintainers(dept.maintainers))
     click.echo(f"已写入 {target}：{owned} 个部门文件夹有维护人。")
 
 
@@ -265,6 +282,7 @@ def new_item(dept_id: str, power_type: str, name: str, catalog_dir: Path) -> Non
     """写出一个新事项的文件（省级新增事项，编码取下一个可用的主项序号）；其中标“待填写”的内容请补全。"""
     from zwgk.contrib.new import NewError, write_item
 
+    _utf8_arguments(dept=dept_id, type=power_type, name=name, catalog=str(catalog_dir))
     try:
         path = write_item(catalog_dir, dept_id, power_type, name)
     except (NewError, CatalogError) as error:
@@ -283,6 +301,7 @@ def new_entry(dept_id: str, date, title: str, mode: str, doc_number: str | None,
     """在 disclosure/<年份>.yml 末尾追加一条目录条目，索引号取下一个可用的序号。"""
     from zwgk.contrib.new import NewError, write_entry
 
+    _utf8_arguments(dept=dept_id, title=title, mode=mode, doc_number=doc_number, catalog=str(catalog_dir))
     try:
         path, index = write_entry(catalog_dir, dept_id, date.date(), title, mode, doc_number)
     except (NewError, CatalogError) as error:
