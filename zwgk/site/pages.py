@@ -7,8 +7,10 @@ is read as Markdown; headings with fixed Chinese labels stay Markdown, for the t
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from zwgk.site import html, static_search, urls
 from zwgk.catalog.codes import IndexNumber, implementation_code
@@ -30,7 +32,16 @@ def page(title: str, body: str, *, description: str = "", searchable: bool = Tru
         meta["description"] = html.title(description)[:160]
     if not searchable:
         meta["search"] = {"exclude": True}
-    return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n\n" + body
+    return "---\n" + _front_matter(meta) + "\n---\n\n" + body
+
+
+# Characters that JSON leaves raw but YAML (which reads the front matter) refuses or reads as a line
+# break: written as \u escapes, so the front matter stays valid whatever a name holds.
+_YAML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _front_matter(meta: dict) -> str:
+    return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", json.dumps(meta, ensure_ascii=False))
 
 
 def _href(from_url: str, to_url: str) -> str:
@@ -379,10 +390,10 @@ def _tombstone(site: SiteData, item: PowerItem, dept: Department, url: str, fiel
 def _report_link(site: SiteData, item: PowerItem, dept: Department) -> str:
     subject = f"事项 {item.basic_code} {item.name} 的信息有误"
     if site.report_url:
-        href = site.report_url.format(code=item.basic_code, dept=item.dept_id, name=item.name)
+        # Every value URL-encoded: a name must not add query parameters or change the address.
+        values = {"code": item.basic_code, "dept": item.dept_id, "name": item.name}
+        href = site.report_url.format(**{key: quote(value, safe="") for key, value in values.items()})
     elif dept.disclosure_office.email:
-        from urllib.parse import quote
-
         href = f"mailto:{dept.disclosure_office.email}?subject={quote(subject)}"
     else:
         return f"报告问题：请致电 {html.text(dept.disclosure_office.phone)}。"
