@@ -327,6 +327,8 @@ def _text_reports(value: Any, source: _Source, path: tuple, label: str, key: str
                 f"“{key}”有 {len(value)} 个字符，超过了 {limit} 个字符的上限：请压缩，全文请放在 url 指向的页面。",
                 label,
             )
+        if not text.suspicious(value):
+            return
         multiline = key in text.MULTILINE_KEYS
         found = text.control_chars(value, multiline)
         for position, ch in found[:3]:

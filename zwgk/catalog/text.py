@@ -41,6 +41,8 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u
 # Characters XML 1.0 cannot carry at all (not even escaped).
 _NOT_XML = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _WHITESPACE = re.compile(r"\s+")
+# Any character the two lists above hold: most values have none, and are passed over at once.
+_SUSPICIOUS = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u061c]")
 
 _NAMES = {
     0x00: "空字符 NUL",
@@ -85,6 +87,11 @@ def describe_char(ch: str) -> str:
     return f"U+{code:04X}（{name}）"
 
 
+def suspicious(value: str) -> bool:
+    """Whether `value` holds a control or invisible character (line breaks and tabs count)."""
+    return _SUSPICIOUS.search(value) is not None
+
+
 def control_chars(value: str, multiline: bool) -> list[tuple[int, str]]:
     """(1-based position, character) of every control character in `value`."""
     pattern = _CONTROL if multiline else _CONTROL_ONE_LINE
@@ -108,5 +115,6 @@ def xml_safe(value: str) -> str:
 
 
 def one_line(value: str) -> str:
-    """`value` for a heading or a title: control characters dropped, white space (line breaks too) one space."""
-    return _WHITESPACE.sub(" ", _CONTROL.sub("", value)).strip()
+    """`value` for a heading or a title: control and invisible characters dropped (a bidi override
+    would reorder the rest of the line), white space (line breaks too) made one space."""
+    return _WHITESPACE.sub(" ", _INVISIBLE.sub("", _CONTROL.sub("", value))).strip()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from zwgk.site import html, static_search, urls
-from zwgk.catalog.codes import IndexNumber, implementation_code
+from zwgk.catalog.codes import IndexNumber, implementation_code, index_prefix
 from zwgk.catalog.flow import step_index
 from zwgk.catalog.model import Department, Entry, PowerItem, Scheme
 from zwgk.rules.items import EIGHT_DISCLOSURES
@@ -517,6 +517,11 @@ def index_resolvers(site: SiteData) -> dict[str, str]:
     targets: dict[str, tuple[str, str]] = {}
     for entry in site.entries:
         number = site.numbers[id(entry)]
+        dept = site.departments.get(entry.dept_id)
+        # A prefix's resolver belongs to the department whose code it is, never to a department that
+        # merely writes that code (the rules refuse such entries; this keeps it so whatever the input).
+        if dept is None or index_prefix(number.form, dept.uscc) != number.prefix:
+            continue
         targets[urls.index_resolver(number).split("#")[0]] = (entry.dept_id, number.period)
     pages = {}
     for path, (dept_id, period) in targets.items():
