@@ -42,6 +42,10 @@ def _annual(files, number=0):
     return rel, rel.rsplit("/", 1)[-1].removesuffix(".yml")
 
 
+def _largest_disclosure(files):
+    return max(disclosure_files(files), key=lambda rel: len(files[rel]))
+
+
 # ---- 2: CODEOWNERS injection ----------------------------------------------------------------------
 
 
@@ -64,10 +68,10 @@ def test_class_02_malformed_maintainers_are_errors_and_never_reach_codeowners(fr
 
 
 def test_class_02_a_malformed_handle_alone_writes_no_line():
-    class Dept:
-        maintainers = ["x\n* @attacker"]
+    from types import SimpleNamespace
 
-    assert codeowners.render(Path("catalog"), {"340000-fgw": Dept()}) == codeowners.HEADER
+    dept = SimpleNamespace(maintainers=["x\n* @attacker", "two words"])
+    assert codeowners.render(Path("catalog"), {"340000-fgw": dept}) == codeowners.HEADER
 
 
 # ---- 5: tracebacks instead of findings ------------------------------------------------------------
@@ -106,6 +110,20 @@ def test_class_05_flow_days_that_would_overflow_the_sum_are_findings(fresh_files
     findings = [f for f in run_check(root).findings if f.file == rel]
     assert findings and {f.rule for f in findings} == {"yaml.number-out-of-range"}
     assert all(huge in (root / rel).read_text(encoding="utf-8").split("\n")[f.line - 1] for f in findings)
+
+
+def test_class_05_absurd_but_readable_values_give_findings_not_tracebacks_or_hangs(fresh_files, tmp_path):
+    import time
+
+    fresh_files["scheme.yml"]["limits"] = {"review_every_months": 10**12}  # once: date out of range
+    rel = _largest_disclosure(fresh_files)
+    for entry in fresh_files[rel]:
+        entry["published"] = "9999-12-31"  # once: counted day by day, seconds per entry
+    started = time.perf_counter()
+    result = run_check(write_catalog(fresh_files, tmp_path))
+    assert time.perf_counter() - started < 30
+    late = [f for f in result.findings if f.rule == "entry.published-late" and f.file == rel]
+    assert len(late) == len(fresh_files[rel]) and all("工作日" in f.message for f in late)
 
 
 # ---- 6: a trailing newline gets past the code patterns --------------------------------------------
@@ -150,10 +168,6 @@ def test_class_06_dates_are_whole_ascii_dates(fresh_files, tmp_path):
 FEED_BREAKERS = ["\x00", "\x01", "\x1b", "\x0c", "\ufffe", "\uffff", "\x7f", "\x85"]
 
 
-def _largest_disclosure(files):
-    return max(disclosure_files(files), key=lambda rel: len(files[rel]))
-
-
 def test_class_07_characters_that_break_feeds_are_findings_naming_them(fresh_files, tmp_path):
     rel = _largest_disclosure(fresh_files)
     for number, ch in enumerate(FEED_BREAKERS):
@@ -174,7 +188,7 @@ def test_class_07_feeds_are_valid_xml_whatever_the_input(fresh_files, tmp_path):
         fresh_files[rel][number]["url"] = f"https://www.example.org/{ch}.html"
     result = run_check(write_catalog(fresh_files, tmp_path))
     feeds = exports.build_feeds(site_data(result, site_url="https://example.org/"))
-    for path, content in feeds.items():
+    for content in feeds.values():
         ET.fromstring(content)  # raises on invalid XML
     assert any("关于的通知".encode() in content for content in feeds.values())
 
@@ -263,7 +277,7 @@ def limit_site(tmp_path_factory):
 
 
 def test_class_10_what_checks_clean_builds(limit_site):
-    site, result = limit_site
+    site, _ = limit_site
     assert (site / "exports/entries.csv").stat().st_size > 20_000
     assert "13800000000" not in (site / "exports/catalogue.json").read_text(encoding="utf-8")  # class 8
     for feed in (site / "feeds").rglob("*.xml"):
@@ -430,7 +444,7 @@ def test_class_19_nul_in_a_flow_step_name_is_an_error(fresh_files, tmp_path):
 
 
 def test_class_19_headings_are_one_line_and_show_no_stray_backslash(limit_site):
-    site, result = limit_site
+    site, _ = limit_site
     dept = depts(limit_files())[0].split("/")[1]
     page = (site / "departments" / dept / "index.html").read_text(encoding="utf-8")
     heading = page.split("<h1")[1].split("</h1>")[0]
