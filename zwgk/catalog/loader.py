@@ -304,43 +304,60 @@ def _drop_extras(value: Any) -> None:
         _drop_extras(getattr(value, name))
 
 
-def _text_reports(value: Any, source: _Source, path: tuple, label: str, key: str = "") -> Iterator[Report]:
-    """Control and invisible characters and over-long values in every text of a record, keys too.
-    `key` is the field the text belongs to: it says whether line breaks are allowed and how long the
-    text may be."""
-    if isinstance(value, dict):
+_SHORTEST_LIMIT = min(text.TEXT_LIMIT, *text.LENGTH_LIMITS.values())
+
+
+def _texts_to_look_at(value: Any, path: tuple, key: str, found: list) -> None:
+    """Collect (path, field, text, is key) for every text of `value` that may break a rule: longer
+    than the shortest limit, or holding a control or invisible character. Most texts are neither
+    and cost one regular-expression scan."""
+    if value.__class__ is dict:
         for name, child in value.items():
-            if isinstance(name, str):
-                for position, ch in text.control_chars(name, multiline=False):
-                    yield Report("text.control-char", source.rel, (*path, name), _control_message(name, position, ch, "键名"), label, True)
-            yield from _text_reports(child, source, (*path, name), label, name if isinstance(name, str) else key)
-    elif isinstance(value, list):
+            named = name.__class__ is str
+            if named and text.suspicious(name):
+                found.append(((*path, name), "", name, True))
+            if child.__class__ is str:
+                if len(child) > _SHORTEST_LIMIT or text.suspicious(child):
+                    found.append(((*path, name), name if named else key, child, False))
+            elif child.__class__ in (dict, list):
+                _texts_to_look_at(child, (*path, name), name if named else key, found)
+    elif value.__class__ is list:
         for number, child in enumerate(value):
-            yield from _text_reports(child, source, (*path, number), label, key)
-    elif isinstance(value, str):
+            if child.__class__ is str:
+                if len(child) > _SHORTEST_LIMIT or text.suspicious(child):
+                    found.append(((*path, number), key, child, False))
+            elif child.__class__ in (dict, list):
+                _texts_to_look_at(child, (*path, number), key, found)
+
+
+def _text_reports(value: Any, source: _Source, path: tuple, label: str) -> Iterator[Report]:
+    """Control and invisible characters and over-long values in every text of a record, keys too.
+    The field a text belongs to says whether line breaks are allowed and how long it may be."""
+    found: list = []
+    _texts_to_look_at(value, path, "", found)
+    for at, key, value_text, is_key in found:
+        if is_key:
+            for position, ch in text.control_chars(value_text, multiline=False):
+                yield Report("text.control-char", source.rel, at, _control_message(value_text, position, ch, "键名"), label, True)
+            continue
         limit = text.LENGTH_LIMITS.get(key, text.TEXT_LIMIT)
-        if len(value) > limit:
+        if len(value_text) > limit:
             yield Report(
                 "text.too-long",
                 source.rel,
-                path,
-                f"“{key}”有 {len(value)} 个字符，超过了 {limit} 个字符的上限：请压缩，全文请放在 url 指向的页面。",
+                at,
+                f"“{key}”有 {len(value_text)} 个字符，超过了 {limit} 个字符的上限：请压缩，全文请放在 url 指向的页面。",
                 label,
             )
-        if not text.suspicious(value):
-            return
-        multiline = key in text.MULTILINE_KEYS
-        found = text.control_chars(value, multiline)
-        for position, ch in found[:3]:
-            yield Report(
-                "text.control-char", source.rel, path, _control_message(value, position, ch, f"“{key}”" if key else "这个值"), label
-            )
-        for position, ch in text.invisible_chars(value)[:3]:
+        what = f"“{key}”" if key else "这个值"
+        for position, ch in text.control_chars(value_text, key in text.MULTILINE_KEYS)[:3]:
+            yield Report("text.control-char", source.rel, at, _control_message(value_text, position, ch, what), label)
+        for position, ch in text.invisible_chars(value_text)[:3]:
             yield Report(
                 "text.invisible-char",
                 source.rel,
-                path,
-                f"“{key}”的第 {position} 个字符是看不见的 {text.describe_char(ch)}：它会让文字显示错乱，或让两个看起来相同的名称被当成不同的名称。请删除它。",
+                at,
+                f"{what}的第 {position} 个字符是看不见的 {text.describe_char(ch)}：它会让文字显示错乱，或让两个看起来相同的名称被当成不同的名称。请删除它。",
                 label,
             )
 
