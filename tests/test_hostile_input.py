@@ -476,6 +476,20 @@ def test_class_19_non_utf8_arguments_to_new_are_refused(args, small_files, tmp_p
     assert sorted(path.name for path in root.rglob("*.yml")) == before
 
 
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["new", "item", "--dept", "340000-fgw", "--type", "01", "--name", "事项\x07名称"], "U+0007"),
+        (["new", "entry", "--dept", "340000-fgw", "--date", "2026-11-20", "--title", "第一行\n第二行"], "U+000A"),
+        (["new", "entry", "--dept", "340000-fgw", "--date", "2026-11-20", "--title", "题" * 201], "200"),
+    ],
+)
+def test_class_19_new_refuses_text_the_check_would_refuse(args, words, small_files, tmp_path):
+    root = write_catalog(small_files, tmp_path / "catalog")
+    result = CliRunner().invoke(cli, [*args, "--catalog", str(root)])
+    assert result.exit_code == 2 and words in result.output and "错误：" in result.output, result.output
+
+
 # ---- 20: YAML syntax errors -----------------------------------------------------------------------
 
 SYNTAX = [

@@ -27,16 +27,27 @@ def _fail(message: str) -> None:
     raise SystemExit(2)
 
 
-def _utf8_arguments(**values: str | None) -> None:
-    """Refuse command-line text that is not UTF-8 (the shell's bytes reach Python as lone surrogates,
-    which cannot be written to a file): exit 2 with the option's name."""
+def _text_arguments(**values: str | None) -> None:
+    """Refuse command-line text that would write a record the check refuses: not UTF-8 (the shell's
+    bytes reach Python as lone surrogates, which cannot be written to a file), with a control
+    character, or too long. Exit 2 with the option's name."""
+    from zwgk.catalog.text import LENGTH_LIMITS, control_chars, describe_char
+
     for option, value in values.items():
         if value is None:
             continue
+        flag = f"--{option.replace('_', '-')}"
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            _fail(f"--{option.replace('_', '-')} 的值不是有效的 UTF-8 文本：请把终端或脚本的编码设为 UTF-8 后重新输入。")
+            _fail(f"{flag} 的值不是有效的 UTF-8 文本：请把终端或脚本的编码设为 UTF-8 后重新输入。")
+        found = control_chars(value, multiline=False)
+        if found:
+            position, ch = found[0]
+            _fail(f"{flag} 的值第 {position} 个字符是控制字符 {describe_char(ch)}：请删除它。")
+        limit = LENGTH_LIMITS.get(option)
+        if limit and len(value) > limit:
+            _fail(f"{flag} 的值有 {len(value)} 个字符，超过了 {limit} 个字符的上限。")
 
 
 def _as_of(value: dt.datetime | None) -> dt.date:
@@ -282,7 +293,7 @@ def new_item(dept_id: str, power_type: str, name: str, catalog_dir: Path) -> Non
     """写出一个新事项的文件（省级新增事项，编码取下一个可用的主项序号）；其中标“待填写”的内容请补全。"""
     from zwgk.contrib.new import NewError, write_item
 
-    _utf8_arguments(dept=dept_id, type=power_type, name=name, catalog=str(catalog_dir))
+    _text_arguments(dept=dept_id, type=power_type, name=name)
     try:
         path = write_item(catalog_dir, dept_id, power_type, name)
     except (NewError, CatalogError) as error:
@@ -301,7 +312,7 @@ def new_entry(dept_id: str, date, title: str, mode: str, doc_number: str | None,
     """在 disclosure/<年份>.yml 末尾追加一条目录条目，索引号取下一个可用的序号。"""
     from zwgk.contrib.new import NewError, write_entry
 
-    _utf8_arguments(dept=dept_id, title=title, mode=mode, doc_number=doc_number, catalog=str(catalog_dir))
+    _text_arguments(dept=dept_id, title=title, mode=mode, doc_number=doc_number)
     try:
         path, index = write_entry(catalog_dir, dept_id, date.date(), title, mode, doc_number)
     except (NewError, CatalogError) as error:
