@@ -352,9 +352,10 @@ def test_class_12_line_breaks_and_tabs_only_in_multiline_fields(fresh_files, tmp
     fresh_files[rel][0]["title"] = "第一行\n第二行"
     fresh_files[rel][1]["summary"] = "第一段\n\n第二段\t缩进"
     fresh_files[rel][2]["keywords"] = ["甲乙丙\t丁"]
+    fresh_files[rel][3]["title"] = "丙丁戊\u2028己"  # a line separator: a line break too
     root = write_catalog(fresh_files, tmp_path)
     found = [(f.file, f.line) for f in run_check(root).findings if f.rule == "text.control-char"]
-    assert found == [(rel, _at(root, rel, "第一行")), (rel, _at(root, rel, "甲乙丙"))]
+    assert found == [(rel, _at(root, rel, "第一行")), (rel, _at(root, rel, "甲乙丙")), (rel, _at(root, rel, "丙丁戊"))]
 
 
 def test_class_12_invisible_characters_are_warnings_and_names_compare_without_them(fresh_files, tmp_path):

@@ -365,8 +365,8 @@ def _text_reports(value: Any, source: _Source, path: tuple, label: str) -> Itera
 def _control_message(value: str, position: int, ch: str, what: str) -> str:
     where = value[max(0, position - 6) : position - 1]
     after = f"（在“{text.one_line(where)}”之后）" if text.one_line(where) else ""
-    kind = "换行或制表符" if ch in "\n\t" else "控制字符"
-    allowed = "这个字段只能写一行。" if ch in "\n\t" else "它在网页、订阅源和流程图中会造成错误。"
+    kind = "换行或制表符" if ch in "\n\t\u2028\u2029" else "控制字符"
+    allowed = "这个字段只能写一行。" if ch in "\n\t\u2028\u2029" else "它在网页、订阅源和流程图中会造成错误。"
     return f"{what}的第 {position} 个字符是{kind} {text.describe_char(ch)}{after}：{allowed}请删除它。"
 
 

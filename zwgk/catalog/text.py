@@ -36,13 +36,15 @@ LENGTH_LIMITS = {"name": TITLE_LIMIT, "short_name": TITLE_LIMIT, "title": TITLE_
 TEXT_LIMIT = 20_000
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
-_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")  # line separators too
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u061c]")
 # Characters XML 1.0 cannot carry at all (not even escaped).
 _NOT_XML = re.compile(r"[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _WHITESPACE = re.compile(r"\s+")
 # Any character the two lists above hold: most values have none, and are passed over at once.
-_SUSPICIOUS = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u061c]")
+_SUSPICIOUS = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\u061c]"
+)
 
 _NAMES = {
     0x00: "空字符 NUL",
@@ -66,6 +68,8 @@ _NAMES = {
     0x2060: "零宽不换行符",
     0xFEFF: "零宽不换行空格（BOM）",
     0x061C: "阿拉伯字母标记",
+    0x2028: "行分隔符",
+    0x2029: "段分隔符",
 }
 
 
