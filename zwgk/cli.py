@@ -27,6 +27,29 @@ def _fail(message: str) -> None:
     raise SystemExit(2)
 
 
+def _text_arguments(**values: str | None) -> None:
+    """Refuse command-line text that would write a record the check refuses: not UTF-8 (the shell's
+    bytes reach Python as lone surrogates, which cannot be written to a file), with a control
+    character, or too long. Exit 2 with the option's name."""
+    from zwgk.catalog.text import LENGTH_LIMITS, control_chars, describe_char
+
+    for option, value in values.items():
+        if value is None:
+            continue
+        flag = f"--{option.replace('_', '-')}"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            _fail(f"{flag} 的值不是有效的 UTF-8 文本：请把终端或脚本的编码设为 UTF-8 后重新输入。")
+        found = control_chars(value, multiline=False)
+        if found:
+            position, ch = found[0]
+            _fail(f"{flag} 的值第 {position} 个字符是控制字符 {describe_char(ch)}：请删除它。")
+        limit = LENGTH_LIMITS.get(option)
+        if limit and len(value) > limit:
+            _fail(f"{flag} 的值有 {len(value)} 个字符，超过了 {limit} 个字符的上限。")
+
+
 def _as_of(value: dt.datetime | None) -> dt.date:
     return value.date() if value else dt.date.today()
 
@@ -239,6 +262,11 @@ def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
     except CatalogError as error:
         _fail(str(error))
     text = codeowners.render(catalog_dir, catalog.departments)
+    for dept_id, dept in sorted(catalog.departments.items()):
+        skipped = [name for name in dept.maintainers if not codeowners.is_valid_handle(name)]
+        if skipped:
+            shown = "、".join(name.encode("unicode_escape").decode("ascii")[:60] for name in skipped)
+            click.echo(f"{dept_id} 的维护人 {shown} 不是账号、团队或电子邮箱，没有写入（见规则 dept.maintainer-invalid）。", err=True)
     target = codeowners.committed_path(catalog_dir)
     current = codeowners.read_committed(catalog_dir)
     if check_only:
@@ -250,7 +278,7 @@ def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)  # a link is replaced by the file, never written through
     target.write_text(text, encoding="utf-8")
-    owned = sum(1 for dept in catalog.departments.values() if dept.maintainers)
+    owned = sum(1 for dept in catalog.departments.values() if codeowners.valid_maintainers(dept.maintainers))
     click.echo(f"已写入 {target}：{owned} 个部门文件夹有维护人。")
 
 
@@ -268,6 +296,7 @@ def new_item(dept_id: str, power_type: str, name: str, catalog_dir: Path) -> Non
     """写出一个新事项的文件（省级新增事项，编码取下一个可用的主项序号）；其中标“待填写”的内容请补全。"""
     from zwgk.contrib.new import NewError, write_item
 
+    _text_arguments(dept=dept_id, type=power_type, name=name)
     try:
         path = write_item(catalog_dir, dept_id, power_type, name)
     except (NewError, CatalogError) as error:
@@ -286,6 +315,7 @@ def new_entry(dept_id: str, date, title: str, mode: str, doc_number: str | None,
     """在 disclosure/<年份>.yml 末尾追加一条目录条目，索引号取下一个可用的序号。"""
     from zwgk.contrib.new import NewError, write_entry
 
+    _text_arguments(dept=dept_id, title=title, mode=mode, doc_number=doc_number)
     try:
         path, index = write_entry(catalog_dir, dept_id, date.date(), title, mode, doc_number)
     except (NewError, CatalogError) as error:

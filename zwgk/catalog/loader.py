@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from zwgk.catalog import yamlio
+from zwgk.catalog import text, yamlio
 from zwgk.catalog.codes import DEPT_ID_RE, YEAR_FILE_RE
 from zwgk.catalog.findings import Finding, Severity
 from zwgk.catalog.model import AnnualReport, Department, Entry, Origin, PowerItem, Record, Scheme
@@ -315,7 +315,100 @@ def _validate(model: type[Record], raw: Any, source: _Source, at: tuple, result:
     record.place(Origin(source.rel, at, source.dept))
     for path, key, suggestion in _unknown_keys(record, ()):
         result.reports.append(_unknown_key_report(source, at + path, key, suggestion, record.label))
+    _drop_extras(record)
     result.records.append(record)
+
+
+def _drop_extras(value: Any) -> None:
+    """Forget unknown keys once reported: only the model's fields reach the site, the exports and the
+    search index (an unknown key may hold an internal note, or megabytes)."""
+    if isinstance(value, list):
+        for element in value:
+            _drop_extras(element)
+        return
+    if not isinstance(value, BaseModel):
+        return
+    if value.__pydantic_extra__:
+        value.__pydantic_fields_set__.difference_update(value.__pydantic_extra__)
+        object.__setattr__(value, "__pydantic_extra__", {})
+    for name in _nested_model_fields(type(value)):
+        _drop_extras(getattr(value, name))
+
+
+_SHORTEST_LIMIT = min(text.TEXT_LIMIT, *text.LENGTH_LIMITS.values())
+
+
+def _texts_to_look_at(value: Any, path: tuple, key: str, found: list) -> None:
+    """Collect (path, field, text, is key) for every text of `value` that may break a rule: longer
+    than the shortest limit, or holding a control or invisible character. Most texts are neither
+    and cost one regular-expression scan."""
+    if value.__class__ is dict:
+        for name, child in value.items():
+            named = name.__class__ is str
+            if named and text.suspicious(name):
+                found.append(((*path, name), "", name, True))
+            if child.__class__ is str:
+                if len(child) > _SHORTEST_LIMIT or text.suspicious(child):
+                    found.append(((*path, name), name if named else key, child, False))
+            elif child.__class__ in (dict, list):
+                _texts_to_look_at(child, (*path, name), name if named else key, found)
+    elif value.__class__ is list:
+        for number, child in enumerate(value):
+            if child.__class__ is str:
+                if len(child) > _SHORTEST_LIMIT or text.suspicious(child):
+                    found.append(((*path, number), key, child, False))
+            elif child.__class__ in (dict, list):
+                _texts_to_look_at(child, (*path, number), key, found)
+
+
+def _text_reports(value: Any, source: _Source, path: tuple, label: str) -> Iterator[Report]:
+    """Control and invisible characters and over-long values in every text of a record, keys too.
+    The field a text belongs to says whether line breaks are allowed and how long it may be."""
+    found: list = []
+    _texts_to_look_at(value, path, "", found)
+    for at, key, value_text, is_key in found:
+        if is_key:
+            for position, ch in text.control_chars(value_text, multiline=False):
+                yield Report("text.control-char", source.rel, at, _control_message(value_text, position, ch, "键名"), label, True)
+            continue
+        limit = text.LENGTH_LIMITS.get(key, text.TEXT_LIMIT)
+        if len(value_text) > limit:
+            yield Report(
+                "text.too-long",
+                source.rel,
+                at,
+                f"“{key}”有 {len(value_text)} 个字符，超过了 {limit} 个字符的上限：请压缩，全文请放在 url 指向的页面。",
+                label,
+            )
+        what = f"“{key}”" if key else "这个值"
+        for position, ch in text.control_chars(value_text, key in text.MULTILINE_KEYS)[:3]:
+            yield Report("text.control-char", source.rel, at, _control_message(value_text, position, ch, what), label)
+        for position, ch in text.invisible_chars(value_text)[:3]:
+            yield Report(
+                "text.invisible-char",
+                source.rel,
+                at,
+                f"{what}的第 {position} 个字符是看不见的 {text.describe_char(ch)}：它会让文字显示错乱，或让两个看起来相同的名称被当成不同的名称。请删除它。",
+                label,
+            )
+
+
+def _control_message(value: str, position: int, ch: str, what: str) -> str:
+    where = value[max(0, position - 6) : position - 1]
+    after = f"（在“{text.one_line(where)}”之后）" if text.one_line(where) else ""
+    kind = "换行或制表符" if ch in "\n\t\u2028\u2029" else "控制字符"
+    allowed = "这个字段只能写一行。" if ch in "\n\t\u2028\u2029" else "它在网页、订阅源和流程图中会造成错误。"
+    return f"{what}的第 {position} 个字符是{kind} {text.describe_char(ch)}{after}：{allowed}请删除它。"
+
+
+def _check_texts(data: Any, source: _Source, result: FileResult) -> None:
+    records = (
+        [((number,), entry) for number, entry in enumerate(data)]
+        if source.kind == "disclosure" and isinstance(data, list)
+        else [((), data)]
+    )
+    for path, raw in records:
+        result.reports += _text_reports(raw, source, path, _raw_label(raw))
 
 
 _MODELS = {"scheme": Scheme, "department": Department, "item": PowerItem, "annual": AnnualReport}
@@ -331,7 +424,9 @@ def load_file(source: _Source, raw: bytes) -> FileResult:
         result.rejected = True
         if not problems:
             result.reports.append(Report("file.shape", source.rel, (), "文件是空的：请填写内容，或删除这个文件。"))
-    elif source.kind != "disclosure":
+        return result
+    _check_texts(data, source, result)
+    if source.kind != "disclosure":
         _validate(_MODELS[source.kind], data, source, (), result)
     elif not isinstance(data, list):
         result.reports.append(Report("file.shape", source.rel, (), "目录文件应为条目列表：每个条目以“- ”开头。"))

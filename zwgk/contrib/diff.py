@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from zwgk.catalog.loader import default_cache_dir, load_catalog
 from zwgk.catalog.model import Entry, PowerItem, Record
 from zwgk.catalog.safe_read import UnreadableFile, read_regular
 from zwgk.catalog.snapshot import UNCHECKABLE, SnapshotError, catalogue_of, uncheckable_reason
+from zwgk.catalog.text import xml_safe
 
 MAX_LISTED = 200  # per list in the Markdown summary: a job summary page has a size limit
 
@@ -208,9 +210,19 @@ def format_text(result: CatalogDiff) -> str:
     return "\n".join(out) + "\n"
 
 
+# Markdown (GitHub's, for job summaries and comments) that contributor text could use to link to or
+# load from any host: links and images ([x](…), ![x](…), [x]: …), autolinks (<…>, https://…, www.…,
+# a@b.c: the colon, the dot and the @ are escaped) and the emphasis and code marks around them. Any
+# ASCII punctuation may be backslash-escaped in CommonMark; < > & become entities.
+_MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:@])")
+_MD_SPACE = re.compile(r"\s+")
+
+
 def _md(value: str) -> str:
-    """Contributor text in a Markdown table or list: no markup, no table breaks."""
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    """Contributor text in a Markdown table or list: no markup, no links, images or autolinks, no
+    table breaks, one line."""
+    text = _MD_PUNCTUATION.sub(r"\\\1", _MD_SPACE.sub(" ", xml_safe(value)).strip())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def format_markdown(result: CatalogDiff) -> str:

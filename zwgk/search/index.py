@@ -12,6 +12,7 @@ import atexit
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import signal
 import subprocess
@@ -27,8 +28,8 @@ from whoosh import index as whoosh_index
 
 from zwgk.catalog.codes import implementation_code
 from zwgk.catalog.loader import code_version, paused_gc
-from zwgk.search.query import DAMAGE, IndexDamaged, Searcher, damage
-from zwgk.search.schema import CJK_RUN, INDEX_VERSION, schema
+from zwgk.search.query import DAMAGE, MAX_QUERY_CHARS, IndexDamaged, Searcher, damage
+from zwgk.search.schema import INDEX_VERSION, plain_words, schema
 from zwgk.site import urls
 from zwgk.site.data import SiteData
 from zwgk.site.static_search import normalise_code
@@ -358,20 +359,34 @@ def verify_index(folder: Path, site: SiteData, stats: IndexStats) -> IndexStats:
     return stats
 
 
+def _searchable(query: str) -> bool:
+    """Whether `query` is one the searcher takes (not too long, something to search): a canary must
+    be, whatever the catalogue holds."""
+    text = query.strip()
+    return 0 < len(text) <= MAX_QUERY_CHARS and bool(plain_words(text) or normalise_code(text))
+
+
+_CHINESE_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+
+
 def canaries(site: SiteData) -> list[tuple[str, str]]:
-    """Queries taken from the catalogue itself that must find their record: (query, expected code)."""
+    """Queries taken from the catalogue itself that must find their record: (query, expected code).
+    Picked so that any valid catalogue has working ones: the first item whose name can be searched,
+    a two-character Chinese word of a name (a Latin word is indexed whole, never by its first two
+    letters), the first entry's 索引号 and a 文号 that can be searched."""
     found = []
-    item = next((i for i in site.items if i.is_active), None)
+    item = next((i for i in site.items if i.is_active and _searchable(i.name)), None)
     if item:
         found += [(item.name, item.basic_code), (item.basic_code, item.basic_code)]
-        words = [w for w in CJK_RUN.findall(item.name) if len(w) >= 2]
-        if words:
-            found.append((words[0][:2], ""))
+    named = next((i for i in site.items if i.is_active and _CHINESE_WORD.search(i.name)), None)
+    if named:
+        found.append((_CHINESE_WORD.search(named.name).group()[:2], ""))
     entry = next(iter(site.entries), None)
     if entry:
         found.append((entry.index, entry.index))
-        if entry.doc_number:
-            found.append((entry.doc_number, entry.index))
+    numbered = next((e for e in site.entries if e.doc_number and _searchable(e.doc_number)), None)
+    if numbered:
+        found.append((numbered.doc_number, numbered.index))
     return found
 
 

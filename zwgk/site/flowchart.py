@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
+from zwgk.catalog.text import xml_safe
 from zwgk.site import html
 from zwgk.catalog.flow import step_index
 from zwgk.catalog.model import PowerItem
@@ -36,7 +37,8 @@ class FlowchartError(Exception):
 
 def _label(value: str) -> str:
     """A DOT quoted-string label that Graphviz shows literally (it reads entities and escapes)."""
-    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Characters SVG (XML) cannot carry are dropped (the check refuses them; a NUL fails Graphviz).
+    escaped = xml_safe(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return '"' + escaped.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
