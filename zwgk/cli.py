@@ -297,7 +297,13 @@ def _import_options(command):
         click.option("--dept", "dept_id", required=True, help="导入到这个部门（部门文件夹名），如 340000-amr。"),
         click.option("--catalog", "catalog_dir", default=Path("catalog"), type=click.Path(path_type=Path), show_default=True),
         click.option("--sheet", help="工作表名称（默认自动找到有表头的工作表）。"),
-        click.option("--map", "maps", multiple=True, metavar="列名=字段", help="指定某列对应的字段，如 --map 职权名称=name；字段写 - 表示不导入这一列。"),
+        click.option(
+            "--map",
+            "maps",
+            multiple=True,
+            metavar="列名=字段",
+            help="指定某列对应的字段，如 --map 职权名称=name；字段写 - 表示不导入这一列。",
+        ),
         click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text", help="输出格式。"),
         click.option("--dry-run", is_flag=True, help="只报告会写入什么，不写文件。"),
     ]
@@ -347,7 +353,9 @@ def export_group() -> None:
 
 @export_group.command("xlsx")
 @click.argument("catalog_dir", default="catalog", type=click.Path(path_type=Path))
-@click.option("--output", required=True, type=click.Path(path_type=Path, file_okay=False), help="写入这个文件夹：每个部门一个 <部门文件夹名>.xlsx。")
+@click.option(
+    "--output", required=True, type=click.Path(path_type=Path, file_okay=False), help="写入这个文件夹：每个部门一个 <部门文件夹名>.xlsx。"
+)
 @click.option("--dept", "dept_id", help="只导出这个部门。")
 def export_xlsx(catalog_dir: Path, output: Path, dept_id: str | None) -> None:
     """每个部门一个 Excel 工作簿：“权责清单”（主项单元格合并在子项之上）和“政府信息公开目录”两个工作表，可用 zwgk import 导回。"""

@@ -93,7 +93,13 @@ def read_rows(mapping: Mapping, parsers: dict[str, Parser], context: Context, re
             for warning in context.warnings:
                 report.add(number, column, "value-changed", warning, error=False)
         if all(value in (None, [], {}) for key, value in row.values.items() if key != "serial") and not row.failed:
-            report.add(number, 0, "nothing-to-import", "这一行只有未导入的列有内容：没有导入任何字段（可用 --map 指定列名对应的字段）。", error=False)
+            report.add(
+                number,
+                0,
+                "nothing-to-import",
+                "这一行只有未导入的列有内容：没有导入任何字段（可用 --map 指定列名对应的字段）。",
+                error=False,
+            )
             report.parsed.empty_rows += 1
             continue
         report.parsed.rows += 1

@@ -242,7 +242,9 @@ class PowerImport:
         name = row.values["sub_name"]
         code = row.values.get("basic_code")
         if code and (code[:9] != main_code[:9] or code.endswith("000")):
-            self._error(row, "basic_code", "bad-code", f"子项编码 {code} 应以主项编码的前 9 位 {main_code[:9]} 开头、且不以 000 结尾。", name)
+            self._error(
+                row, "basic_code", "bad-code", f"子项编码 {code} 应以主项编码的前 9 位 {main_code[:9]} 开头、且不以 000 结尾。", name
+            )
         if not code and not row.failed:
             try:
                 code = self.codes.sub(main_code, name)

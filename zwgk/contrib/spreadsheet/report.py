@@ -18,7 +18,9 @@ def info_lines(result: ImportResult) -> list[str]:
     used = "；".join(f"{column_letter(column)} 列“{header}” → {name}" for column, header, name in result.mapping.used)
     lines.append(f"列对应：{used}。")
     if mapping.unused:
-        lines.append("未导入的列：" + "；".join(f"{column_letter(column)} 列“{header}”（{why}）" for column, header, why in mapping.unused) + "。")
+        lines.append(
+            "未导入的列：" + "；".join(f"{column_letter(column)} 列“{header}”（{why}）" for column, header, why in mapping.unused) + "。"
+        )
     else:
         lines.append("所有列都已导入。")
     return lines

@@ -60,7 +60,9 @@ def _sheet_mapping(workbook: Workbook, kind: str, sheet_name: str | None, maps: 
             return mapping
     key = "事项名称（或权责事项名称、职权名称等）" if kind == "powers" else "信息名称（或标题）"
     where = f"工作表“{sheet_name}”" if sheet_name else "任何工作表"
-    raise ImportFailure(f"在 {workbook.name} 的{where}的前 20 行中找不到表头：表头行应有“{key}”列和至少一个其他可识别的列，或用 --map 列名=字段 指定。")
+    raise ImportFailure(
+        f"在 {workbook.name} 的{where}的前 20 行中找不到表头：表头行应有“{key}”列和至少一个其他可识别的列，或用 --map 列名=字段 指定。"
+    )
 
 
 def _department_check(root: Path, dept_id: str) -> tuple[Summary, list[Finding]]:
@@ -111,7 +113,9 @@ def import_workbook(
     for record, name, message in plan.problems:
         row = record.rows[0] if record.rows else 0
         findings.append(
-            Finding(workbook.name, row, mapping.column_of(name), "import.incomplete", Severity.ERROR, record.label, message, mapping.sheet.name)
+            Finding(
+                workbook.name, row, mapping.column_of(name), "import.incomplete", Severity.ERROR, record.label, message, mapping.sheet.name
+            )
         )
     result = ImportResult(kind, workbook, mapping, parsed, plan, dept_id, dry_run, sort_findings(findings))
     if not dry_run:

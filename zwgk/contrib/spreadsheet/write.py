@@ -44,7 +44,7 @@ def same(old: object, new: object) -> bool:
         return len(old) == len(new) and all(same(a, b) for a, b in zip(old, new, strict=True))
     if isinstance(old, dict) and isinstance(new, dict):
         return all(same(old.get(key), new.get(key)) for key in {*old, *new})
-    if isinstance(old, int) and isinstance(new, str) or isinstance(old, str) and isinstance(new, int):
+    if (isinstance(old, int) and isinstance(new, str)) or (isinstance(old, str) and isinstance(new, int)):
         return str(old).strip() == str(new).strip()
     return old == new
 
@@ -106,7 +106,9 @@ def merge_record(existing: dict | None, data: dict, kind: str, defaults: dict) -
             sub = _fees(sub) if key == "fees" else sub
             if key == "time_limit" and len(sub) == 1:
                 missing = "承诺期限" if "statutory" in sub else "法定期限"
-                problems.append((f"time_limit.{'promised' if 'statutory' in sub else 'statutory'}", f"只填了一项期限：请同时填写{missing}。"))
+                problems.append(
+                    (f"time_limit.{'promised' if 'statutory' in sub else 'statutory'}", f"只填了一项期限：请同时填写{missing}。")
+                )
             if sub:
                 result[key] = sub if sub != old else old
                 result[key] = ordered(result[key], old if isinstance(old, dict) else None, NESTED[key])
