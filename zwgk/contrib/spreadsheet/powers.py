@@ -205,6 +205,9 @@ class PowerImport:
             main_values = {
                 f: subs[0].values.get(f) for f in fields if f != "basic_code" and len({repr(row.values.get(f)) for row in subs}) == 1
             }
+            # A nested field (time_limit, fees, contact) only whole: all its columns agree, or none is taken.
+            split = {f.split(".")[0] for f in fields if "." in f and f not in main_values}
+            main_values = {f: value for f, value in main_values.items() if f.split(".")[0] not in split}
             fields = [f for f in fields if f in main_values] + ["name"]
         main_values["name"] = name
         power_type = main_values.get("type") or next((row.values["type"] for row in subs if row.values.get("type")), None)
