@@ -139,7 +139,7 @@ def test_a_changed_row_changes_only_its_own_file(root, tmp_path):
     book = openpyxl.load_workbook(tmp_path / f"{DEPT}.xlsx")
     sheet = book["权责清单"]
     row = next(r for r in range(3, sheet.max_row + 1) if sheet.cell(r, 2).value == "000101001002")
-    office = [c.column for c in sheet[2] if c.value == "承办机构"][0]
+    office = next(c.column for c in sheet[2] if c.value == "承办机构")
     sheet.cell(row, office).value = "投资处"
     book.save(tmp_path / "changed.xlsx")
     before = snapshot(root)
