@@ -102,7 +102,9 @@ def test_exported_workbook_layout(root, tmp_path):
 
 def test_formula_cells_are_neutralised_and_come_back_unchanged(root, tmp_path):
     path = root / f"departments/{DEPT}/disclosure/2025.yml"
-    text = path.read_text(encoding="utf-8").replace("title: 关于发展改革质量提升项目的公示", 'title: =HYPERLINK("http://x.example","点击")', 1)
+    text = path.read_text(encoding="utf-8").replace(
+        "title: 关于发展改革质量提升项目的公示", 'title: =HYPERLINK("http://x.example","点击")', 1
+    )
     path.write_text(text, encoding="utf-8")
     before = snapshot(root)
     run("export", "xlsx", str(root), "--output", str(tmp_path / "out"), "--dept", DEPT)
@@ -154,7 +156,21 @@ def test_a_changed_row_changes_only_its_own_file(root, tmp_path):
 
 # ---- import: layouts ------------------------------------------------------------------------------
 
-HEADER = ["序号", "职权名称", "子项", "职权类别", "设定依据", "责任主体", "责任科室", "问责情形", "行使层级", "承诺时限", "法定时限", "备注", "追责依据"]
+HEADER = [
+    "序号",
+    "职权名称",
+    "子项",
+    "职权类别",
+    "设定依据",
+    "责任主体",
+    "责任科室",
+    "问责情形",
+    "行使层级",
+    "承诺时限",
+    "法定时限",
+    "备注",
+    "追责依据",
+]
 
 
 def _published_list(path: Path) -> Path:
@@ -164,9 +180,51 @@ def _published_list(path: Path) -> Path:
         ["安徽省发展和改革委员会权责清单"],
         ["（2026年版）"],
         HEADER,
-        [1, "重大项目稽察", "项目稽察（现场）", "行政检查", "《重大项目稽察办法》第五条：稽察内容。；《安徽省政府投资管理办法》第九条", "安徽省发展和改革委员会", "稽察处", "1.未按规定稽察的；2.泄露秘密的", "省、市", "20个工作日", 30, "无", "《监察法》"],
-        [None, None, "项目稽察（专项）", None, "《重大项目稽察办法》第五条：稽察内容。", "安徽省发展和改革委员会", "/", "未按规定稽察的", "省级", 15, 30, "联合开展", None],
-        [2, "价格认定", None, "其他行政权力", "【行政法规】《价格认定条例》第三条", "安徽省发展和改革委员会", "价格认证中心", "违法认定的\n滥用职权的", "省级", "即办", 5, None, None],
+        [
+            1,
+            "重大项目稽察",
+            "项目稽察（现场）",
+            "行政检查",
+            "《重大项目稽察办法》第五条：稽察内容。；《安徽省政府投资管理办法》第九条",
+            "安徽省发展和改革委员会",
+            "稽察处",
+            "1.未按规定稽察的；2.泄露秘密的",
+            "省、市",
+            "20个工作日",
+            30,
+            "无",
+            "《监察法》",
+        ],
+        [
+            None,
+            None,
+            "项目稽察（专项）",
+            None,
+            "《重大项目稽察办法》第五条：稽察内容。",
+            "安徽省发展和改革委员会",
+            "/",
+            "未按规定稽察的",
+            "省级",
+            15,
+            30,
+            "联合开展",
+            None,
+        ],
+        [
+            2,
+            "价格认定",
+            None,
+            "其他行政权力",
+            "【行政法规】《价格认定条例》第三条",
+            "安徽省发展和改革委员会",
+            "价格认证中心",
+            "违法认定的\n滥用职权的",
+            "省级",
+            "即办",
+            5,
+            None,
+            None,
+        ],
     ]
     return save(rows, path, merges=("A1:M1", "A2:M2", "A4:A5", "B4:B5", "D4:D5"))
 
@@ -192,7 +250,9 @@ def test_title_rows_merged_main_items_synonyms_and_lists(root, tmp_path):
     # The main item has no row of its own: it takes what its sub-items agree on.
     assert main.subject == "安徽省发展和改革委员会" and main.office is None
     pricing = items[other]
-    assert pricing.basis[0].level == "行政法规" and pricing.accountability == ["违法认定的", "滥用职权的"] and pricing.time_limit.promised == 0
+    assert (
+        pricing.basis[0].level == "行政法规" and pricing.accountability == ["违法认定的", "滥用职权的"] and pricing.time_limit.promised == 0
+    )
     before = snapshot(root)
     again = run("import", "powers", str(path), "--dept", DEPT, "--catalog", str(root))
     assert again.exit_code == 0 and "未变 4 个" in again.output, again.output  # codes found again by name
@@ -200,7 +260,9 @@ def test_title_rows_merged_main_items_synonyms_and_lists(root, tmp_path):
 
 
 def test_fields_the_workbook_lacks_are_kept(root, tmp_path):
-    path = save([["基本编码", "事项名称", "权力类型", "备注"], ["000101001000", "企业投资项目核准", "行政许可", "年度复核"]], tmp_path / "b.xlsx")
+    path = save(
+        [["基本编码", "事项名称", "权力类型", "备注"], ["000101001000", "企业投资项目核准", "行政许可", "年度复核"]], tmp_path / "b.xlsx"
+    )
     item_file = root / f"departments/{DEPT}/powers/000101001000.yml"
     before = item_file.read_text(encoding="utf-8")
     assert run("import", "powers", str(path), "--dept", DEPT, "--catalog", str(root)).exit_code == 0
@@ -244,7 +306,10 @@ def test_planted_bad_cells_are_reported_at_their_row_and_column(root, tmp_path):
     text = run("import", "powers", str(path), "--dept", DEPT, "--catalog", str(root), "--dry-run")
     assert "bad.xlsx:6:6: error import.bad-value 工作表“Sheet1”：F 列：日期“2025-02-30”不存在" in text.output
     github = run("import", "powers", str(path), "--dept", DEPT, "--catalog", str(root), "--dry-run", "--format", "github")
-    assert "::error file=bad.xlsx,line=4,col=3,title=import.bad-value::工作表“Sheet1”：C 列：权力类型“行政许可证”不在编码方案中" in github.output
+    assert (
+        "::error file=bad.xlsx,line=4,col=3,title=import.bad-value::工作表“Sheet1”：C 列：权力类型“行政许可证”不在编码方案中"
+        in github.output
+    )
 
 
 def test_entries_from_xls_with_merged_cells_and_excel_dates(root, tmp_path):
@@ -292,10 +357,24 @@ def test_entries_from_csv_in_utf8_and_gbk(root, tmp_path, encoding):
 
 
 def test_map_overrides_headers_and_mistakes_exit_2(root, tmp_path):
-    path = save([["职权编号", "内部名称", "权力类型", "内部编号"], ["000101001000", "企业投资项目核准", "行政许可", "X-1"]], tmp_path / "m.xlsx")
+    path = save(
+        [["职权编号", "内部名称", "权力类型", "内部编号"], ["000101001000", "企业投资项目核准", "行政许可", "X-1"]], tmp_path / "m.xlsx"
+    )
     assert run("import", "powers", str(path), "--dept", DEPT, "--catalog", str(root)).exit_code == 2  # no 事项名称 column
     result = run(
-        "import", "powers", str(path), "--dept", DEPT, "--catalog", str(root), "--map", "内部名称=name", "--map", "职权编号=basic_code", "--map", "内部编号=-"
+        "import",
+        "powers",
+        str(path),
+        "--dept",
+        DEPT,
+        "--catalog",
+        str(root),
+        "--map",
+        "内部名称=name",
+        "--map",
+        "职权编号=basic_code",
+        "--map",
+        "内部编号=-",
     )
     assert result.exit_code == 0 and "未变 1 个" in result.output and "D 列“内部编号”（按 --map 不导入）" in result.output, result.output
     for args in (["--dept", "340000-none"], ["--dept", DEPT, "--sheet", "没有"], ["--dept", DEPT, "--map", "内部名称=nonsense"]):
@@ -309,3 +388,25 @@ def test_finding_shows_the_sheet_only_when_set():
     assert plain.text() == "a.yml:3:5: error x.y 说明" and "sheet" not in plain.as_json()
     book = Finding("b.xlsx", 3, 5, "import.bad-value", Severity.WARNING, "", "说明", "权责清单")
     assert book.text() == "b.xlsx:3:5: warning import.bad-value 工作表“权责清单”：说明" and book.as_json()["sheet"] == "权责清单"
+
+
+def test_powers_from_xls_with_a_main_item_merged_over_its_sub_items(root, tmp_path):
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("清单")
+    sheet.write_merge(0, 0, 0, 3, "权责清单")
+    for column, name in enumerate(["权责事项名称", "实施事项", "权力类别", "基本编码"]):
+        sheet.write(1, column, name)
+    sheet.write_merge(2, 3, 0, 0, "企业投资项目核准")
+    sheet.write_merge(2, 3, 2, 2, "行政许可")
+    sheet.write(2, 1, "企业投资项目核准（新办）")
+    sheet.write(2, 3, "000101001001")
+    sheet.write(3, 1, "企业投资项目核准（注销）")
+    path = tmp_path / "清单.xls"
+    book.save(str(path))
+    result = run("import", "powers", str(path), "--dept", DEPT, "--catalog", str(root), "--format", "json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)["summary"]
+    # The main item and the first sub-item exist already; the second sub-item gets the next free serial.
+    assert (summary["records"], summary["created"]) == (3, 1), summary
+    items = {item.basic_code: item for item in load_catalog(root).items if item.dept_id == DEPT}
+    assert items["000101001004"].name == "企业投资项目核准（注销）" and items["000101001004"].type == "01"
