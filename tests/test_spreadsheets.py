@@ -410,3 +410,14 @@ def test_powers_from_xls_with_a_main_item_merged_over_its_sub_items(root, tmp_pa
     assert (summary["records"], summary["created"]) == (3, 1), summary
     items = {item.basic_code: item for item in load_catalog(root).items if item.dept_id == DEPT}
     assert items["000101001004"].name == "企业投资项目核准（注销）" and items["000101001004"].type == "01"
+
+
+def test_entries_known_by_index_are_updated_from_a_few_columns(root, tmp_path):
+    index = load_catalog(root).entries_of(DEPT)[0].index
+    path = save([["索引号", "有效性"], [index, "废止"]], tmp_path / "v.xlsx", title="目录")
+    before = snapshot(root)
+    result = run("import", "entries", str(path), "--dept", DEPT, "--catalog", str(root))
+    assert result.exit_code == 0 and "修改 1 个" in result.output, result.output
+    after = snapshot(root)
+    changed = [rel for rel in after if after[rel] != before[rel]]
+    assert len(changed) == 1 and after[changed[0]].decode().count("validity: 废止") == 1

@@ -269,6 +269,45 @@ def department_workbooks(site) -> dict[str, bytes]:
     }
 
 
+HINTS = {
+    "serial": "可不填",
+    "basic_code": "12 位基本编码；新事项可不填，导入时按 zwgk new item 的方式分配",
+    "name": "主项名称；有子项时合并在各子项行之上，或每行重复",
+    "sub_name": "子项名称；主项本身那一行不填",
+    "type": "权力类型名称或代码，如 行政许可 或 01",
+    "basis": "每条一行：《法规名称》第几条：条文内容；可在前面用【法律】等注明效力层级",
+    "levels": "省级、市级、县级、乡级，可填多个，用“、”分隔",
+    "conditions": "每条一行，或 1.…2.…，或用“；”分隔",
+    "time_limit.statutory": "工作日数，如 20",
+    "time_limit.promised": "工作日数，不超过法定期限",
+    "fees.charged": "是 或 否",
+    "responsibilities": "每条一行：环节：责任内容，如 受理：依法受理……",
+    "accountability": "每条一行",
+    "status": "有效、暂停、已取消、已合并；不填为有效",
+    "index": "新条目可不填，导入时分配下一个索引号",
+    "publisher": "部门全称、简称或部门文件夹名；不填为本部门",
+    "date": "2025-03-05 或 2025年3月5日",
+    "published": "2025-03-05 或 2025年3月5日",
+    "topic": "主题分类名称或代码，如 05.01 土地",
+    "genre": "体裁分类名称或代码，如 通知",
+    "mode": "主动公开、依申请公开、不予公开",
+    "validity": "有效、失效、废止；不填为有效",
+    "keywords": "用“；”分隔",
+}
+
+
+def _instructions(book: Workbook, columns: list[Column]) -> None:
+    """A sheet that says what each column takes (the import does not read it)."""
+    ws = book.create_sheet("填写说明")
+    for letter, width in (("A", 20), ("B", 24), ("C", 80)):
+        ws.column_dimensions[letter].width = width
+    ws.append([_cell(ws, header, font=HEADER_FONT, fill=HEADER_FILL) for header in ("列名", "字段（--map 用）", "怎样填写")])
+    for column in columns:
+        ws.append([column.header, column.field, HINTS.get(column.field, "")])
+    ws.append([])
+    ws.append(["空单元格和“无”“/”“—”都表示没有内容。从第 3 行起每行一条；第 1 行的标题可以改。"])
+
+
 TEMPLATES = {"权责清单模板.xlsx": (POWERS_SHEET, write_powers), "政府信息公开目录模板.xlsx": (ENTRIES_SHEET, write_entries)}
 
 
@@ -278,6 +317,7 @@ def template_workbooks(scheme: Scheme) -> dict[str, bytes]:
     for filename, (sheet, writer) in TEMPLATES.items():
         book = Workbook(write_only=True)
         writer(book.create_sheet(sheet), [], Context(scheme, {}))
+        _instructions(book, POWER_COLUMNS if writer is write_powers else ENTRY_COLUMNS)
         files[f"exports/templates/{filename}"] = _deterministic(book)
     return files
 

@@ -58,11 +58,13 @@ class Indexes:
     def __init__(self, context: Context):
         self.context = context
         self.by_title: dict[tuple[str, str], str] = {}
+        self.known: set[str] = set()  # the department's 索引号
         self.by_publisher: dict[tuple[str, str], list] = defaultdict(list)  # (publisher, YYYY-MM) -> entries
         for entry in context.catalog.entries:
             month = entry.date.isoformat()[:7]
             self.by_publisher[(entry.publisher_id, month)].append(entry)
             if entry.dept_id == context.dept_id:
+                self.known.add(entry.index)
                 self.by_title.setdefault((entry.title, entry.date.isoformat()), entry.index)
 
     def index(self, title: str, date: str, publisher: str) -> str:
@@ -92,7 +94,9 @@ def _entry(row: Row, fields: list[str], context: Context, report: Reporter, inde
     values = row.values
     title, date = values.get("title"), values.get("date")
     label = f"{values.get('index') or ''} {title or ''}".strip()
-    for name, what in (("title", "信息名称"), ("date", "生成日期")):
+    # An entry the department has (by 索引号) may be updated from a few columns; a new one needs these.
+    required = () if values.get("index") in indexes.known else (("title", "信息名称"), ("date", "生成日期"))
+    for name, what in required:
         if values.get(name) is None and name not in row.bad:
             report.add(row.number, row.columns.get(name, 0), "missing-value", f"缺少{what}。", label)
     region_check(row, context, report, label)
