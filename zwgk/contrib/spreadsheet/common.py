@@ -29,6 +29,7 @@ class Row:
     values: dict[str, object]  # field -> parsed value (None: empty)
     columns: dict[str, int]  # field -> column number
     failed: bool = False
+    section: str = ""  # the section heading row above it (一、行政许可), if any
     bad: set[str] = field(default_factory=set)  # fields whose cell could not be read (already reported)
 
 
@@ -73,12 +74,19 @@ def read_rows(mapping: Mapping, parsers: dict[str, Parser], context: Context, re
     """Every data row below the header, parsed; a row with nothing in it is counted, not imported. A
     row whose only contents are in columns not imported is reported."""
     rows = []
+    section = ""
     for number in range(mapping.header_row + 1, len(mapping.sheet.rows) + 1):
         cells = mapping.sheet.rows[number - 1]
         if all(clean(value) is None for value in cells):
             report.parsed.empty_rows += 1
             continue
-        row = Row(number, {}, {})
+        heading = section_heading(mapping, number)
+        if heading:
+            section = heading
+            report.add(number, 1, "section-row", f"分类标题行“{heading}”：不作为记录导入，其下各行缺少的权力类型按它补上。", error=False)
+            report.parsed.empty_rows += 1
+            continue
+        row = Row(number, {}, {}, section=section)
         for column, name in mapping.fields.items():
             value = cells[column - 1] if column <= len(cells) else None
             row.columns[name] = column
@@ -105,6 +113,17 @@ def read_rows(mapping: Mapping, parsers: dict[str, Parser], context: Context, re
         report.parsed.rows += 1
         rows.append(row)
     return rows
+
+
+def section_heading(mapping: Mapping, number: int) -> str:
+    """A row that is one cell merged across the mapped columns (一、行政许可（共 12 项）): its text."""
+    sheet = mapping.sheet
+    spans = {sheet.merge_range(number, column) for column in mapping.fields}
+    if len(spans) != 1 or None in spans or len(mapping.fields) < 2:
+        return ""
+    top, left, bottom, right = spans.pop()
+    value = sheet.value(number, left)
+    return str(value).strip() if top == bottom and isinstance(value, str) and value.strip() else ""
 
 
 def nest(values: dict[str, object], fields: list[str]) -> dict:

@@ -62,7 +62,7 @@ ENTRY_HEADERS: dict[str, tuple[str, ...]] = {
 # Columns that published lists carry but the catalogue format has no field for: named, not imported.
 NO_FIELD = {"追责依据": "目录格式中没有“追责依据”字段", "责任事项依据": "目录格式中没有“责任事项依据”字段"}
 
-KEY_FIELD = {"powers": "name", "entries": "title"}
+KEY_FIELDS = {"powers": ("name",), "entries": ("title", "index")}  # a header row names one of these
 TABLES = {"powers": POWER_HEADERS, "entries": ENTRY_HEADERS}
 IGNORE = "-"  # --map 列名=- leaves a column out
 SCAN_ROWS = 20  # title rows above the header: at most this many rows are searched
@@ -131,7 +131,7 @@ def detect(sheet: Sheet, kind: str, maps: dict[str, str]) -> Mapping | None:
     lookup = _lookup(TABLES[kind])
     for number in range(1, min(SCAN_ROWS, len(sheet.rows)) + 1):
         found = {field_of(value, lookup, maps) for value in sheet.rows[number - 1]} - {None, IGNORE}
-        if KEY_FIELD[kind] in found and len(found) >= 2:
+        if found & set(KEY_FIELDS[kind]) and len(found) >= 2:
             return _mapping(sheet, number, lookup, maps)
     return None
 

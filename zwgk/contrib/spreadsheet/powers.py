@@ -178,6 +178,11 @@ class PowerImport:
             self._error(main or subs[0], "type", "no-free-code", str(error))
             return None
 
+    def _section_type(self, row: Row) -> str | None:
+        """The power type a section heading such as 一、行政许可（共 12 项） names."""
+        types = self.context.catalog.scheme.power_types
+        return next((code for code, label in sorted(types.items(), key=lambda pair: -len(pair[1])) if label in row.section), None)
+
     def _type(self, row: Row, code: str | None, inherited: str | None) -> str | None:
         power_type = row.values.get("type") or inherited
         if code and power_type and code[2:4] != power_type:
@@ -211,6 +216,7 @@ class PowerImport:
             fields = [f for f in fields if f in main_values] + ["name"]
         main_values["name"] = name
         power_type = main_values.get("type") or next((row.values["type"] for row in subs if row.values.get("type")), None)
+        power_type = power_type or self._section_type(main or subs[0])
         code = self._main_code(main, subs, name, power_type)
         anchor = main or subs[0]
         if code is None:

@@ -58,7 +58,7 @@ def _sheet_mapping(workbook: Workbook, kind: str, sheet_name: str | None, maps: 
         mapping = detect(sheet, kind, maps)
         if mapping is not None:
             return mapping
-    key = "事项名称（或权责事项名称、职权名称等）" if kind == "powers" else "信息名称（或标题）"
+    key = "事项名称（或权责事项名称、职权名称等）" if kind == "powers" else "信息名称（或标题）或索引号"
     where = f"工作表“{sheet_name}”" if sheet_name else "任何工作表"
     raise ImportFailure(
         f"在 {workbook.name} 的{where}的前 20 行中找不到表头：表头行应有“{key}”列和至少一个其他可识别的列，或用 --map 列名=字段 指定。"
