@@ -121,7 +121,7 @@ def section_heading(mapping: Mapping, number: int) -> str:
     spans = {sheet.merge_range(number, column) for column in mapping.fields}
     if len(spans) != 1 or None in spans or len(mapping.fields) < 2:
         return ""
-    top, left, bottom, right = spans.pop()
+    top, left, bottom, _ = spans.pop()
     value = sheet.value(number, left)
     return str(value).strip() if top == bottom and isinstance(value, str) and value.strip() else ""
 
