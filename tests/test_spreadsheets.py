@@ -424,11 +424,20 @@ def test_entries_known_by_index_are_updated_from_a_few_columns(root, tmp_path):
 
 
 def test_section_heading_rows_give_the_type_and_are_reported(root, tmp_path):
-    rows = [["事项名称", "实施依据"], ["一、行政确认（共 1 项）"], ["测试确认事项", "《测试条例》第一条"], ["二、公共服务"], ["测试服务事项", None]]
+    rows = [
+        ["事项名称", "实施依据"],
+        ["一、行政确认（共 1 项）"],
+        ["测试确认事项", "《测试条例》第一条"],
+        ["二、公共服务"],
+        ["测试服务事项", None],
+    ]
     path = save(rows, tmp_path / "s.xlsx", merges=("A2:B2", "A4:B4"))
     result = run("import", "powers", str(path), "--dept", DEPT, "--catalog", str(root), "--format", "json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert [(f["line"], f["rule"], f["severity"]) for f in payload["findings"]] == [(2, "import.section-row", "warning"), (4, "import.section-row", "warning")]
+    assert [(f["line"], f["rule"], f["severity"]) for f in payload["findings"]] == [
+        (2, "import.section-row", "warning"),
+        (4, "import.section-row", "warning"),
+    ]
     items = {item.name: item for item in load_catalog(root).items if item.dept_id == DEPT}
     assert items["测试确认事项"].type == "07" and items["测试服务事项"].type == "20"

@@ -164,10 +164,25 @@ def _read(path: Path) -> tuple[object, str]:
     return (None if problems else data), _header(text)
 
 
+def unchanged(model, record: Record, kind: str, defaults: dict) -> bool:
+    """Whether the record leaves the loaded one as it is, judged on the loaded model alone (a dump of
+    it holds every value the file holds, in the same form, plus defaults the merge treats alike): most
+    rows of a re-imported workbook, so their files need not be parsed again."""
+    if model is None:
+        return False
+    dumped = model.model_dump(mode="json", exclude_none=True)
+    merged, problems = merge_record(dumped, record.data, kind, defaults)
+    return not problems and merged == dumped
+
+
 def plan_items(catalog: Catalog, dept_id: str, records: list[Record]) -> Plan:
     plan = Plan(catalog.root)
-    files = {item.basic_code: item.file for item in catalog.items if item.dept_id == dept_id}
+    loaded = {item.basic_code: item for item in catalog.items if item.dept_id == dept_id}
+    files = {code: item.file for code, item in loaded.items()}
     for record in records:
+        if unchanged(loaded.get(record.key), record, "item", {"status": "有效"}):
+            plan.unchanged += 1
+            continue
         rel = files.get(record.key) or f"departments/{dept_id}/powers/{record.key}.yml"
         existing, header = _read(catalog.root / rel)
         if (catalog.root / rel).is_file() and not isinstance(existing, dict):
@@ -195,8 +210,10 @@ def plan_entries(catalog: Catalog, dept_id: str, records: list[Record]) -> Plan:
     headers: dict[str, str] = {}
     originals: dict[str, list] = {}
     where: dict[str, str] = {}  # 索引号 -> file
+    loaded = {}
     for entry in catalog.entries_of(dept_id):
         where.setdefault(entry.index, entry.file)
+        loaded.setdefault(entry.index, entry)
 
     def load(rel: str) -> list:
         if rel not in lists:
@@ -206,6 +223,9 @@ def plan_entries(catalog: Catalog, dept_id: str, records: list[Record]) -> Plan:
         return lists[rel]
 
     for record in records:
+        if unchanged(loaded.get(record.key), record, "entry", {"validity": "有效", "publisher": dept_id}):
+            plan.unchanged += 1
+            continue
         old_rel = where.get(record.key)
         entries = load(old_rel) if old_rel else []
         position = next((n for n, e in enumerate(entries) if isinstance(e, dict) and e.get("index") == record.key), None)
