@@ -244,6 +244,7 @@ def test_title_rows_merged_main_items_synonyms_and_lists(root, tmp_path):
     main, first, second = items[inspection], items[inspection[:9] + "001"], items[inspection[:9] + "002"]
     assert main.name == "重大项目稽察" and main.type == "06" and first.name == "项目稽察（现场）" and second.name == "项目稽察（专项）"
     assert [b.title for b in first.basis] == ["《重大项目稽察办法》", "《安徽省政府投资管理办法》"] and first.basis[0].text == "稽察内容。"
+    assert [b.level for b in first.basis] == ["部门规章", "地方政府规章"]  # guessed from the titles
     assert first.accountability == ["未按规定稽察的", "泄露秘密的"] and first.levels == ["省级", "市级"]
     assert first.time_limit.promised == 20 and first.office == "稽察处" and first.remarks is None
     assert second.office is None and second.remarks == "联合开展" and second.type == "06"

@@ -213,9 +213,8 @@ _BARE_BASIS = re.compile(rf"^(.+?[法例定则法])\s*({_ARTICLE})\s*[：:]?\s*(
 
 def guess_level(title: str) -> str:
     """The legal level a title most likely has (the department can correct it in the YAML)."""
-    if title.startswith("《中华人民共和国") and title.endswith("法》"):
-        return "法律"
-    if title.endswith("法》") and "省" not in title:
+    is_law = title.endswith("法》") and not title.endswith("办法》")
+    if is_law and (title.startswith("《中华人民共和国") or "省" not in title):
         return "法律"
     if "省" in title or "市" in title:
         return "地方性法规" if title.endswith("条例》") else "地方政府规章"
