@@ -98,6 +98,9 @@ def test_exported_workbook_layout(root, tmp_path):
     assert powers.cell(start + 1, 4).value == "企业投资项目核准（新办）"
     entries = book["政府信息公开目录"]
     assert entries.max_row == 2 + len(load_catalog(root).entries_of(DEPT))
+    again = tmp_path / "again"
+    run("export", "xlsx", str(root), "--output", str(again), "--dept", DEPT)
+    assert (again / f"{DEPT}.xlsx").read_bytes() == (tmp_path / f"{DEPT}.xlsx").read_bytes()  # no timestamps in it
 
 
 def test_formula_cells_are_neutralised_and_come_back_unchanged(root, tmp_path):
