@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -230,6 +231,9 @@ SHEETS: list[tuple[str, Callable, str]] = [
 ]
 
 
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def _deterministic(book: Workbook) -> bytes:
     """The workbook's bytes with fixed times (document properties and zip entries)."""
     book.properties.created = book.properties.modified = FIXED_TIME
@@ -242,7 +246,10 @@ def _deterministic(book: Workbook) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving as "modified"
+                content = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
+            target.writestr(fixed, content)
     return output.getvalue()
 
 
