@@ -327,12 +327,25 @@ def bench_diff(catalog: Path, work: Path) -> dict:
     return {"records_changed": changed, **result, "targets": {"wall_s": 20}}
 
 
+def bench_spreadsheets(catalog: Path, work: Path) -> dict:
+    """`zwgk import powers` of a 6,000-row workbook and `zwgk export xlsx` of the catalogue (scripts/bench_spreadsheets.py)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/bench_spreadsheets.py"), "--catalog", str(catalog), "--work", str(work / "xlsx")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--catalog", type=Path, help="an existing catalogue (default: generate the province)")
     parser.add_argument("--work", type=Path, help="folder for the generated catalogue and caches (default: a temporary one)")
     parser.add_argument("--runs", type=int, default=3, help="warm runs (the median is reported)")
-    parser.add_argument("--only", choices=["check", "build", "search", "static", "diff", "scorecards"], help="run one part only")
+    parser.add_argument(
+        "--only", choices=["check", "build", "search", "static", "diff", "scorecards", "spreadsheets"], help="run one part only"
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -357,6 +370,8 @@ def main() -> None:
         result["diff"] = bench_diff(catalog, work)
     if args.only in (None, "scorecards"):
         result["scorecards"] = bench_scorecards(catalog, work)
+    if args.only == "spreadsheets":
+        result["spreadsheets"] = bench_spreadsheets(catalog, work)
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

@@ -245,6 +245,8 @@ class PowerItem(Record):
     status_reason: str | None = Field(None, title="状态变更原因")
     replaced_by: str | None = Field(None, title="合并后的事项基本编码")
     updated: IsoDate | None = Field(None, title="最近复核日期")
+    # Extension: the 备注 column of the power-list workbooks (zwgk import powers).
+    remarks: str | None = Field(None, title="备注")
 
     @property
     def label(self) -> str:
