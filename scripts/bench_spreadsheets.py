@@ -18,7 +18,8 @@ from pathlib import Path
 
 import openpyxl
 
-from zwgk.catalog.loader import default_cache_dir, load_catalog
+from zwgk.catalog.cache import default_cache_dir
+from zwgk.catalog.loader import load_catalog
 from zwgk.contrib.spreadsheet.run import import_workbook
 from zwgk.site import xlsx
 

@@ -21,8 +21,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
 from zwgk.catalog.findings import log_safe_lines
-from zwgk.catalog.loader import CatalogError, PickleCache, code_version, default_cache_dir
+from zwgk.catalog.loader import CatalogError
 from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import pages as scorecard_pages
 from zwgk.monitoring import scorecards, trend

@@ -13,8 +13,9 @@ import click
 
 from zwgk import rules
 from zwgk.catalog import schemas
+from zwgk.catalog.cache import default_cache_dir
 from zwgk.catalog.findings import format_github, format_json, format_text, log_safe, log_safe_lines
-from zwgk.catalog.loader import CatalogError, default_cache_dir
+from zwgk.catalog.loader import CatalogError
 from zwgk.rules import reference as docs
 from zwgk.rules.run import check as check_catalog
 

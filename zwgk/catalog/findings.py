@@ -120,3 +120,17 @@ def format_github(findings: list[Finding], summary: Summary, file_prefix: str = 
         lines.append(f"::{finding.severity.value} {','.join(props)}::{_escape_data(subject + finding.message)}")
     lines.append(summary.text())
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Report:
+    """A finding whose position is still a key path; `locate_reports` gives it a line and column."""
+
+    rule: str
+    file: str
+    path: tuple
+    message: str
+    record: str = ""
+    at_key: bool = False
+    line: int = 0  # set when the position is already known (a YAML syntax problem): no key path to map
+    column: int = 0

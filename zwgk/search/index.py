@@ -26,8 +26,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from zwgk.catalog.cache import code_version, paused_gc
 from zwgk.catalog.codes import implementation_code
-from zwgk.catalog.loader import code_version, paused_gc
 from zwgk.search.query import DAMAGE, MAX_QUERY_CHARS, IndexDamaged, Searcher, damage
 from zwgk.search.schema import INDEX_VERSION, plain_words, schema
 from zwgk.site import urls

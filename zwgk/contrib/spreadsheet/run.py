@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zwgk.catalog.cache import default_cache_dir
 from zwgk.catalog.findings import Finding, Severity, Summary, sort_findings
-from zwgk.catalog.loader import CatalogError, default_cache_dir, load_catalog
+from zwgk.catalog.loader import CatalogError, load_catalog
 from zwgk.contrib.spreadsheet.common import Context, Parsed
 from zwgk.contrib.spreadsheet.entries import parse_entries
 from zwgk.contrib.spreadsheet.headers import MapError, Mapping, detect, parse_maps
