@@ -227,7 +227,13 @@ def _dept_items(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> list
             data.EXTRA_ITEMS.get(sector, []), start=len(data.ITEMS.get(sector, [])) + 1
         )
     ]
-    items[1:1] = extra_items[: max(0, count - 1)]
+    # The extra items take the places of generic filler items (or, without fillers, of the items just
+    # before the last two), so that a department keeps its planned number of items.
+    extra_items = extra_items[: max(0, len(items) - 3)]
+    for _ in extra_items:
+        fillers = [i for i, item in enumerate(items[:-2]) if item["basic_code"].startswith("34")]
+        del items[fillers[-1] if fillers else len(items) - 3]
+    items[1:1] = extra_items
     if count >= 8 and len(items) >= 8:
         successor = items[0]
         merged, cancelled = items[-2], items[-1]
