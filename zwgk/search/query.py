@@ -1,19 +1,25 @@
-"""Queries over the Whoosh index: exact codes first, then a title holding every bigram, then all
-words, then (for typos) most bigrams.
+"""Queries over the Whoosh index. The index finds the candidates, stage by stage (exact codes, the
+beginning of a code, titles and names holding every bigram, the words of the text, titles sharing
+most bigrams); zwgk.search.ranking orders them, as the browser's search does.
+
+No jieba here: the query's Chinese is split into the words the index's text field holds (fewest
+words covering it), so that the query and the index agree without loading jieba's dictionary.
 """
 
 from __future__ import annotations
 
+import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.qparser import MultifieldParser
-from whoosh.query import And, Or, Term
+from whoosh.query import And, Or, Prefix, Term
 
-from zwgk.search.schema import FILTERS, bigrams_of, plain_words
-from zwgk.site.static_search import normalise_code
+from zwgk.search import ranking
+from zwgk.search.schema import CJK_RUN, FILTERS, bigrams_of, plain_words
+
+SYNONYMS_FILE = "zwgk-synonyms.json"
 
 
 @dataclass(frozen=True)
@@ -24,6 +30,16 @@ class Hit:
     department: str
     url: str
     score: float
+    status: str = ""
+    department_name: str = ""
+    date: str = ""
+    type: str = ""
+    level: str = ""
+    doc_number: str = ""
+    aliases: tuple[str, ...] = ()
+    group: str = ""
+    excerpt: str = ""
+    match: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -32,8 +48,24 @@ class Hit:
             "title": self.title,
             "department": self.department,
             "url": self.url,
-            "score": round(self.score, 3),
+            "score": self.score,
+            "status": self.status,
+            "department_name": self.department_name,
+            "date": self.date,
+            "type": self.type,
+            "level": self.level,
+            "doc_number": self.doc_number,
+            "aliases": list(self.aliases),
+            "group": self.group,
+            "excerpt": self.excerpt,
+            "match": self.match,
         }
+
+
+@dataclass
+class Page:
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
 
 
 class QueryError(ValueError):
@@ -41,20 +73,21 @@ class QueryError(ValueError):
 
 
 MAX_QUERY_CHARS = 200
+SORTS = ("relevance", "date")
+MAX_CANDIDATES = 400
 
 
 class Searcher:
-    """Queries over one index: exact codes first, then all words, then (for typos) most bigrams.
-
-    The Whoosh searcher stays open between queries (opening one costs more than most queries) and
-    is refreshed when the index has changed; a lock makes one Searcher safe to share between the
-    server's threads."""
+    """Queries over one index. The Whoosh searcher stays open between queries (opening one costs more
+    than most queries) and is refreshed when the index has changed; a lock makes one Searcher safe to
+    share between the server's threads."""
 
     def __init__(self, folder: Path):
         if not (folder / "zwgk-index-version").is_file():
             raise FileNotFoundError(folder)
         self.ix = whoosh_index.open_dir(str(folder))
-        self.words = MultifieldParser(["title_grams", "text"], self.ix.schema)
+        synonyms = folder / SYNONYMS_FILE
+        self.synonyms: list[list[str]] = json.loads(synonyms.read_text(encoding="utf-8")) if synonyms.is_file() else []
         self._searcher = self.ix.searcher()
         self._lock = threading.Lock()
 
@@ -62,41 +95,120 @@ class Searcher:
         self._searcher.close()
 
     def search(self, query: str, limit: int = 10, **filters: str | None) -> list[Hit]:
+        return self.find(query, limit=limit, **filters).hits
+
+    def find(self, query: str, limit: int = 10, offset: int = 0, sort: str = "relevance", **filters: str | None) -> Page:
         text = query.strip()
         if not text or len(text) > MAX_QUERY_CHARS:
             raise QueryError("查询为空或过长（最多 200 个字）。")
-        terms = [Term(field, value) for field, value in filters.items() if value and field in FILTERS]
-        restrict = And(terms) if terms else None
-        plain = plain_words(text)
-        if not plain and not normalise_code(text):
+        if sort not in SORTS:
+            raise QueryError("sort 应为 relevance（相关程度）或 date（日期）。")
+        if not plain_words(text) and not ranking.normalise(text):
             raise QueryError("查询中没有可以检索的文字。")
-        hits: dict[str, Hit] = {}
+        terms = [Term(name, value) for name, value in filters.items() if value and name in FILTERS]
+        restrict = And(terms) if terms else None
+        variants = ranking.variants(text, self.synonyms)
+        wanted = min(MAX_CANDIDATES, offset + limit + 100)
+        by_date = sort == "date"
+        found: dict[str, dict] = {}
         with self._lock:
             if not self._searcher.up_to_date():
                 self._searcher.close()
                 self._searcher = self.ix.searcher()
             searcher = self._searcher
-            exact = Term("codes", normalise_code(text))
-            stages = [exact]
-            if plain:
-                # A title holding every bigram of the query first: when it fills the page, the
-                # larger union with the text (tens of thousands of records for common words) is
-                # never scored.
-                grams = bigrams_of(plain)
-                if grams:
-                    stages.append(And([Term("title_grams", gram) for gram in grams]))
-                stages.append(self.words.parse(plain))
-                stages.append(most_bigrams(plain))
-            for stage in stages:
-                if len(hits) >= limit:
+            ran = []
+            for stage in self._stages(searcher, variants):
+                if len(found) >= wanted:
                     break
-                results = searcher.search(stage, limit=limit, filter=restrict)
-                for result in results:
-                    hits.setdefault(
-                        result["key"],
-                        Hit(result["kind"], result["code"], result["title"], result["department_name"], result["url"], result.score),
-                    )
-        return list(hits.values())[:limit]
+                ran.append(stage)
+                options = {"sortedby": "date", "reverse": True} if by_date else {}
+                for result in searcher.search(stage, limit=wanted, filter=restrict, **options):
+                    found.setdefault(result["key"], result.fields())
+            total = len(found)
+            if total >= wanted and ran:
+                total = len(searcher.search(Or(ran), limit=1, filter=restrict))
+        ranked = sorted(found.values(), key=lambda fields: ranking.rank_key(variants, _record(fields), by_date))
+        hits = [_hit(fields, variants, by_date) for fields in ranked[offset : offset + limit]]
+        return Page(hits, total)
+
+    def _stages(self, searcher, variants: list[str]):
+        """The candidate queries, best first; each is built only when the one before left room."""
+        code = variants[0]
+        yield Term("codes", code)
+        if len(code) >= 4 and any(c.isdigit() or c == "〔" for c in code):
+            yield Prefix("codes", code)
+        words = [plain_words(v) for v in variants]
+        grams = [And([Term("title_grams", g) for g in bigrams_of(w)]) for w in words if bigrams_of(w)]
+        if grams:
+            yield Or(grams)
+        reader = searcher.reader()
+        texts = [pieces for w in words if w for pieces in [segment(reader, w)] if pieces]
+        if texts:
+            yield Or([And([Term("text", piece) for piece in pieces]) for pieces in texts])
+        if words[0]:
+            yield most_bigrams(words[0])
+
+
+def segment(reader, words: str) -> list[str] | None:
+    """The fewest words of the index's text field that cover the query's words (runs of Chinese
+    characters, latin words and numbers), or None when some part is in no indexed word at all."""
+    pieces: list[str] = []
+    for run in CJK_RUN.findall(words.lower()):
+        if run.isascii():
+            if ("text", run) not in reader:
+                return None
+            pieces.append(run)
+            continue
+        best: list[list[str] | None] = [[]] + [None] * len(run)
+        for end in range(1, len(run) + 1):
+            for start in range(max(0, end - 8), end):
+                before = best[start]
+                if before is not None and ("text", run[start:end]) in reader:
+                    if best[end] is None or len(before) + 1 < len(best[end]):
+                        best[end] = before + [run[start:end]]
+        if best[-1] is None:
+            return None
+        pieces += best[-1]
+    return list(dict.fromkeys(pieces))
+
+
+def _record(fields: dict) -> ranking.Record:
+    info = fields.get("info") or {}
+    return ranking.Record(
+        kind=fields["kind"],
+        title=fields["title"],
+        url=fields["url"],
+        names=info.get("names", []),
+        keywords=info.get("keywords", []),
+        codes=info.get("codes", []),
+        withdrawn=info.get("withdrawn", False),
+        date=info.get("date", ""),
+    )
+
+
+def _hit(fields: dict, variants: list[str], by_date: bool) -> Hit:
+    info = fields.get("info") or {}
+    record = _record(fields)
+    key = ranking.rank_key(variants, record, by_date)
+    tier = key[1] if by_date else key[0]
+    return Hit(
+        kind=fields["kind"],
+        code=fields["code"],
+        title=fields["title"],
+        department=fields["department_name"],
+        url=fields["url"],
+        score=ranking.score(key, by_date),
+        status=info.get("status", ""),
+        department_name=info.get("department_full", ""),
+        date=info.get("date", ""),
+        type=info.get("type", ""),
+        level=info.get("level", ""),
+        doc_number=info.get("doc_number", ""),
+        aliases=tuple(info.get("names", [])) if fields["kind"] == "item" else (),
+        group=info.get("group", ""),
+        excerpt=ranking.excerpt(info.get("excerpt") or fields["title"], variants),
+        match=ranking.TIERS[tier],
+    )
 
 
 def most_bigrams(text: str) -> Or:

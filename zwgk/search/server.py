@@ -1,6 +1,6 @@
 """`zwgk serve`: the built site as static files, plus GET /api/search (JSON) over the Whoosh index,
-for deployments that run a server. Parameters: q, limit, dept, region, type, topic, genre, year,
-mode, validity. Bad or hostile query strings get a clear 400, never a 500."""
+for deployments that run a server. Parameters: q, limit, offset, sort (relevance or date), kind,
+dept, region, type, topic, genre, year, mode, validity. Bad or hostile query strings get a clear 400, never a 500."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from zwgk.search.query import QueryError, Searcher
 from zwgk.search.schema import FILTERS
 
 MAX_LIMIT = 50
+MAX_OFFSET = 1000
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -31,11 +32,16 @@ class _Handler(SimpleHTTPRequestHandler):
             limit = int(params.get("limit", ["10"])[0])
             if not 1 <= limit <= MAX_LIMIT:
                 raise QueryError(f"limit 应为 1 到 {MAX_LIMIT} 之间的整数。")
+            offset = int(params.get("offset", ["0"])[0])
+            if not 0 <= offset <= MAX_OFFSET:
+                raise QueryError(f"offset 应为 0 到 {MAX_OFFSET} 之间的整数。")
+            sort = params.get("sort", ["relevance"])[0]
             filters = {name: params.get("dept" if name == "department" else name, [None])[0] for name in FILTERS}
-            hits = self.searcher.search(query, limit=limit, **filters)  # the Searcher serialises its threads
+            # The Searcher serialises its threads.
+            page = self.searcher.find(query, limit=limit, offset=offset, sort=sort, **filters)
         except (QueryError, ValueError) as error:
             return self._json(HTTPStatus.BAD_REQUEST, {"error": str(error)})
-        self._json(HTTPStatus.OK, {"results": [hit.as_json() for hit in hits]})
+        self._json(HTTPStatus.OK, {"total": page.total, "offset": offset, "results": [hit.as_json() for hit in page.hits]})
 
     def _json(self, status: HTTPStatus, payload: dict) -> None:
         body = json.dumps(payload, ensure_ascii=False).encode()
