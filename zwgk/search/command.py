@@ -30,7 +30,9 @@ KINDS = {"item": "事项", "entry": "条目", "department": "部门"}
 @click.option("--genre", help="只看这个体裁分类代码。")
 @click.option("--mode", help="只看这种公开方式（主动公开、依申请公开……）。")
 @click.option("--validity", help="只看这种有效性（有效、失效、废止……；事项为其状态）。")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True, help="按相关程度或按日期（新的在前）。")
+@click.option(
+    "--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True, help="按相关程度或按日期（新的在前）。"
+)
 @click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
 @click.option("--offset", type=click.IntRange(0, 10_000), default=0, show_default=True, help="跳过前面多少条（翻页）。")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
@@ -38,20 +40,51 @@ def search_command(
     query, site_dir, kind, dept, power_type, topic, year, region, genre, mode, validity, sort, limit, offset, output_format
 ) -> None:
     """检索事项、目录条目和部门。完全匹配的编码、索引号或文号排在最前面；排序规则见贡献指南“检索如何排序”。"""
+    folder = site_dir.resolve()
+    filters = {"kind": kind, "department": dept, "type": power_type, "topic": topic, "year": year, "region": region, "genre": genre}
+    unfiltered = not any(filters.values()) and not mode and not validity and offset == 0 and sort == "relevance"
+    page = exact_code(folder, query) if unfiltered else None
+    if page is not None:
+        return _print(page, offset, limit, output_format)
     from zwgk.search.query import QueryError, Searcher
 
-    folder = site_dir.resolve()
     try:
         searcher = Searcher(folder.with_name(folder.name + ".search"))  # zwgk.search.index.index_dir, without its imports
     except FileNotFoundError:
         click.echo(f"错误：{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。", err=True)
         raise SystemExit(2) from None
-    filters = {"kind": kind, "department": dept, "type": power_type, "topic": topic, "year": year, "region": region, "genre": genre}
     try:
         page = searcher.find(query, limit=limit, offset=offset, sort=sort, mode=mode, validity=validity, **filters)
     except QueryError as error:
         click.echo(f"错误：{error}", err=True)
         raise SystemExit(2) from None
+    _print(page, offset, limit, output_format)
+
+
+def exact_code(site_dir: Path, query: str):
+    """An exact code, 索引号 or 文号, answered from the site's code shards (codes/<n>.json) without
+    opening the index: the same records, ranked the same way (tier 0 of zwgk.search.ranking). None
+    when the query is not such a code or the site has no shards."""
+    from zwgk.search import ranking
+
+    key = ranking.normalise(query)
+    settings = site_dir / "codes" / "search.json"
+    if len(key) < 4 or not any(c.isdigit() for c in key) or not settings.is_file():
+        return None
+    from zwgk.search.hits import page
+    from zwgk.site.lookup import shard_of
+
+    shards = json.loads(settings.read_text(encoding="utf-8"))["shards"]
+    table = json.loads((site_dir / "codes" / f"{shard_of(key, shards)}.json").read_text(encoding="utf-8"))
+    records = table.get(key, [])
+    if not records or any(record["kind"] not in KINDS for record in records):
+        return None  # a USCC/period key names a catalogue page: the index finds its entries
+    variants = ranking.variants(query, [])
+    return page(records, variants, False, 0, 200)
+
+
+def _print(page, offset: int, limit: int, output_format: str) -> None:
+    page.hits = page.hits[:limit]
     if output_format == "json":
         payload = {"total": page.total, "offset": offset, "results": [hit.as_json() for hit in page.hits]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -60,6 +93,8 @@ def search_command(
         status = f"【{hit.status}】" if hit.status and hit.status not in ("有效",) else ""
         details = "，".join(filter(None, [hit.department, hit.level, hit.type, hit.date, hit.doc_number]))
         click.echo(f"{hit.score:6.1f}  {KINDS.get(hit.kind, hit.kind)}  {hit.code}  {status}{hit.title}  （{details}）  /{hit.url}")
+        if hit.others:
+            click.echo(f"        另有 {len(hit.others)} 个部门实施同一事项：" + "、".join(other["department"] for other in hit.others))
     if page.hits:
         click.echo(f"共 {page.total} 条，显示第 {offset + 1}–{offset + len(page.hits)} 条。")
     else:

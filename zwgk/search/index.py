@@ -27,7 +27,7 @@ from zwgk.catalog.codes import implementation_code
 from zwgk.catalog.loader import code_version, paused_gc
 from zwgk.search.query import SYNONYMS_FILE, Searcher
 from zwgk.search.schema import CJK_RUN, INDEX_VERSION, schema
-from zwgk.site import urls
+from zwgk.site import static_search, urls
 from zwgk.site.data import SiteData
 from zwgk.site.static_search import normalise_code
 
@@ -41,18 +41,7 @@ def item_document(site: SiteData, item) -> dict:
     # information); a search by department uses the department filter or the short name.
     parts = [item.content, item.result, " ".join(item.conditions or []), dept.short_name, item.office, type_name, basis, *item.aliases]
     date = item.updated.isoformat() if item.updated else ""
-    info = {
-        "names": list(item.aliases),
-        "codes": [item.basic_code, code],
-        "status": item.status,
-        "withdrawn": not item.is_active,
-        "date": date,
-        "type": type_name,
-        "level": dept.level,
-        "department_full": dept.name,
-        "group": item.basic_code,
-        "excerpt": item.content or "",
-    }
+    info = static_search.item_record(site, item)
     return {
         "key": item_key(item),
         "kind": "item",
@@ -78,17 +67,7 @@ def entry_document(site: SiteData, entry) -> dict:
     # Topic and genre are filters, not words people type into the box.
     parts = [entry.summary, *entry.keywords, entry.doc_number, dept.short_name if dept else ""]
     codes = [entry.index] + ([entry.doc_number] if entry.doc_number else [])
-    info = {
-        "keywords": list(entry.keywords),
-        "codes": codes,
-        "status": entry.validity,
-        "withdrawn": entry.validity != "有效",
-        "date": entry.date.isoformat(),
-        "doc_number": entry.doc_number or "",
-        "level": dept.level if dept else "",
-        "department_full": dept.name if dept else entry.dept_id,
-        "excerpt": entry.summary or "",
-    }
+    info = static_search.entry_record(site, entry)
     return {
         "key": entry_key(entry),
         "kind": "entry",
@@ -113,16 +92,8 @@ def entry_document(site: SiteData, entry) -> dict:
 
 def department_document(site: SiteData, dept) -> dict:
     region = site.scheme.regions.get(dept.region, dept.region)
-    info = {
-        "names": [dept.short_name],
-        "codes": [dept.uscc],
-        "status": "",
-        "withdrawn": False,
-        "date": "",
-        "level": dept.level,
-        "department_full": dept.name,
-        "excerpt": f"{region}{dept.level}部门：{dept.name}（{dept.short_name}），统一社会信用代码 {dept.uscc}。",
-    }
+    info = static_search.department_record(site, dept)
+    info["excerpt"] = f"{region}{dept.level}部门：{dept.name}（{dept.short_name}），统一社会信用代码 {dept.uscc}。"
     return {
         "key": department_key(dept),
         "kind": "department",

@@ -10,62 +10,17 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.query import And, Or, Prefix, Term
 
 from zwgk.search import ranking
+from zwgk.search.hits import Hit, Page, page
 from zwgk.search.schema import CJK_RUN, FILTERS, bigrams_of, plain_words
 
 SYNONYMS_FILE = "zwgk-synonyms.json"
-
-
-@dataclass(frozen=True)
-class Hit:
-    kind: str
-    code: str
-    title: str
-    department: str
-    url: str
-    score: float
-    status: str = ""
-    department_name: str = ""
-    date: str = ""
-    type: str = ""
-    level: str = ""
-    doc_number: str = ""
-    aliases: tuple[str, ...] = ()
-    group: str = ""
-    excerpt: str = ""
-    match: str = ""
-
-    def as_json(self) -> dict:
-        return {
-            "kind": self.kind,
-            "code": self.code,
-            "title": self.title,
-            "department": self.department,
-            "url": self.url,
-            "score": self.score,
-            "status": self.status,
-            "department_name": self.department_name,
-            "date": self.date,
-            "type": self.type,
-            "level": self.level,
-            "doc_number": self.doc_number,
-            "aliases": list(self.aliases),
-            "group": self.group,
-            "excerpt": self.excerpt,
-            "match": self.match,
-        }
-
-
-@dataclass
-class Page:
-    hits: list[Hit] = field(default_factory=list)
-    total: int = 0
+__all__ = ["Hit", "Page", "QueryError", "Searcher"]
 
 
 class QueryError(ValueError):
@@ -118,18 +73,20 @@ class Searcher:
             searcher = self._searcher
             ran = []
             for stage in self._stages(searcher, variants):
-                if len(found) >= wanted:
+                # An exact code answers alone (as the site's code lookup and `zwgk search` do).
+                if len(found) >= wanted or (found and len(ran) == 1):
                     break
                 ran.append(stage)
                 options = {"sortedby": "date", "reverse": True} if by_date else {}
                 for result in searcher.search(stage, limit=wanted, filter=restrict, **options):
                     found.setdefault(result["key"], result.fields())
             total = len(found)
-            if total >= wanted and ran:
+            if total >= wanted:
                 total = len(searcher.search(Or(ran), limit=1, filter=restrict))
-        ranked = sorted(found.values(), key=lambda fields: ranking.rank_key(variants, _record(fields), by_date))
-        hits = [_hit(fields, variants, by_date) for fields in ranked[offset : offset + limit]]
-        return Page(hits, total)
+        result = page([fields["info"] for fields in found.values()], variants, by_date, offset, limit)
+        if total > len(found):  # the candidates were cut: the groups among the rest are not known
+            result.total = total - (len(found) - result.total)
+        return result
 
     def _stages(self, searcher, variants: list[str]):
         """The candidate queries, best first; each is built only when the one before left room."""
@@ -162,53 +119,13 @@ def segment(reader, words: str) -> list[str] | None:
         best: list[list[str] | None] = [[]] + [None] * len(run)
         for end in range(1, len(run) + 1):
             for start in range(max(0, end - 8), end):
-                before = best[start]
-                if before is not None and ("text", run[start:end]) in reader:
-                    if best[end] is None or len(before) + 1 < len(best[end]):
-                        best[end] = before + [run[start:end]]
+                before, current = best[start], best[end]
+                if before is not None and (current is None or len(before) + 1 < len(current)) and ("text", run[start:end]) in reader:
+                    best[end] = [*before, run[start:end]]
         if best[-1] is None:
             return None
         pieces += best[-1]
     return list(dict.fromkeys(pieces))
-
-
-def _record(fields: dict) -> ranking.Record:
-    info = fields.get("info") or {}
-    return ranking.Record(
-        kind=fields["kind"],
-        title=fields["title"],
-        url=fields["url"],
-        names=info.get("names", []),
-        keywords=info.get("keywords", []),
-        codes=info.get("codes", []),
-        withdrawn=info.get("withdrawn", False),
-        date=info.get("date", ""),
-    )
-
-
-def _hit(fields: dict, variants: list[str], by_date: bool) -> Hit:
-    info = fields.get("info") or {}
-    record = _record(fields)
-    key = ranking.rank_key(variants, record, by_date)
-    tier = key[1] if by_date else key[0]
-    return Hit(
-        kind=fields["kind"],
-        code=fields["code"],
-        title=fields["title"],
-        department=fields["department_name"],
-        url=fields["url"],
-        score=ranking.score(key, by_date),
-        status=info.get("status", ""),
-        department_name=info.get("department_full", ""),
-        date=info.get("date", ""),
-        type=info.get("type", ""),
-        level=info.get("level", ""),
-        doc_number=info.get("doc_number", ""),
-        aliases=tuple(info.get("names", [])) if fields["kind"] == "item" else (),
-        group=info.get("group", ""),
-        excerpt=ranking.excerpt(info.get("excerpt") or fields["title"], variants),
-        match=ranking.TIERS[tier],
-    )
 
 
 def most_bigrams(text: str) -> Or:

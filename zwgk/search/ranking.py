@@ -19,8 +19,9 @@ the variants:
 - tier 4, the name's bigrams: every character bigram of a variant is in its title, names or keywords;
 - tier 5, anything else the search found (words of the text, a title with one mistyped character).
 
-Then, within a tier: active before withdrawn; closeness (how much of the title the variant covers,
-0 to 10) higher first; departments, items, entries; newer first; title, then URL. Sorting by date
+Then, within a tier: active before withdrawn; closeness higher first (how much of the text it
+matched the variant covers, 0 to 10: 10 * len(variant) // len(text), the title or, for tier 3, the
+name holding it; tier 0 and 1 count 10); departments, items, entries; newer first; title, then URL. Sorting by date
 puts the date first and keeps the rest.
 """
 
@@ -95,15 +96,16 @@ def match(query_variants: list[str], record: Record) -> tuple[int, int]:
     for variant in query_variants:
         if not variant:
             continue
+        holders = [text for text in (title, *names) if variant in text]
         if variant == title or variant in names:
-            tier = 1
-        elif variant in title or any(variant in n for n in names):
-            tier = 3
+            tier, closeness = 1, 10
+        elif holders:
+            tier, closeness = 3, max(_closeness(variant, text) for text in holders)
         elif bigrams(variant) and all(g in grams for g in bigrams(variant)):
-            tier = 4
+            tier, closeness = 4, _closeness(variant, title)
         else:
             continue
-        best = min(best, (tier, -_closeness(variant, title)))
+        best = min(best, (tier, -closeness))
     return best[0], -best[1]
 
 

@@ -51,7 +51,7 @@ def _entry_rows(
         if anchors:
             # The entry's permalink target, and for the static search the start of its sub-result
             # (Pagefind splits a page at headings with an id).
-            title = f'<h2 class="zwgk-entry" id="{number.serial:05d}">{title}</h2>{static_search.entry_grams(entry.title)}'
+            title = f'<h2 class="zwgk-entry" id="{number.serial:05d}">{title}</h2>{static_search.entry_grams(entry.title, entry.keywords)}'
             # The 索引号 precedes the heading, so Pagefind would file it under the previous entry; exact
             # codes are found through the code lookup instead.
             index_cell = f"<span data-pagefind-ignore>{index_cell}</span>"
@@ -189,7 +189,7 @@ def department(site: SiteData, dept: Department, extra_sections: str = "") -> tu
             for (period, chunk), count in sorted(by_year[year].items())
         )
         catalogue.append(f'<h3>{year} 年（{sum(by_year[year].values())} 条）</h3><ul class="zwgk-periods">{links}</ul>')
-    tags = static_search.tags("department", {"department": [dept.short_name]}, grams=dept.name)
+    tags = static_search.department_tags(site, dept)
     body = (
         f"# {html.md(dept.name)}\n\n"
         + html.block(about, tags)
@@ -226,12 +226,7 @@ def catalogue_pages(site: SiteData) -> list[tuple[str, str]]:
         heading = f"{name} {_period_label(period, chunk)}政府信息公开目录"
         back = html.link(_href(url, urls.department(dept_id)), f"返回{name}")
         table = _entries_table(site, html.text(heading), entries, url, anchors=True)
-        filters = {
-            "department": [site.department_name(dept_id)],
-            "year": sorted({str(entry.date.year) for entry in entries}),
-            "topic": sorted({site.scheme.topics.get(entry.topic, entry.topic) for entry in entries if entry.topic}),
-        }
-        tags = static_search.tags("catalogue", filters)
+        tags = static_search.catalogue_tags(site, dept_id, entries)
         body = f"# {html.md(heading)}\n\n" + html.block(f"<p>{back}。共 {len(entries)} 条。</p>", tags, table)
         pages.append((urls.page_source(url), page(heading, body, wide=True)))
     return pages
@@ -310,6 +305,7 @@ def item_page(site: SiteData, item: PowerItem, svg: str) -> tuple[str, str]:
         [
             ("基本编码", html.text(item.basic_code)),
             ("实施编码", html.text(code)),
+            ("俗称", html.text("、".join(item.aliases))),
             ("权力类型", html.text(site.code_label(scheme.power_types, item.type))),
             ("实施主体", html.text(item.subject or dept.name)),
             ("承办机构", html.text(item.office)),
@@ -321,8 +317,7 @@ def item_page(site: SiteData, item: PowerItem, svg: str) -> tuple[str, str]:
         ]
     )
     report = _report_link(site, item, dept)
-    filters = {"department": [dept.short_name], "type": [scheme.power_types.get(item.type, item.type)]}
-    fields += static_search.tags("item", filters, grams=item.name, withdrawn=not item.is_active)
+    fields += static_search.item_tags(site, item)
     if not item.is_active:
         return urls.page_source(url), page(item.name, _tombstone(site, item, dept, url, fields, report))
     contact = item.contact

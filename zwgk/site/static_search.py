@@ -23,21 +23,16 @@ from collections import defaultdict
 from pathlib import Path
 
 from zwgk.site import html, urls
+from zwgk.site.lookup import normalise_code, shard_of
 from zwgk.catalog.codes import implementation_code
 
 BUNDLE_DIR = "pagefind"
 
+__all__ = ["normalise_code", "shard_of"]  # defined in zwgk.site.lookup, used through this module too
 CODES_DIR = "codes"
+SETTINGS_FILE = "codes/search.json"
 KEYS_PER_SHARD = 400
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
-_SPACES = re.compile(r"\s+")
-_OPENING = str.maketrans({"[": "〔", "(": "〔", "【": "〔", "（": "〔", "]": "〕", ")": "〕", "】": "〕", "）": "〕"})
-
-
-def normalise_code(value: str) -> str:
-    """A code as people type it: full-width forms folded (NFKC), no spaces, lower case, and every kind
-    of bracket in a 文号 turned into 〔〕."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", value)).lower().translate(_OPENING)
 
 
 def gram_tokens(text: str) -> list[str]:
@@ -55,35 +50,142 @@ def _gram_weight(title: str, withdrawn: bool = False) -> float:
     return round(weight * (0.2 if withdrawn else 1.0), 2)
 
 
-def tags(kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: bool = False) -> str:
-    """The hidden part of a page that only the search reads: its kind, its filter values and the
-    bigram tokens of its title."""
+def tags(kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: bool = False, record: dict | None = None) -> str:
+    """The hidden part of a page that only the search reads: its kind, its filter values, the bigram
+    tokens (and words) of its title and names, and its record (what a result shows and the ranking
+    reads, as JSON: see `record_of`)."""
     parts = [f'<span data-pagefind-meta="kind">{html.text(kind)}</span>']
     for name, values in filters.items():
         parts += [f'<span data-pagefind-filter="{name}">{html.text(value)}</span>' for value in dict.fromkeys(values) if value]
     tokens = gram_tokens(grams)
     if tokens:
-        parts.append(f'<span data-pagefind-weight="{_gram_weight(grams, withdrawn)}">{" ".join(tokens)}</span>')
+        parts.append(f'<span data-pagefind-weight="{_gram_weight(grams.split(chr(10))[0], withdrawn)}">{" ".join(tokens)}</span>')
+    names = grams.split("\n")[1:]
+    if names:
+        parts.append(f"<span>{html.text(' '.join(names))}</span>")
+    if record is not None:
+        payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        parts.append(f'<span data-pagefind-ignore data-pagefind-meta="zwgk">{html.text(payload)}</span>')
     return '<div class="zwgk-search-tags" hidden>' + "".join(parts) + "</div>"
 
 
-def entry_grams(title: str) -> str:
-    """An entry's tokens, placed after its heading so that they belong to its sub-result."""
-    tokens = gram_tokens(title)
+def entry_grams(title: str, keywords: list[str] | None = None) -> str:
+    """An entry's tokens (title and keywords), placed after its heading so that they belong to its
+    sub-result; the keywords also as words."""
+    tokens = gram_tokens("\n".join([title, *(keywords or [])]))
     if not tokens:
         return ""
-    return f'<span class="zwgk-search-tags" hidden data-pagefind-weight="{_gram_weight(title)}">{" ".join(tokens)}</span>'
+    words = f"<span>{html.text(' '.join(keywords))}</span>" if keywords else ""
+    return f'<span class="zwgk-search-tags" hidden data-pagefind-weight="{_gram_weight(title)}">{" ".join(tokens)}{words}</span>'
+
+
+def item_record(site, item) -> dict:
+    """What a result shows of an item, and what the ranking reads (zwgk.search.ranking.Record)."""
+    dept = site.departments[item.dept_id]
+    record = {
+        "kind": "item",
+        "code": item.basic_code,
+        "title": item.name,
+        "department": dept.short_name,
+        "department_name": dept.name,
+        "url": urls.item(item.dept_id, item.basic_code),
+        "status": item.status,
+        "withdrawn": not item.is_active,
+        "date": item.updated.isoformat() if item.updated else "",
+        "type": site.scheme.power_types.get(item.type, item.type),
+        "level": dept.level,
+        "group": item.basic_code,
+        "codes": [item.basic_code, implementation_code(item.basic_code, dept.region, dept.uscc)],
+    }
+    if item.aliases:
+        record["aliases"] = list(item.aliases)
+    if item.content:
+        record["excerpt"] = item.content
+    return record
+
+
+def entry_record(site, entry) -> dict:
+    dept = site.departments.get(entry.dept_id)
+    record = {
+        "kind": "entry",
+        "code": entry.index,
+        "title": entry.title,
+        "department": site.department_name(entry.dept_id),
+        "department_name": dept.name if dept else entry.dept_id,
+        "url": site.entry_url(entry),
+        "status": entry.validity,
+        "withdrawn": entry.validity != "有效",
+        "date": entry.date.isoformat(),
+        "level": dept.level if dept else "",
+        "codes": [entry.index] + ([entry.doc_number] if entry.doc_number else []),
+    }
+    if entry.doc_number:
+        record["doc_number"] = entry.doc_number
+    if entry.keywords:
+        record["keywords"] = list(entry.keywords)
+    if entry.summary:
+        record["excerpt"] = entry.summary
+    return record
+
+
+def department_record(site, dept) -> dict:
+    return {
+        "kind": "department",
+        "code": dept.dept_id,
+        "title": dept.name,
+        "department": dept.short_name,
+        "department_name": dept.name,
+        "url": urls.department(dept.dept_id),
+        "status": "",
+        "withdrawn": False,
+        "date": "",
+        "level": dept.level,
+        "aliases": [dept.short_name],
+        "codes": [dept.uscc],
+    }
+
+
+def item_tags(site, item) -> str:
+    record = item_record(site, item)
+    filters = {
+        "kind": ["事项"],
+        "department": [record["department"]],
+        "type": [record["type"]],
+        "validity": [item.status],
+    }
+    return tags("item", filters, grams="\n".join([item.name, *item.aliases]), withdrawn=not item.is_active, record=record)
+
+
+def department_tags(site, dept) -> str:
+    record = department_record(site, dept)
+    filters = {"kind": ["部门"], "department": [dept.short_name]}
+    return tags("department", filters, grams="\n".join([dept.name, dept.short_name]), record=record)
+
+
+def catalogue_tags(site, dept_id: str, entries: list) -> str:
+    """A catalogue page's tags: its filters (every value of its entries), and its entries' records by
+    serial (the result of a sub-result shows its entry's date, 文号 and 有效性)."""
+    filters = {
+        "kind": ["目录条目"],
+        "department": [site.department_name(dept_id)],
+        "year": sorted({str(entry.date.year) for entry in entries}),
+        "topic": sorted({site.scheme.topics.get(entry.topic, entry.topic) for entry in entries if entry.topic}),
+        "validity": sorted({entry.validity for entry in entries}),
+    }
+    records = {}
+    for entry in entries:
+        record = entry_record(site, entry)
+        for key in ("kind", "department", "department_name", "level", "title", "url"):
+            record.pop(key)  # the page's own, or the sub-result's
+        records[f"{site.numbers[id(entry)].serial:05d}"] = record
+    page = {"kind": "catalogue", "department": site.department_name(dept_id)}
+    dept = site.departments.get(dept_id)
+    page["department_name"], page["level"] = (dept.name, dept.level) if dept else (dept_id, "")
+    page["entries"] = records
+    return tags("catalogue", filters, record=page)
 
 
 # ---- exact codes ---------------------------------------------------------------------------------
-
-
-def shard_of(key: str, shards: int) -> int:
-    """FNV-1a (32 bit) over the key's UTF-8 bytes; the browser computes the same."""
-    value = 0x811C9DC5
-    for byte in key.encode("utf-8"):
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value % shards
 
 
 def shard_count(records: int) -> int:
@@ -95,20 +197,32 @@ def shard_count(records: int) -> int:
 
 
 def code_records(site) -> list[tuple[str, dict]]:
-    """Every exact code of the catalogue and the record it names: (normalised code, record)."""
+    """Every exact code of the catalogue and the record it names: (normalised code, record). Also a
+    department's USCC (the start of its 索引号) and USCC/period (a catalogue page), so that a partial
+    索引号 leads to its publisher."""
     records = []
     for item in site.items:
-        dept = site.departments[item.dept_id]
-        record = {"kind": "item", "code": item.basic_code, "title": item.name, "department": dept.short_name}
-        record["url"] = urls.item(item.dept_id, item.basic_code)
-        for code in (item.basic_code, implementation_code(item.basic_code, dept.region, dept.uscc)):
+        record = item_record(site, item)
+        record.pop("excerpt", None)
+        for code in record["codes"]:
             records.append((normalise_code(code), record))
     for entry in site.entries:
-        record = {"kind": "entry", "code": entry.index, "title": entry.title, "department": site.department_name(entry.dept_id)}
-        record["url"] = site.entry_url(entry)
-        records.append((normalise_code(entry.index), record))
-        if entry.doc_number:
-            records.append((normalise_code(entry.doc_number), record))
+        record = entry_record(site, entry)
+        record.pop("excerpt", None)
+        for code in record["codes"]:
+            records.append((normalise_code(code), record))
+    periods: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for entry in site.entries:
+        number = site.numbers[id(entry)]
+        periods[entry.dept_id].add((number.period, urls.chunk_of(number.serial)))
+    for dept in site.departments.values():
+        records.append((normalise_code(dept.uscc), department_record(site, dept)))
+        for period, chunk in sorted(periods.get(dept.dept_id, ())):
+            if chunk == 1:
+                title = f"{dept.name} {period[:4]} 年{f' {int(period[4:])} 月' if len(period) == 6 else ''}政府信息公开目录"
+                page = {"kind": "catalogue", "code": f"{dept.uscc}/{period}", "title": title, "department": dept.short_name}
+                page |= {"department_name": dept.name, "url": urls.catalogue_page(dept.dept_id, period, chunk), "level": dept.level}
+                records.append((normalise_code(f"{dept.uscc}/{period}"), page))
     return records
 
 
@@ -118,10 +232,15 @@ def code_shards(site, shards: int) -> dict[str, bytes]:
     grouped: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for key, record in code_records(site):
         grouped[shard_of(key, shards)][key].append(record)
-    return {
+    files = {
         f"{CODES_DIR}/{number}.json": json.dumps(grouped.get(number, {}), ensure_ascii=False, separators=(",", ":")).encode()
         for number in range(shards)
     }
+    # The shard count (for `zwgk search`, which reads the shards for exact codes) and the province's
+    # synonyms (applied at query time, zwgk.search.ranking.variants): one small file.
+    settings = {"shards": shards, "synonyms": site.scheme.synonyms}
+    files[SETTINGS_FILE] = json.dumps(settings, ensure_ascii=False, separators=(",", ":")).encode()
+    return files
 
 
 # ---- the Pagefind bundle -------------------------------------------------------------------------
