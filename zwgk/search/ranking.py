@@ -19,9 +19,11 @@ the variants:
 - tier 4, the name's bigrams: every character bigram of a variant is in its title, names or keywords;
 - tier 5, anything else the search found (words of the text, a title with one mistyped character).
 
-Then, within a tier: active before withdrawn; closeness higher first (how much of the text it
-matched the variant covers, 0 to 10: 10 * len(variant) // len(text), the title or, for tier 3, the
-name holding it; tier 0 and 1 count 10); departments, items, entries; newer first; title, then URL. Sorting by date
+Then, within a tier: active before withdrawn; closeness higher first (0 to 10: tiers 0 and 1 count
+10; tiers 3 and 4 how much of the text the variant covers, 10 * len(variant) // len(text), the title
+or, for tier 3, the name holding it; tier 2 the same for an item's title, so that the main item
+comes before its sub-items, and 0 for entries, so that the newest come first; tier 5 how many of a
+variant's bigrams the title, names and keywords hold, 10 * shared // all); departments, items, entries; newer first; title, then URL. Sorting by date
 puts the date first and keeps the rest.
 """
 
@@ -89,10 +91,10 @@ def match(query_variants: list[str], record: Record) -> tuple[int, int]:
     names = [normalise(n) for n in record.names if n]
     if code in codes:
         return 0, 10
-    best = (5, -_closeness(code, title))
-    if len(code) >= 4 and _CODE_LIKE.search(code) and any(c.startswith(code) for c in codes):
-        best = (2, -_closeness(code, title))
     grams = set(bigrams("\n".join([title, *names, *(normalise(k) for k in record.keywords)])))
+    best = (5, -max(_overlap(variant, grams) for variant in query_variants))
+    if len(code) >= 4 and _CODE_LIKE.search(code) and any(c.startswith(code) for c in codes):
+        best = (2, -_closeness(code, title) if record.kind == "item" else 0)
     for variant in query_variants:
         if not variant:
             continue
@@ -107,6 +109,12 @@ def match(query_variants: list[str], record: Record) -> tuple[int, int]:
             continue
         best = min(best, (tier, -closeness))
     return best[0], -best[1]
+
+
+def _overlap(variant: str, grams: set[str]) -> int:
+    """How many of the variant's bigrams the record's title, names and keywords hold, 0 to 10."""
+    own = bigrams(variant)
+    return (10 * sum(1 for g in own if g in grams)) // len(own) if own else 0
 
 
 def _closeness(variant: str, title: str) -> int:

@@ -51,7 +51,7 @@ def _entry_rows(
         if anchors:
             # The entry's permalink target, and for the static search the start of its sub-result
             # (Pagefind splits a page at headings with an id).
-            title = f'<h2 class="zwgk-entry" id="{number.serial:05d}">{title}</h2>{static_search.entry_grams(entry.title, entry.keywords)}'
+            title = f'<h2 class="zwgk-entry" id="{number.serial:05d}">{title}</h2>{static_search.entry_grams(entry.title, entry.keywords, entry.doc_number, entry.index)}'
             # The 索引号 precedes the heading, so Pagefind would file it under the previous entry; exact
             # codes are found through the code lookup instead.
             index_cell = f"<span data-pagefind-ignore>{index_cell}</span>"
@@ -368,7 +368,9 @@ def _tombstone(site: SiteData, item: PowerItem, dept: Department, url: str, fiel
         f'<div class="zwgk-tombstone" role="note"><p>本事项{html.text(item.status)}'
         f"（{html.text(item.status_date)}）。原因：{html.text(item.status_reason)}</p>{successor}</div>"
     )
-    return f"# {html.md(item.name)}（{html.md(item.status)}）\n\n" + html.block(notice, fields, f"<p>{report}</p>")
+    # For the static search, the words of a withdrawn item's page weigh less than an active item's.
+    body = f'<div data-pagefind-weight="0.2">{notice}{fields}<p>{report}</p></div>'
+    return f"# {html.md(item.name)}（{html.md(item.status)}）\n\n" + html.block(body)
 
 
 def _report_link(site: SiteData, item: PowerItem, dept: Department) -> str:

@@ -69,10 +69,22 @@ def tags(kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: b
     return '<div class="zwgk-search-tags" hidden>' + "".join(parts) + "</div>"
 
 
-def entry_grams(title: str, keywords: list[str] | None = None) -> str:
-    """An entry's tokens (title and keywords), placed after its heading so that they belong to its
-    sub-result; the keywords also as words."""
-    tokens = gram_tokens("\n".join([title, *(keywords or [])]))
+_INDEX_START = re.compile(r"^([0-9a-z]{9}|[0-9a-z]{18})/(\d{4})")
+
+
+def index_tokens(index: str) -> list[str]:
+    """Tokens for the start of a 索引号: `zi` + the publisher's code, and the same + `y` + the year, so
+    that a partial 索引号 (11340000002500113R/2025) finds that publisher's entries. The browser makes
+    the same from the query."""
+    found = _INDEX_START.match(normalise_code(index))
+    return [f"zi{found.group(1)}", f"zi{found.group(1)}y{found.group(2)}"] if found else []
+
+
+def entry_grams(title: str, keywords: list[str] | None = None, doc_number: str | None = None, index: str = "") -> str:
+    """An entry's tokens (title, keywords, the publisher's part of its 文号 and the start of its 索引号,
+    so that a partial 文号 or 索引号 finds the entry), placed after its heading so that they belong to
+    its sub-result; the keywords also as words."""
+    tokens = gram_tokens("\n".join([title, *(keywords or []), doc_number or ""])) + index_tokens(index)
     if not tokens:
         return ""
     words = f"<span>{html.text(' '.join(keywords))}</span>" if keywords else ""
@@ -236,9 +248,11 @@ def code_shards(site, shards: int) -> dict[str, bytes]:
         f"{CODES_DIR}/{number}.json": json.dumps(grouped.get(number, {}), ensure_ascii=False, separators=(",", ":")).encode()
         for number in range(shards)
     }
-    # The shard count (for `zwgk search`, which reads the shards for exact codes) and the province's
-    # synonyms (applied at query time, zwgk.search.ranking.variants): one small file.
-    settings = {"shards": shards, "synonyms": site.scheme.synonyms}
+    # The shard count (for `zwgk search`, which reads the shards for exact codes), the province's
+    # synonyms (applied at query time, zwgk.search.ranking.variants) and departments: one small file.
+    # The departments too: few, and a department's name should find it whatever Pagefind ranks first.
+    departments = [department_record(site, dept) for dept in site.departments.values()]
+    settings = {"shards": shards, "synonyms": site.scheme.synonyms, "departments": departments}
     files[SETTINGS_FILE] = json.dumps(settings, ensure_ascii=False, separators=(",", ":")).encode()
     return files
 
