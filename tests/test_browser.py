@@ -208,7 +208,7 @@ def test_both_searches_put_the_same_record_first(browser, server, sample_site):
 def test_the_ranking_is_computed_alike_in_python_and_javascript(browser, server, sample_data):
     """zwgk/search/ranking.py and zwgk-search.js give the same keys, variants and highlights."""
     from zwgk.search import ranking
-    from zwgk.site import static_search as ss
+    from zwgk.site import search_data as ss
 
     records = [ss.item_record(sample_data, i) for i in sample_data.items[:60]]
     records += [ss.entry_record(sample_data, e) for e in sample_data.entries[:60]]

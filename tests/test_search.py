@@ -212,3 +212,51 @@ def test_a_writer_nobody_waits_for_is_stopped_and_the_index_stays_usable(tmp_pat
     assert abandoned.process.poll() is not None and not plan.exists()
     stats = search.BackgroundUpdate(search.plan_update(tmp_path / "idx", data)).wait(timeout=300)
     assert search.verify_index(tmp_path / "idx", data, stats).documents == len(data.items) + len(data.entries) + len(data.departments)
+
+
+def _json_search(sample_site, *args) -> dict:
+    result = CliRunner().invoke(cli, ["search", *args, "--site-dir", str(sample_site), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_results_are_grouped_paged_sorted_and_highlighted(sample_site):
+    food = _json_search(sample_site, "食品经营许可", "--limit", "3")
+    first = food["results"][0]
+    assert first["code"] == "000125001000" and first["status"] == "有效" and first["match"] == "name"
+    assert len(first["others"]) >= 2 and all(o["url"].startswith("items/") for o in first["others"])
+    assert "<mark>食品经营许可</mark>" in first["excerpt"] and "开饭店" in first["aliases"]
+    everything = _json_search(sample_site, "通知", "--limit", "200")
+    assert everything["total"] == len(everything["results"]) > 20
+    second = _json_search(sample_site, "通知", "--limit", "10", "--offset", "10")["results"]
+    assert [r["url"] for r in second] == [r["url"] for r in everything["results"][10:20]]
+    by_date = _json_search(sample_site, "通知", "--sort", "date", "--kind", "entry", "--limit", "30")["results"]
+    dates = [r["date"] for r in by_date]
+    assert dates == sorted(dates, reverse=True) and all(r["kind"] == "entry" for r in by_date)
+    cancelled = _json_search(sample_site, "许可", "--validity", "已取消")["results"]
+    assert cancelled and all(r["status"] == "已取消" for r in cancelled)
+
+
+def test_excerpts_escape_what_contributors_wrote():
+    from zwgk.search import ranking
+
+    assert ranking.excerpt("<b>开饭店</b>要办食品经营许可", ["开饭店"]) == "&lt;b&gt;<mark>开饭店</mark>&lt;/b&gt;要办食品经营许可"
+
+
+def test_the_ranking_puts_active_exact_and_newer_first():
+    from zwgk.search import ranking
+
+    def key(query, **record):
+        record.setdefault("url", record["title"])
+        return ranking.rank_key(ranking.variants(query, [["开饭店", "餐饮"]]), ranking.Record(**record))
+
+    active = key("食品经营许可", kind="item", title="食品经营许可", date="2025-01-01")
+    assert active < key("食品经营许可", kind="item", title="食品经营许可", withdrawn=True, date="2026-01-01")
+    assert key("食品经营许可", kind="item", title="食品经营许可（新办）") > active  # exact name first
+    assert key("餐饮", kind="item", title="食品经营许可", names=["开饭店"])[0] == 1  # a synonym of an alias
+    prefix = key("皖市场监〔2025〕", kind="entry", title="通知", codes=["皖市场监〔2025〕3号"], date="2025-03-01")
+    other = key("皖市场监〔2025〕", kind="entry", title="皖市场监通知", codes=["合肥市场监〔2025〕3号"], date="2025-09-01")
+    assert prefix < other and prefix[0] == 2
+    newer = key("皖市场监〔2025〕", kind="entry", title="通知", codes=["皖市场监〔2025〕4号"], date="2025-06-01")
+    assert newer < prefix  # equal relevance: the newer first
+    assert key("000125001000", kind="item", title="x", codes=["000125001000"])[0] == 0

@@ -27,7 +27,7 @@ from zwgk.catalog.codes import implementation_code
 from zwgk.catalog.loader import code_version, paused_gc
 from zwgk.search.query import SYNONYMS_FILE, Searcher
 from zwgk.search.schema import CJK_RUN, INDEX_VERSION, schema
-from zwgk.site import static_search, urls
+from zwgk.site import search_data, urls
 from zwgk.site.data import SiteData
 from zwgk.site.static_search import normalise_code
 
@@ -41,7 +41,7 @@ def item_document(site: SiteData, item) -> dict:
     # information); a search by department uses the department filter or the short name.
     parts = [item.content, item.result, " ".join(item.conditions or []), dept.short_name, item.office, type_name, basis, *item.aliases]
     date = item.updated.isoformat() if item.updated else ""
-    info = static_search.item_record(site, item)
+    info = search_data.item_record(site, item)
     return {
         "key": item_key(item),
         "kind": "item",
@@ -67,7 +67,7 @@ def entry_document(site: SiteData, entry) -> dict:
     # Topic and genre are filters, not words people type into the box.
     parts = [entry.summary, *entry.keywords, entry.doc_number, dept.short_name if dept else ""]
     codes = [entry.index] + ([entry.doc_number] if entry.doc_number else [])
-    info = static_search.entry_record(site, entry)
+    info = search_data.entry_record(site, entry)
     return {
         "key": entry_key(entry),
         "kind": "entry",
@@ -92,7 +92,7 @@ def entry_document(site: SiteData, entry) -> dict:
 
 def department_document(site: SiteData, dept) -> dict:
     region = site.scheme.regions.get(dept.region, dept.region)
-    info = static_search.department_record(site, dept)
+    info = search_data.department_record(site, dept)
     info["excerpt"] = f"{region}{dept.level}部门：{dept.name}（{dept.short_name}），统一社会信用代码 {dept.uscc}。"
     return {
         "key": department_key(dept),
