@@ -63,7 +63,7 @@ def test_the_search_settings_carry_the_synonyms_and_departments(sample_site):
     data = site_data(check(SAMPLE))
     settings = json.loads((sample_site / static_search.SETTINGS_FILE).read_text(encoding="utf-8"))
     assert settings["synonyms"] == data.scheme.synonyms and ["开饭店", "开餐馆", "餐饮"] in settings["synonyms"]
-    assert {d["url"] for d in settings["departments"]} == {urls.department(d) for d in data.departments}
+    assert {d[5] for d in settings["departments"]} == {urls.department(d) for d in data.departments}
 
 
 def test_a_partial_index_number_has_tokens_of_its_publisher():

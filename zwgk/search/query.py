@@ -63,9 +63,10 @@ class Searcher:
         terms = [Term(name, value) for name, value in filters.items() if value and name in FILTERS]
         restrict = And(terms) if terms else None
         variants = ranking.variants(text, self.synonyms)
-        wanted = min(MAX_CANDIDATES, offset + limit + 100)
+        wanted = min(MAX_CANDIDATES, offset + limit + 40)
         by_date = sort == "date"
         found: dict[str, dict] = {}
+        estimate = 0
         with self._lock:
             if not self._searcher.up_to_date():
                 self._searcher.close()
@@ -78,11 +79,12 @@ class Searcher:
                     break
                 ran.append(stage)
                 options = {"sortedby": "date", "reverse": True} if by_date else {}
-                for result in searcher.search(stage, limit=wanted, filter=restrict, **options):
+                results = searcher.search(stage, limit=wanted, filter=restrict, **options)
+                for result in results:
                     found.setdefault(result["key"], result.fields())
-            total = len(found)
-            if total >= wanted:
-                total = len(searcher.search(Or(ran), limit=1, filter=restrict))
+                # Counting every match of a common word costs as much as the search: the estimate will do.
+                estimate = max(estimate, results.estimated_length())
+            total = max(len(found), estimate) if len(found) >= wanted else len(found)
         result = page([fields["info"] for fields in found.values()], variants, by_date, offset, limit)
         if total > len(found):  # the candidates were cut: the groups among the rest are not known
             result.total = total - (len(found) - result.total)

@@ -50,7 +50,9 @@ def _gram_weight(title: str, withdrawn: bool = False) -> float:
     return round(weight * (0.2 if withdrawn else 1.0), 2)
 
 
-def tags(kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: bool = False, record: dict | None = None) -> str:
+def tags(
+    kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: bool = False, record: dict | None = None, twin: bool = False
+) -> str:
     """The hidden part of a page that only the search reads: its kind, its filter values, the bigram
     tokens (and words) of its title and names, and its record (what a result shows and the ranking
     reads, as JSON: see `record_of`)."""
@@ -59,7 +61,8 @@ def tags(kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: b
         parts += [f'<span data-pagefind-filter="{name}">{html.text(value)}</span>' for value in dict.fromkeys(values) if value]
     tokens = gram_tokens(grams)
     if tokens:
-        parts.append(f'<span data-pagefind-weight="{_gram_weight(grams.split(chr(10))[0], withdrawn)}">{" ".join(tokens)}</span>')
+        weight = _gram_weight(grams.split(chr(10))[0], withdrawn) * (0.5 if twin else 1)
+        parts.append(f'<span data-pagefind-weight="{round(weight, 2)}">{" ".join(tokens)}</span>')
     names = grams.split("\n")[1:]
     if names:
         parts.append(f"<span>{html.text(' '.join(names))}</span>")
@@ -91,15 +94,41 @@ def entry_grams(title: str, keywords: list[str] | None = None, doc_number: str |
     return f'<span class="zwgk-search-tags" hidden data-pagefind-weight="{_gram_weight(title)}">{" ".join(tokens)}{words}</span>'
 
 
+_LEVEL_ORDER = {"省级": 0, "市级": 1, "县级": 2, "乡级": 3}
+
+
+def _twins(site) -> dict[tuple[str, str], list]:
+    """Items by (basic code, name): the same item done by several departments, best first (active,
+    then the higher level, then the department id). Computed once per SiteData."""
+    cached = site.__dict__.get("_zwgk_twins")
+    if cached is None:
+        cached = defaultdict(list)
+        for item in site.items:
+            cached[(item.basic_code, item.name)].append(item)
+        for group in cached.values():
+            group.sort(key=lambda i: (not i.is_active, _LEVEL_ORDER.get(site.departments[i.dept_id].level, 9), i.dept_id))
+        site.__dict__["_zwgk_twins"] = cached
+    return cached
+
+
 def item_tags(site, item) -> str:
     record = item_record(site, item)
+    record.pop("excerpt", None)  # the page's own text is Pagefind's excerpt
+    record["codes"] = record["codes"][:1]  # the implementation code is found through the code lookup
+    twins = _twins(site)[(item.basic_code, item.name)]
+    # The other departments doing the same item, for the result's "另有 N 个部门" (whether or not their
+    # pages are among those fetched); their pages weigh less, so that one search fetches distinct items.
+    others = [t for t in twins if t is not item]
+    if others:
+        record["others"] = [[site.departments[t.dept_id].short_name, urls.item(t.dept_id, t.basic_code), t.status] for t in others]
     filters = {
         "kind": ["事项"],
         "department": [record["department"]],
         "type": [record["type"]],
         "validity": [item.status],
     }
-    return tags("item", filters, grams="\n".join([item.name, *item.aliases]), withdrawn=not item.is_active, record=record)
+    grams = "\n".join([item.name, *item.aliases])
+    return tags("item", filters, grams=grams, withdrawn=not item.is_active, record=record, twin=twins[0] is not item)
 
 
 def department_tags(site, dept) -> str:
@@ -185,7 +214,8 @@ def code_shards(site, shards: int) -> dict[str, bytes]:
     # The shard count (for `zwgk search`, which reads the shards for exact codes), the province's
     # synonyms (applied at query time, zwgk.search.ranking.variants) and departments: one small file.
     # The departments too: few, and a department's name should find it whatever Pagefind ranks first.
-    departments = [department_record(site, dept) for dept in site.departments.values()]
+    # [code, name, short name, level, USCC, URL]: the browser makes department records of these.
+    departments = [[d.dept_id, d.name, d.short_name, d.level, d.uscc, urls.department(d.dept_id)] for d in site.departments.values()]
     settings = {"shards": shards, "synonyms": site.scheme.synonyms, "departments": departments}
     files[SETTINGS_FILE] = json.dumps(settings, ensure_ascii=False, separators=(",", ":")).encode()
     return files

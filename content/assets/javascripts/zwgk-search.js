@@ -17,7 +17,7 @@
   var PAGE_BATCH = 10;    // Pagefind pages whose data is fetched at a time
   var SHOWN = 10;         // results shown at first and added by "显示更多"
   var MIN_RESULTS = 5;    // the first batches are fetched until this many results are found ...
-  var FIRST_BATCHES = 3;  // ... or this many batches
+  var FIRST_BATCHES = 2;  // ... or this many batches
   var MAX_VARIANTS = 8;
   var EXCERPT_CHARS = 80;
   var CJK_RUNS = /[\u3400-\u9fff\uf900-\ufaff]{2,}/g;
@@ -133,13 +133,24 @@
     return keyed.map(function (k) { k.record.tier = TIERS[byDate ? k.key[1] : k.key[0]]; return k.record; });
   }
 
-  // The same item (basic code and name) in several departments is one result.
+  // The same item (basic code and name) in several departments is one result: the best of those
+  // found, and the others (found, or named by its page's record: `others`, [short name, URL, status]).
   function grouped(records) {
     var groups = [], byKey = {};
     records.forEach(function (record) {
       var key = record.kind === "item" && record.group ? "item|" + record.group + "|" + record.title : "url|" + record.url;
       if (byKey[key]) byKey[key].others.push(record);
       else { byKey[key] = { best: record, others: [] }; groups.push(byKey[key]); }
+    });
+    groups.forEach(function (group) {
+      var seen = {};
+      seen[group.best.url] = true;
+      group.others.forEach(function (o) { seen[o.url] = true; });
+      (group.best.others || []).forEach(function (o) {
+        if (!Array.isArray(o)) return;
+        var url = new URL(o[1], root).href;
+        if (!seen[url]) { seen[url] = true; group.others.push({ department: o[0], url: url, status: o[2] }); }
+      });
     });
     return groups;
   }
@@ -291,9 +302,8 @@
   }
 
   function plain(html) {
-    var box = document.createElement("div");
-    box.innerHTML = html;  // Pagefind's own excerpt, parsed in a detached node only to take its text
-    return box.textContent;
+    // Pagefind's own excerpt, parsed in an inert document (no scripts, no image loads) to take its text.
+    return new DOMParser().parseFromString(html, "text/html").body.textContent || "";
   }
 
   // The records of one page's search data: its own (items, departments), or its entries (catalogue pages).
@@ -315,7 +325,7 @@
         return record;
       });
     }
-    if (own.kind) { own.url = url; return [own]; }
+    if (own.kind) { own.url = url; own.excerpt = own.excerpt || plain(data.excerpt || ""); return [own]; }
     return [{ kind: "page", title: (data.meta && data.meta.title) || data.url, url: url, excerpt: plain(data.excerpt || "") }];
   }
 
@@ -344,13 +354,11 @@
     return Promise.all([exact(self.query), pagefind(), settings()]).then(function (all) {
       self.variants = variants(self.query, all[2].synonyms);
       self.pf = all[1];
-      var departments = (all[2].departments || []).filter(function (d) { return match(self.variants, d)[0] <= 4; });
-      self.records = all[0].concat(departments.map(function (d) {
-        var copy = {};
-        Object.keys(d).forEach(function (k) { copy[k] = d[k]; });
-        copy.url = new URL(d.url, root).href;
-        return copy;
-      }));
+      var departments = (all[2].departments || []).map(function (d) {
+        return { kind: "department", code: d[0], title: d[1], department: d[2], department_name: d[1], level: d[3],
+          codes: [d[4]], aliases: [d[2]], status: "", withdrawn: false, date: "", url: new URL(d[5], root).href };
+      });
+      self.records = all[0].concat(departments.filter(function (d) { return match(self.variants, d)[0] <= 4; }));
       return findPages(self.pf, self.query, self.variants, pagefindFilters(self.filters));
     }).then(function (pages) {
       self.pages = pages;
