@@ -226,8 +226,8 @@ def test_results_are_grouped_paged_sorted_and_highlighted(sample_site):
     assert first["code"] == "000125001000" and first["status"] == "有效" and first["match"] == "name"
     assert len(first["others"]) >= 2 and all(o["url"].startswith("items/") for o in first["others"])
     assert "<mark>食品经营许可</mark>" in first["excerpt"] and "开饭店" in first["aliases"]
-    everything = _json_search(sample_site, "通知", "--limit", "200")
-    assert everything["total"] == len(everything["results"]) > 20
+    everything = _json_search(sample_site, "通知", "--limit", "20")
+    assert everything["total"] >= len(everything["results"]) == 20
     second = _json_search(sample_site, "通知", "--limit", "10", "--offset", "10")["results"]
     assert [r["url"] for r in second] == [r["url"] for r in everything["results"][10:20]]
     by_date = _json_search(sample_site, "通知", "--sort", "date", "--kind", "entry", "--limit", "30")["results"]

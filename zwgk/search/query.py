@@ -63,7 +63,11 @@ class Searcher:
         terms = [Term(name, value) for name, value in filters.items() if value and name in FILTERS]
         restrict = And(terms) if terms else None
         variants = ranking.variants(text, self.synonyms)
-        wanted = min(MAX_CANDIDATES, offset + limit + 40)
+        # Each stage's best `wanted` by Whoosh's score are ranked. Few enough for Whoosh to skip blocks
+        # that cannot make the cut (the cost of a common word), enough for the groups to fill a page.
+        # A page of results is the slice of the same query asked for every result up to its end.
+        shown = offset + limit
+        wanted = min(MAX_CANDIDATES, 2 * shown)
         by_date = sort == "date"
         found: dict[str, dict] = {}
         estimate = 0
@@ -75,7 +79,9 @@ class Searcher:
             ran = []
             for stage in self._stages(searcher, variants):
                 # An exact code answers alone (as the site's code lookup and `zwgk search` do).
-                if len(found) >= wanted or (found and len(ran) == 1):
+                # Later stages add only weaker matches (tier 5), which rank after what is found: once
+                # the page is full they cannot change it.
+                if _groups(found) >= shown or (found and len(ran) == 1):
                     break
                 ran.append(stage)
                 options = {"sortedby": "date", "reverse": True} if by_date else {}
@@ -84,7 +90,8 @@ class Searcher:
                     found.setdefault(result["key"], result.fields())
                 # Counting every match of a common word costs as much as the search: the estimate will do.
                 estimate = max(estimate, results.estimated_length())
-            total = max(len(found), estimate) if len(found) >= wanted else len(found)
+            complete = len(ran) == len(list(self._stages(searcher, variants))) and len(found) < wanted
+            total = len(found) if complete else max(len(found), estimate)
         result = page([fields["info"] for fields in found.values()], variants, by_date, offset, limit)
         if total > len(found):  # the candidates were cut: the groups among the rest are not known
             result.total = total - (len(found) - result.total)
@@ -106,6 +113,11 @@ class Searcher:
             yield Or([And([Term("text", piece) for piece in pieces]) for pieces in texts])
         if words[0]:
             yield most_bigrams(words[0])
+
+
+def _groups(found: dict[str, dict]) -> int:
+    """How many results the records found make (an item done by several departments is one)."""
+    return len({(f["info"].get("group"), f["title"]) if f["kind"] == "item" else f["key"] for f in found.values()})
 
 
 def segment(reader, words: str) -> list[str] | None:
