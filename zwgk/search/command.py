@@ -46,19 +46,25 @@ def search_command(
     page = exact_code(folder, query) if unfiltered else None
     if page is not None:
         return _print(page, offset, limit, output_format)
-    from zwgk.search.query import QueryError, Searcher
+    from zwgk.search.query import IndexDamaged, QueryError, Searcher
 
     try:
         searcher = Searcher(folder.with_name(folder.name + ".search"))  # zwgk.search.index.index_dir, without its imports
     except FileNotFoundError:
-        click.echo(f"错误：{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。", err=True)
-        raise SystemExit(2) from None
+        _fail(f"{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。")
+    except IndexDamaged as error:
+        _fail(f"{error} 命令：zwgk index CATALOG_DIR --site-dir {site_dir}")
     try:
         page = searcher.find(query, limit=limit, offset=offset, sort=sort, mode=mode, validity=validity, **filters)
-    except QueryError as error:
-        click.echo(f"错误：{error}", err=True)
-        raise SystemExit(2) from None
+    except (QueryError, IndexDamaged) as error:
+        _fail(str(error))
     _print(page, offset, limit, output_format)
+
+
+def _fail(message: str) -> None:
+    """A mistake in how the command was called, or an index that cannot be read: exit 2."""
+    click.echo(f"错误：{message}", err=True)
+    raise SystemExit(2)
 
 
 def exact_code(site_dir: Path, query: str):
@@ -89,12 +95,18 @@ def _print(page, offset: int, limit: int, output_format: str) -> None:
         payload = {"total": page.total, "offset": offset, "results": [hit.as_json() for hit in page.hits]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
+    from zwgk.catalog.findings import log_safe  # titles are contributors' text: no CI command in a log
+
     for hit in page.hits:
         status = f"【{hit.status}】" if hit.status and hit.status not in ("有效",) else ""
         details = "，".join(filter(None, [hit.department, hit.level, hit.type, hit.date, hit.doc_number]))
-        click.echo(f"{hit.score:6.1f}  {KINDS.get(hit.kind, hit.kind)}  {hit.code}  {status}{hit.title}  （{details}）  /{hit.url}")
+        click.echo(
+            log_safe(f"{hit.score:6.1f}  {KINDS.get(hit.kind, hit.kind)}  {hit.code}  {status}{hit.title}  （{details}）  /{hit.url}")
+        )
         if hit.others:
-            click.echo(f"        另有 {len(hit.others)} 个部门实施同一事项：" + "、".join(other["department"] for other in hit.others))
+            click.echo(
+                log_safe(f"        另有 {len(hit.others)} 个部门实施同一事项：" + "、".join(other["department"] for other in hit.others))
+            )
     if page.hits:
         click.echo(f"共 {page.total} 条，显示第 {offset + 1}–{offset + len(page.hits)} 条。")
     else:

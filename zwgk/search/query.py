@@ -9,7 +9,10 @@ words covering it), so that the query and the index agree without loading jieba'
 from __future__ import annotations
 
 import json
+import pickle
+import struct
 import threading
+import zlib
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -20,7 +23,7 @@ from zwgk.search.hits import Hit, Page, page
 from zwgk.search.schema import CJK_RUN, FILTERS, bigrams_of, plain_words
 
 SYNONYMS_FILE = "zwgk-synonyms.json"
-__all__ = ["Hit", "Page", "QueryError", "Searcher"]
+__all__ = ["Hit", "IndexDamaged", "Page", "QueryError", "Searcher"]
 
 
 class QueryError(ValueError):
@@ -32,6 +35,48 @@ SORTS = ("relevance", "date")
 MAX_CANDIDATES = 400
 
 
+# What Whoosh raises reading a damaged index (a truncated or overwritten segment or table of contents,
+# a missing file): the index must then be rebuilt. A Whoosh LockError is not damage.
+DAMAGE = (EOFError, OSError, struct.error, pickle.UnpicklingError, zlib.error, ValueError, LookupError, whoosh_index.IndexError)
+
+
+def error_kind(error: BaseException) -> str:
+    name = type(error).__name__
+    return f"{type(error).__module__}.{name}" if name == "error" else name  # struct.error, zlib.error
+
+
+class IndexDamaged(Exception):
+    """The index cannot be read; the message says so in Chinese and how to rebuild it."""
+
+    def __init__(self, folder: Path, error: BaseException):
+        super().__init__(
+            f"检索索引 {folder} 已损坏，无法读取（{error_kind(error)}）：请运行 zwgk index 重建它"
+            "（zwgk build 和 mkdocs build 会自动重建）。"
+        )
+
+
+def open_searcher(folder: Path):
+    """The Whoosh index at `folder` and a searcher over it, or IndexDamaged."""
+    try:
+        ix = whoosh_index.open_dir(str(folder))
+        searcher = ix.searcher()
+        searcher.doc_count()
+    except DAMAGE as error:
+        raise IndexDamaged(folder, error) from None
+    return ix, searcher
+
+
+def damage(folder: Path) -> str:
+    """The kind of error reading the index at `folder` fails with ("" when it can be read)."""
+    try:
+        ix = whoosh_index.open_dir(str(folder))
+        with ix.searcher() as searcher:
+            searcher.doc_count()
+    except DAMAGE as error:
+        return error_kind(error)
+    return ""
+
+
 class Searcher:
     """Queries over one index. The Whoosh searcher stays open between queries (opening one costs more
     than most queries) and is refreshed when the index has changed; a lock makes one Searcher safe to
@@ -40,10 +85,10 @@ class Searcher:
     def __init__(self, folder: Path):
         if not (folder / "zwgk-index-version").is_file():
             raise FileNotFoundError(folder)
-        self.ix = whoosh_index.open_dir(str(folder))
+        self.folder = folder
+        self.ix, self._searcher = open_searcher(folder)
         synonyms = folder / SYNONYMS_FILE
         self.synonyms: list[list[str]] = json.loads(synonyms.read_text(encoding="utf-8")) if synonyms.is_file() else []
-        self._searcher = self.ix.searcher()
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -53,6 +98,14 @@ class Searcher:
         return self.find(query, limit=limit, **filters).hits
 
     def find(self, query: str, limit: int = 10, offset: int = 0, sort: str = "relevance", **filters: str | None) -> Page:
+        try:
+            return self._find(query, limit, offset, sort, **filters)
+        except QueryError:
+            raise
+        except DAMAGE as error:
+            raise IndexDamaged(self.folder, error) from None
+
+    def _find(self, query: str, limit: int, offset: int, sort: str, **filters: str | None) -> Page:
         text = query.strip()
         if not text or len(text) > MAX_QUERY_CHARS:
             raise QueryError("查询为空或过长（最多 200 个字）。")

@@ -18,11 +18,11 @@ import json
 import re
 import shutil
 import subprocess
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
-from zwgk.site import html, urls
+from zwgk.site import urls
 from zwgk.site.lookup import normalise_code, shard_of
 from zwgk.site.search_data import department_record, entry_record, item_record
 
@@ -50,26 +50,36 @@ def _gram_weight(title: str, withdrawn: bool = False) -> float:
     return round(weight * (0.2 if withdrawn else 1.0), 2)
 
 
+class Grams(NamedTuple):
+    """A title's bigram tokens and their weight, and words to index beside them (an entry's keywords)
+    (rendered by templates/macros.html and templates/entries.html)."""
+
+    tokens: str
+    weight: float
+    words: str = ""
+
+
+class Tags(NamedTuple):
+    """The hidden part of a page that only the search reads (templates/macros.html `search_tags`)."""
+
+    kind: str
+    filters: list[tuple[str, str]]  # (filter name, value)
+    grams: Grams | None
+    names: str = ""  # an item's aliases, a department's short name: indexed as words
+    record: str = ""  # what a result shows and the ranking reads, as JSON (Pagefind meta `zwgk`)
+
+
 def tags(
     kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: bool = False, record: dict | None = None, twin: bool = False
-) -> str:
-    """The hidden part of a page that only the search reads: its kind, its filter values, the bigram
-    tokens (and words) of its title and names, and its record (what a result shows and the ranking
-    reads, as JSON: see `record_of`)."""
-    parts = [f'<span data-pagefind-meta="kind">{html.text(kind)}</span>']
-    for name, values in filters.items():
-        parts += [f'<span data-pagefind-filter="{name}">{html.text(value)}</span>' for value in dict.fromkeys(values) if value]
+) -> Tags:
+    """A page's kind, its filter values, the bigram tokens of its title and names (`grams`: the title,
+    then one name a line), and its record."""
+    pairs = [(name, value) for name, values in filters.items() for value in dict.fromkeys(values) if value]
     tokens = gram_tokens(grams)
-    if tokens:
-        weight = _gram_weight(grams.split(chr(10))[0], withdrawn) * (0.5 if twin else 1)
-        parts.append(f'<span data-pagefind-weight="{round(weight, 2)}">{" ".join(tokens)}</span>')
-    names = grams.split("\n")[1:]
-    if names:
-        parts.append(f"<span>{html.text(' '.join(names))}</span>")
-    if record is not None:
-        payload = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        parts.append(f'<span data-pagefind-ignore data-pagefind-meta="zwgk">{html.text(payload)}</span>')
-    return '<div class="zwgk-search-tags" hidden>' + "".join(parts) + "</div>"
+    weight = round(_gram_weight(grams.split("\n")[0], withdrawn) * (0.5 if twin else 1), 2)
+    payload = json.dumps(record, ensure_ascii=False, separators=(",", ":")) if record is not None else ""
+    names = " ".join(grams.split("\n")[1:])
+    return Tags(kind, pairs, Grams(" ".join(tokens), weight) if tokens else None, names, payload)
 
 
 _INDEX_START = re.compile(r"^([0-9a-z]{9}|[0-9a-z]{18})/(\d{4})")
@@ -83,15 +93,12 @@ def index_tokens(index: str) -> list[str]:
     return [f"zi{found.group(1)}", f"zi{found.group(1)}y{found.group(2)}"] if found else []
 
 
-def entry_grams(title: str, keywords: list[str] | None = None, doc_number: str | None = None, index: str = "") -> str:
+def entry_grams(title: str, keywords: list[str] | None = None, doc_number: str | None = None, index: str = "") -> Grams | None:
     """An entry's tokens (title, keywords, the publisher's part of its 文号 and the start of its 索引号,
     so that a partial 文号 or 索引号 finds the entry), placed after its heading so that they belong to
     its sub-result; the keywords also as words."""
     tokens = gram_tokens("\n".join([title, *(keywords or []), doc_number or ""])) + index_tokens(index)
-    if not tokens:
-        return ""
-    words = f"<span>{html.text(' '.join(keywords))}</span>" if keywords else ""
-    return f'<span class="zwgk-search-tags" hidden data-pagefind-weight="{_gram_weight(title)}">{" ".join(tokens)}{words}</span>'
+    return Grams(" ".join(tokens), _gram_weight(title), " ".join(keywords or [])) if tokens else None
 
 
 _LEVEL_ORDER = {"省级": 0, "市级": 1, "县级": 2, "乡级": 3}
@@ -111,7 +118,7 @@ def _twins(site) -> dict[tuple[str, str], list]:
     return cached
 
 
-def item_tags(site, item) -> str:
+def item_tags(site, item) -> Tags:
     record = item_record(site, item)
     record.pop("excerpt", None)  # the page's own text is Pagefind's excerpt
     record["codes"] = record["codes"][:1]  # the implementation code is found through the code lookup
@@ -131,13 +138,13 @@ def item_tags(site, item) -> str:
     return tags("item", filters, grams=grams, withdrawn=not item.is_active, record=record, twin=twins[0] is not item)
 
 
-def department_tags(site, dept) -> str:
+def department_tags(site, dept) -> Tags:
     record = department_record(site, dept)
     filters = {"kind": ["部门"], "department": [dept.short_name]}
     return tags("department", filters, grams="\n".join([dept.name, dept.short_name]), record=record)
 
 
-def catalogue_tags(site, dept_id: str, entries: list) -> str:
+def catalogue_tags(site, dept_id: str, entries: list) -> Tags:
     """A catalogue page's tags: its filters (every value of its entries), and its entries' records by
     serial (the result of a sub-result shows its entry's date, 文号 and 有效性)."""
     filters = {
