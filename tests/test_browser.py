@@ -158,7 +158,7 @@ def sample_data():
 
 RESULTS = """els => els.map(li => ({
     kind: li.dataset.kind, code: li.dataset.code, department: li.dataset.department,
-    status: li.dataset.status, title: li.dataset.title, url: li.querySelector('a').href}))"""
+    status: li.dataset.status, title: li.dataset.title, tier: li.dataset.tier, url: li.querySelector('a').href}))"""
 
 
 def _browser_results(page, server: str, query: str, extra: str = "") -> list[dict]:
@@ -180,7 +180,9 @@ def test_quality_set_in_chromium_top_5(browser, server):
 @pytest.mark.slow
 def test_both_searches_put_the_same_record_first(browser, server, sample_site):
     """The browser and the Whoosh index rank alike: for every query of the quality set, the same first
-    result (the same record, or for an item done by several departments, the same item)."""
+    result (the same record, or for an item done by several departments, the same item). Where the
+    best match is only in the text (tier 5, "other"), each engine's candidates differ (Pagefind's pages,
+    Whoosh's words), so only the tier is compared."""
     from zwgk.search.index import index_dir
     from zwgk.search.query import Searcher
 
@@ -194,6 +196,10 @@ def test_both_searches_put_the_same_record_first(browser, server, sample_site):
             differences.append(f"{case['query']}: {whoosh[:1]} / {browser_top[:1]}")
             continue
         first, other = whoosh[0], browser_top[0]
+        if first.match == "other":
+            if other["tier"] != "other":
+                differences.append(f"{case['query']}: zwgk search matches only the text, the browser {other}")
+            continue
         same = first.url == other["url"].removeprefix(server) or (
             first.kind == "item" and (first.code, first.title) == (other["code"], other["title"])
         )

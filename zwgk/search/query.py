@@ -137,7 +137,8 @@ class Searcher:
                 if _groups(found) >= shown or (found and len(ran) == 1):
                     break
                 ran.append(stage)
-                options = {"sortedby": "date", "reverse": True} if by_date else {}
+                # A code's beginning ranks entries by date (tier 2): take the newest, not Whoosh's order.
+                options = {"sortedby": "date", "reverse": True} if by_date or isinstance(stage, Prefix) else {}
                 results = searcher.search(stage, limit=wanted, filter=restrict, **options)
                 for result in results:
                     found.setdefault(result["key"], result.fields())

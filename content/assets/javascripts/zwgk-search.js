@@ -429,6 +429,7 @@
     item.setAttribute("data-department", r.department || "");
     item.setAttribute("data-status", r.status || "");
     item.setAttribute("data-title", r.title || "");
+    item.setAttribute("data-tier", r.tier || "");
     var heading = el("p", "zwgk-result__heading");
     heading.appendChild(el("span", "zwgk-result__kind", KIND[r.kind] || ""));
     if (r.status && r.status !== "有效") {
