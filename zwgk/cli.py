@@ -14,10 +14,11 @@ import click
 from zwgk import rules
 from zwgk.catalog import schemas
 from zwgk.catalog.cache import default_cache_dir
-from zwgk.catalog.findings import format_github, format_json, format_text, log_safe, log_safe_lines
+from zwgk.catalog.findings import format_github, format_json, format_text, log_safe_lines
 from zwgk.catalog.loader import CatalogError
 from zwgk.rules import reference as docs
 from zwgk.rules.run import check as check_catalog
+from zwgk.search.command import search_command
 
 FORMATS = {"text": format_text, "json": format_json}
 
@@ -155,49 +156,7 @@ def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, st
         raise SystemExit(1) from None
 
 
-@cli.command("search")
-@click.argument("query")
-@click.option(
-    "--site-dir",
-    type=click.Path(path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="zwgk build 生成的网站文件夹（索引在它旁边）。",
-)
-@click.option("--dept", help="只看这个部门（部门文件夹名）。")
-@click.option("--type", "power_type", help="只看这个权力类型代码。")
-@click.option("--topic", help="只看这个主题分类代码。")
-@click.option("--year", help="只看这一年。")
-@click.option("--region", help="只看这个行政区划代码。")
-@click.option("--genre", help="只看这个体裁分类代码。")
-@click.option("--mode", help="只看这种公开方式（主动公开、依申请公开……）。")
-@click.option("--validity", help="只看这种有效性（有效、失效、废止……；事项为其状态）。")
-@click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-def search_command(query, site_dir, dept, power_type, topic, year, region, genre, mode, validity, limit, output_format) -> None:
-    """检索事项和目录条目。完全匹配的基本编码、索引号或文号排在最前面。"""
-    from zwgk.search.index import index_dir
-    from zwgk.search.query import IndexDamaged, QueryError, Searcher
-
-    try:
-        searcher = Searcher(index_dir(site_dir.resolve()))
-    except FileNotFoundError:
-        _fail(f"{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。")
-    except IndexDamaged as error:
-        _fail(f"{error} 命令：zwgk index CATALOG_DIR --site-dir {site_dir}")
-    try:
-        filters = {"department": dept, "type": power_type, "topic": topic, "year": year, "region": region, "genre": genre}
-        hits = searcher.search(query, limit=limit, mode=mode, validity=validity, **filters)
-    except (QueryError, IndexDamaged) as error:
-        _fail(str(error))
-    if output_format == "json":
-        click.echo(json.dumps({"results": [hit.as_json() for hit in hits]}, ensure_ascii=False, indent=2))
-        return
-    for hit in hits:
-        kind = "事项" if hit.kind == "item" else "条目"
-        click.echo(log_safe(f"{hit.score:7.2f}  {kind}  {hit.code}  {hit.title}  （{hit.department}）  /{hit.url}"))
-    if not hits:
-        click.echo("没有找到结果。")
+cli.add_command(search_command)
 
 
 @cli.command("index")

@@ -126,6 +126,9 @@ class Scheme(Record):
     service_types: list[str] = Field(default_factory=lambda: ["01", "05", "07", "20"], title="须“八公开”齐全的服务类权力类型")
     # Extension: a notice shown on every page of the site, e.g. that the catalogue is sample data.
     notice: str | None = Field(None, title="网站每页显示的提示，如“示例数据”")
+    # Extension: province-wide synonyms for the search, applied when someone searches (both the
+    # browser's search and `zwgk search`): a query holding one word of a group also finds the others.
+    synonyms: list[list[str]] = Field(default_factory=list, title="检索同义词组，如 [营业执照, 企业登记]")
 
     @property
     def label(self) -> str:
@@ -222,6 +225,10 @@ class PowerItem(Record):
     kind: ClassVar[str] = "item"
     basic_code: str = Field(title="基本编码（12 位）：来源 2 位 + 类型 2 位 + 行业 2 位 + 主项 3 位 + 子项 3 位")
     name: str = Field(title="事项名称")
+    # Extension: the names citizens use for the item (俗称), searched like its name.
+    aliases: Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=str | list[str])] = Field(
+        default_factory=list, title="俗称（群众常用的叫法），如 开饭店、开餐馆"
+    )
     type: str = Field(title="权力类型代码")
     basis: list[Basis] | None = Field(None, title="设定依据、实施依据")
     subject: str | None = Field(None, title="实施主体（默认为本部门）")
