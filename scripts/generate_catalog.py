@@ -44,8 +44,9 @@ def main() -> None:
             as_of=args.as_of,
         )
         header = ""
-    if args.out.exists():
-        shutil.rmtree(args.out)
+    # Only what the generator writes is replaced: a hand-written README beside it stays.
+    shutil.rmtree(args.out / "departments", ignore_errors=True)
+    (args.out / "scheme.yml").unlink(missing_ok=True)
     files = synth.generate(plan)
     synth.write(files, args.out, header)
     print(
