@@ -36,11 +36,29 @@ def test_every_code_leads_to_its_record(sample_site):
 
 def test_every_searchable_page_is_in_the_static_index(sample_site):
     pages = [p for p in sample_site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
-    meta, _ = static_search._cbor(static_search._read(next((sample_site / "pagefind").glob("*.pf_meta"))))
-    assert len(meta[1]) == len(pages) > 300
+    indexed = 0
+    for folder in static_search.bundle_dirs(sample_site):
+        meta, _ = static_search._cbor(static_search._read(next(folder.glob("*.pf_meta"))))
+        indexed += len(meta[1])
+    assert indexed == len(pages) > 300
     # Listings (home, types, topics) stay out: their records have pages of their own.
     assert "data-pagefind-body" not in (sample_site / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in (sample_site / "types/01/index.html").read_text(encoding="utf-8")
+
+
+def test_each_department_is_in_its_own_part_of_the_index(sample_site):
+    data = site_data(check(SAMPLE))
+    parts = [folder.name for folder in static_search.bundle_dirs(sample_site)[1:]]
+    assert parts == static_search.part_names(data.departments) and len(parts) > 1
+    # Every page lists the parts the browser merges.
+    assert f'data-bundles="{",".join(parts)}"' in (sample_site / "index.html").read_text(encoding="utf-8")
+    item = data.items[0]
+    url = "/" + urls.item(item.dept_id, item.basic_code)
+    part = sample_site / static_search.part_dir(static_search.part_of_department(item.dept_id))
+    fragments = [json.loads(static_search._read(path))["url"] for path in (part / "fragment").glob("*.pf_fragment")]
+    assert url in fragments
+    main = [json.loads(static_search._read(path))["url"] for path in (sample_site / "pagefind" / "fragment").glob("*.pf_fragment")]
+    assert url not in main and main
 
 
 def test_known_titles_are_found_and_unknown_ones_are_not(sample_site):

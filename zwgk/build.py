@@ -25,6 +25,7 @@ from zwgk.catalog.loader import CatalogError, PickleCache, code_version, default
 from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import pages as scorecard_pages
 from zwgk.monitoring import scorecards, trend
+from zwgk.rendered import STUB, RenderedPages
 from zwgk.rules.run import CheckResult, check
 from zwgk.site import exports, pages, static_search, urls
 from zwgk.site.data import site_data
@@ -48,6 +49,8 @@ class SiteBuild:
     index: object = None  # the Whoosh index update running beside the build (search.BackgroundUpdate)
     cards: list = field(default_factory=list)  # the departments' scorecards
     rendered: list = field(default_factory=list)  # MkDocs pages whose HTML holds restored blocks
+    cache: RenderedPages | None = None  # rendered pages kept between builds (zwgk.rendered)
+    bundles: list[str] = field(default_factory=list)  # the parts of the static index (static_search.part_names)
 
 
 # A generated page's HTML blocks (see html.block) need no Markdown processing, yet Python-Markdown and
@@ -133,31 +136,57 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
         built.append(pages.item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
+    bundles = static_search.part_names(catalog.departments)
+    config["extra"]["zwgk_search_bundles"] = ",".join(bundles)
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
     build = SiteBuild(result, data, built, stats, index=_start_search_index(config, data) if search_index else None, cards=cards)
+    build.bundles = bundles
     config[STATE_KEY] = build
     return build
 
 
 def add_pages(files: Files, config) -> Files:
+    """Hand the generated pages to MkDocs; a page whose rendered HTML is cached goes in as a stub."""
     build: SiteBuild = config[STATE_KEY]
+    build.cache = cache = RenderedPages(default_cache_dir(), config)
     for uri, content in build.pages:
-        inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-        markdown, build.blocks[uri] = _take_blocks(content)
-        files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+        if uri in NAV_PAGES:
+            markdown, build.blocks[uri] = _take_blocks(content)
+            files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.UNDEFINED))
+        elif cache.lookup(uri, content):
+            files.append(File.generated(config, uri, content=STUB, inclusion=InclusionLevel.NOT_IN_NAV))
+        else:
+            markdown, build.blocks[uri] = _take_blocks(content)
+            files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
     return files
 
 
 def restore_blocks(html: str, page, config) -> str:
     """Put a generated page's HTML blocks back in place of their placeholders."""
     build: SiteBuild = config[STATE_KEY]
+    uri = page.file.src_uri
+    if uri in build.cache.hits:
+        return html  # counted in cached_output, from its cached HTML
     if not (page.meta.get("search") or {}).get("exclude"):
         build.searchable += 1
-    blocks = build.blocks.get(page.file.src_uri)
+    blocks = build.blocks.get(uri)
+    if uri in build.cache.misses:
+        build.cache.written[uri] = Path(page.file.abs_dest_path)
     if not blocks:
         return html
     build.rendered.append(page)
     return _PLACEHOLDER_RE.sub(lambda match: blocks[int(match.group(1))], html)
+
+
+def cached_output(output: str, page, config) -> str:
+    """A stub page's output replaced by its cached HTML (see zwgk.rendered)."""
+    build: SiteBuild = config[STATE_KEY]
+    cached = build.cache.output(page.file.src_uri)
+    if cached is None:
+        return output
+    if "data-pagefind-body" in cached:
+        build.searchable += 1
+    return cached
 
 
 def watch(server, config) -> None:
@@ -188,6 +217,7 @@ def finish(config, log: logging.Logger) -> None:
     for page in build.rendered:  # MkDocs keeps every page's HTML until the build ends; it is written
         page.content = None
     build.rendered = []  # freed by reference counting at once: no collection pass over the whole heap
+    build.cache.store()
     verified = time.perf_counter()
     build.counts["search_pages"] = _static_search(build, site_dir)
     static = time.perf_counter()
@@ -195,7 +225,7 @@ def finish(config, log: logging.Logger) -> None:
     log.info(
         f"耗时：导出 {exported - started:.1f} 秒，核对 {verified - exported:.1f} 秒，"
         f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面"
-        + ("，沿用上次的结果）。" if counts["search_bundle_cached"] else "）。")
+        + f"，{counts['search_bundles']} 个分包中 {counts['search_bundles_cached']} 个沿用上次的结果）。"
     )
     if build.index is not None:
         index = _search_index(build, site_dir)
@@ -231,20 +261,26 @@ _UNUSED_PAGEFIND_FILES = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-co
 def _static_search(build: SiteBuild, site_dir: Path) -> int:
     """Index the built pages with Pagefind; fails unless every page meant for the search is in it."""
     try:
-        indexed, build.counts["search_bundle_cached"] = static_search.bundle(site_dir, default_cache_dir())
+        indexed, build.counts["search_bundles_cached"] = static_search.bundle(site_dir, default_cache_dir())
     except static_search.StaticSearchError as error:
         raise PluginError(str(error)) from None
     if indexed != build.searchable:
         raise PluginError(f"静态检索索引收录了 {indexed} 个页面，应为 {build.searchable} 个。")
+    # The browser merges the parts the pages list (data-bundles): each must exist, and no other.
+    built = [folder.name for folder in static_search.bundle_dirs(site_dir)[1:]]
+    build.counts["search_bundles"] = len(built) + 1
+    if built != build.bundles:
+        raise PluginError(f"静态检索索引的分包（{'、'.join(built)}）与页面列出的（{'、'.join(build.bundles)}）不一致。")
     try:
         silent = static_search.silent_titles(site_dir, static_search.canaries(build.data))
     except static_search.StaticSearchError as error:
         raise PluginError(str(error)) from None
     if silent:
         raise PluginError("静态检索索引查不到应有的结果：" + "、".join(silent))
-    for pattern in _UNUSED_PAGEFIND_FILES:
-        for path in (site_dir / static_search.BUNDLE_DIR).glob(pattern):
-            path.unlink()
+    for folder in static_search.bundle_dirs(site_dir):
+        for pattern in _UNUSED_PAGEFIND_FILES:
+            for path in folder.glob(pattern):
+                path.unlink()
     return indexed
 
 

@@ -17,7 +17,9 @@ import hashlib
 import json
 import re
 import shutil
+import os
 import subprocess
+import tempfile
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -134,33 +136,96 @@ class StaticSearchError(RuntimeError):
 _INDEXED_PAGES = re.compile(r"Indexed (\d+) pages?")
 
 
-def html_digest(site_dir: Path) -> str:
-    """A digest of every HTML file Pagefind would read: equal digests give equal bundles."""
-    digest = hashlib.sha256()
+# The static index is split into bundles, so that a change re-indexes only its bundle: the pages of
+# each department (its page, its items, its catalogue, its scorecard) go into one of PART_COUNT parts
+# by a hash of the department's folder name; every other page into the main bundle, `pagefind/`. The
+# parts are `pagefind/parts/<name>/`; the browser merges them into the main one (Pagefind's
+# mergeIndex, see zwgk-search.js), which lists them in the script tag's data-bundles.
+PART_COUNT = 8
+PARTS_DIR = "parts"
+_DEPARTMENT_FOLDERS = ("departments", "items", "catalogue", "monitoring")
+
+
+def part_of_department(dept_id: str) -> str:
+    return f"d{shard_of(dept_id, PART_COUNT)}"
+
+
+def part_of(rel: str) -> str:
+    """The bundle of a page, from its path in the site: a part's name, or "" for the main bundle."""
+    parts = rel.split("/")
+    if len(parts) > 2 and parts[0] in _DEPARTMENT_FOLDERS:
+        return part_of_department(parts[1])
+    return ""
+
+
+def part_names(dept_ids) -> list[str]:
+    """The parts a catalogue's departments fill (every department has pages, so none is empty)."""
+    return sorted({part_of_department(dept_id) for dept_id in dept_ids})
+
+
+def part_dir(name: str) -> str:
+    return BUNDLE_DIR if not name else f"{BUNDLE_DIR}/{PARTS_DIR}/{name}"
+
+
+def _pages_by_part(site_dir: Path) -> dict[str, list[Path]]:
+    grouped: dict[str, list[Path]] = defaultdict(list)
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
         if not rel.startswith(BUNDLE_DIR + "/"):
-            digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+            grouped[part_of(rel)].append(path)
+    return grouped
+
+
+def html_digest(site_dir: Path, paths: list[Path]) -> str:
+    """A digest of the HTML files Pagefind would read for one bundle: equal digests give equal bundles."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.relative_to(site_dir).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, bool]:
-    """Write the Pagefind bundle into the site: from the cache when the HTML is unchanged (Pagefind
-    has no incremental mode, and an unchanged rebuild should not pay for a full run), else by
-    running Pagefind. Returns (pages indexed, whether the cache was used)."""
-    key = html_digest(site_dir) + "-" + _pagefind_version()
-    cached = cache_dir / "pagefind" / key if cache_dir else None
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, int]:
+    """Write the Pagefind bundles into the site, each from the cache when its pages' HTML is unchanged
+    (Pagefind has no incremental mode), else by running Pagefind over a folder holding just its pages
+    (hard links) at their paths in the site, so that its URLs are the site's. Returns (pages indexed,
+    bundles taken from the cache)."""
+    version = _pagefind_version()
+    cache = cache_dir / "pagefind" if cache_dir else None
     target = site_dir / BUNDLE_DIR
-    if cached and (cached / "pages").is_file():
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(cached / BUNDLE_DIR, target)
-        return int((cached / "pages").read_text()), True
-    pages = run_pagefind(site_dir)
-    if cached:
-        shutil.rmtree(cached.parent, ignore_errors=True)  # keep one bundle: the newest
-        shutil.copytree(target, cached / BUNDLE_DIR)
-        (cached / "pages").write_text(str(pages))
-    return pages, False
+    shutil.rmtree(target, ignore_errors=True)
+    total, reused, keep = 0, 0, set()
+    if cache:
+        cache.mkdir(parents=True, exist_ok=True)
+    for name, paths in sorted(_pages_by_part(site_dir).items()):
+        key = f"{name or 'main'}-{html_digest(site_dir, paths)}-{version}"
+        # The pages are linked beside the site (same file system), not copied.
+        with tempfile.TemporaryDirectory(prefix=".zwgk-pagefind-", dir=site_dir.parent) as scratch:
+            built = cache / key if cache else Path(scratch) / "bundle"
+            if cache and (built / "pages").is_file():
+                reused += 1
+            else:
+                staging = Path(scratch) / "site"
+                for path in paths:
+                    _link_or_copy(path, staging / path.relative_to(site_dir))
+                shutil.rmtree(built, ignore_errors=True)
+                pages = run_pagefind(staging, built / BUNDLE_DIR)
+                (built / "pages").write_text(str(pages))
+            shutil.copytree(built / BUNDLE_DIR, site_dir / part_dir(name))
+            total += int((built / "pages").read_text())
+        keep.add(key)
+    if cache:
+        for old in cache.iterdir():  # keep the bundles of this build only
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+    return total, reused
 
 
 def _pagefind_version() -> str:
@@ -172,9 +237,11 @@ def _pagefind_version() -> str:
         raise StaticSearchError("没有安装 Pagefind 扩展版（pagefind[extended]），请运行 make setup。") from None
 
 
-def run_pagefind(site_dir: Path, timeout: int = 1800) -> int:
-    """Index the built HTML with Pagefind's extended (Chinese-segmenting) build; returns the number
-    of pages indexed. Pages opt in with data-pagefind-body (see overrides/main.html)."""
+def run_pagefind(site_dir: Path, output: Path | None = None, timeout: int = 1800) -> int:
+    """Index the built HTML with Pagefind's extended (Chinese-segmenting) build, into `output` (default
+    the site's pagefind/); returns the number of pages indexed. Pages opt in with data-pagefind-body
+    (see overrides/main.html)."""
+    target = output or site_dir / BUNDLE_DIR
     try:
         from pagefind_bin_extended import get_executable
     except ImportError:
@@ -183,8 +250,8 @@ def run_pagefind(site_dir: Path, timeout: int = 1800) -> int:
         str(get_executable()),
         "--site",
         str(site_dir),
-        "--output-subdir",
-        BUNDLE_DIR,
+        "--output-path",
+        str(target),
         "--force-language",
         "zh",
         "--exclude-selectors",
@@ -198,7 +265,7 @@ def run_pagefind(site_dir: Path, timeout: int = 1800) -> int:
     match = _INDEXED_PAGES.search(output)
     if done.returncode != 0 or not match:
         raise StaticSearchError(f"Pagefind 建立检索索引失败（退出码 {done.returncode}）：\n{output[-2000:]}")
-    if not (site_dir / BUNDLE_DIR / "pagefind-entry.json").is_file():
+    if not (target / "pagefind-entry.json").is_file():
         raise StaticSearchError("Pagefind 没有写出检索索引（pagefind-entry.json）。")
     return int(match.group(1))
 
@@ -257,9 +324,21 @@ def _read(path: Path):
     return raw[len(_SIGNATURE) :]
 
 
+def bundle_dirs(site_dir: Path) -> list[Path]:
+    """The main bundle and its parts."""
+    parts = site_dir / BUNDLE_DIR / PARTS_DIR
+    return [site_dir / BUNDLE_DIR, *(sorted(path for path in parts.iterdir() if path.is_dir()) if parts.is_dir() else [])]
+
+
 def pages_for_token(site_dir: Path, token: str) -> set[str]:
-    """The URLs of the pages whose index holds `token` (a whole word, as Pagefind stores it)."""
-    bundle = site_dir / BUNDLE_DIR
+    """The URLs of the pages whose index (any bundle) holds `token` (a whole word, as Pagefind stores it)."""
+    found = set()
+    for folder in bundle_dirs(site_dir):
+        found |= _bundle_pages_for_token(folder, token)
+    return found
+
+
+def _bundle_pages_for_token(bundle: Path, token: str, wanted: str = "") -> set[str]:
     metas = sorted(bundle.glob("pagefind.*.pf_meta"))
     if len(metas) != 1:
         raise StaticSearchError(f"Pagefind 索引应有一个语言的元数据文件，实有 {len(metas)} 个。")
@@ -277,15 +356,18 @@ def pages_for_token(site_dir: Path, token: str) -> set[str]:
                         page += posting[0]  # page numbers are stored as differences
                         fragment = json.loads(_read(bundle / "fragment" / f"{pages[page][0]}.pf_fragment"))
                         urls_found.add(fragment["url"])
+                        if fragment["url"] == wanted:
+                            return urls_found
     return urls_found
 
 
 def silent_titles(site_dir: Path, expected: list[tuple[str, str]]) -> list[str]:
-    """Of (title, page URL) pairs, the titles whose first bigram token does not find their page."""
+    """Of (title, page URL) pairs, the titles whose first bigram token does not find their page in the
+    page's own bundle."""
     failures = []
     for title, url in expected:
         tokens = gram_tokens(title)
-        if not tokens or "/" + url not in pages_for_token(site_dir, tokens[0]):
+        if not tokens or "/" + url not in _bundle_pages_for_token(site_dir / part_dir(part_of(url)), tokens[0], "/" + url):
             failures.append(title)
     return failures
 
