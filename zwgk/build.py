@@ -50,7 +50,6 @@ class SiteBuild:
     cards: list = field(default_factory=list)  # the departments' scorecards
     rendered: list = field(default_factory=list)  # MkDocs pages whose HTML holds restored blocks
     cache: RenderedPages | None = None  # rendered pages kept between builds (zwgk.rendered)
-    bundles: list[str] = field(default_factory=list)  # the parts of the static index (static_search.part_names)
 
 
 # A generated page's HTML blocks (see html.block) need no Markdown processing, yet Python-Markdown and
@@ -136,11 +135,8 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
         built.append(pages.item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
-    bundles = static_search.part_names(catalog.departments)
-    config["extra"]["zwgk_search_bundles"] = ",".join(bundles)
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
     build = SiteBuild(result, data, built, stats, index=_start_search_index(config, data) if search_index else None, cards=cards)
-    build.bundles = bundles
     config[STATE_KEY] = build
     return build
 
@@ -261,16 +257,11 @@ _UNUSED_PAGEFIND_FILES = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-co
 def _static_search(build: SiteBuild, site_dir: Path) -> int:
     """Index the built pages with Pagefind; fails unless every page meant for the search is in it."""
     try:
-        indexed, build.counts["search_bundles_cached"] = static_search.bundle(site_dir, default_cache_dir())
+        indexed, build.counts["search_bundles"], build.counts["search_bundles_cached"] = static_search.bundle(site_dir, default_cache_dir())
     except static_search.StaticSearchError as error:
         raise PluginError(str(error)) from None
     if indexed != build.searchable:
         raise PluginError(f"静态检索索引收录了 {indexed} 个页面，应为 {build.searchable} 个。")
-    # The browser merges the parts the pages list (data-bundles): each must exist, and no other.
-    built = [folder.name for folder in static_search.bundle_dirs(site_dir)[1:]]
-    build.counts["search_bundles"] = len(built) + 1
-    if built != build.bundles:
-        raise PluginError(f"静态检索索引的分包（{'、'.join(built)}）与页面列出的（{'、'.join(build.bundles)}）不一致。")
     try:
         silent = static_search.silent_titles(site_dir, static_search.canaries(build.data))
     except static_search.StaticSearchError as error:

@@ -136,52 +136,42 @@ class StaticSearchError(RuntimeError):
 _INDEXED_PAGES = re.compile(r"Indexed (\d+) pages?")
 
 
-# The static index is split into bundles, so that a change re-indexes only its bundle: the pages of
-# each department (its page, its items, its catalogue, its scorecard) go into one of PART_COUNT parts
-# by a hash of the department's folder name; every other page into the main bundle, `pagefind/`. The
-# parts are `pagefind/parts/<name>/`; the browser merges them into the main one (Pagefind's
-# mergeIndex, see zwgk-search.js), which lists them in the script tag's data-bundles.
+# The static index is split into parts, so that a change re-indexes only the parts of the pages it
+# changed: each searchable page goes into one of PART_COUNT parts by a hash of its path. The split is
+# by page, not by department, so that every part is a random sample of the site and Pagefind's
+# per-index statistics (word frequencies, page lengths), which score the results, stay close to those
+# of a single index; the browser merges the parts' results by score. The first part is the main bundle,
+# `pagefind/` (Pagefind's script and WebAssembly); the others are `pagefind/parts/<name>/`, listed in
+# `pagefind/parts.json`, and merged into it when Pagefind loads (mergeIndex, see zwgk-search.js).
 PART_COUNT = 8
 PARTS_DIR = "parts"
-_DEPARTMENT_FOLDERS = ("departments", "items", "catalogue", "monitoring")
-
-
-def part_of_department(dept_id: str) -> str:
-    return f"d{shard_of(dept_id, PART_COUNT)}"
+PARTS_LIST = "parts.json"
+_SEARCHABLE = b"data-pagefind-body"
 
 
 def part_of(rel: str) -> str:
-    """The bundle of a page, from its path in the site: a part's name, or "" for the main bundle."""
-    parts = rel.split("/")
-    if len(parts) > 2 and parts[0] in _DEPARTMENT_FOLDERS:
-        return part_of_department(parts[1])
-    return ""
+    """The part of a page, from its path in the site."""
+    return f"p{shard_of(rel, PART_COUNT)}"
 
 
-def part_names(dept_ids) -> list[str]:
-    """The parts a catalogue's departments fill (every department has pages, so none is empty)."""
-    return sorted({part_of_department(dept_id) for dept_id in dept_ids})
-
-
-def part_dir(name: str) -> str:
-    return BUNDLE_DIR if not name else f"{BUNDLE_DIR}/{PARTS_DIR}/{name}"
-
-
-def _pages_by_part(site_dir: Path) -> dict[str, list[Path]]:
-    grouped: dict[str, list[Path]] = defaultdict(list)
+def _parts(site_dir: Path) -> dict[str, tuple[list[Path], str]]:
+    """The searchable pages of each part, and a digest of their HTML (equal digests, equal bundles).
+    Only pages marked data-pagefind-body go in: Pagefind indexes every page of a folder with none."""
+    grouped: dict[str, list[tuple[str, Path, bytes]]] = defaultdict(list)
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
-        if not rel.startswith(BUNDLE_DIR + "/"):
-            grouped[part_of(rel)].append(path)
-    return grouped
-
-
-def html_digest(site_dir: Path, paths: list[Path]) -> str:
-    """A digest of the HTML files Pagefind would read for one bundle: equal digests give equal bundles."""
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.relative_to(site_dir).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+        if rel.startswith(BUNDLE_DIR + "/"):
+            continue
+        content = path.read_bytes()
+        if _SEARCHABLE in content:
+            grouped[part_of(rel)].append((rel, path, hashlib.sha256(content).digest()))
+    parts = {}
+    for name, pages in sorted(grouped.items()):
+        digest = hashlib.sha256()
+        for rel, _, content_digest in pages:
+            digest.update(rel.encode() + b"\0" + content_digest)
+        parts[name] = ([path for _, path, _ in pages], digest.hexdigest())
+    return parts
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -192,11 +182,11 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, int]:
+def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, int, int]:
     """Write the Pagefind bundles into the site, each from the cache when its pages' HTML is unchanged
     (Pagefind has no incremental mode), else by running Pagefind over a folder holding just its pages
     (hard links) at their paths in the site, so that its URLs are the site's. Returns (pages indexed,
-    bundles taken from the cache)."""
+    parts, parts taken from the cache)."""
     version = _pagefind_version()
     cache = cache_dir / "pagefind" if cache_dir else None
     target = site_dir / BUNDLE_DIR
@@ -204,8 +194,11 @@ def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, int]:
     total, reused, keep = 0, 0, set()
     if cache:
         cache.mkdir(parents=True, exist_ok=True)
-    for name, paths in sorted(_pages_by_part(site_dir).items()):
-        key = f"{name or 'main'}-{html_digest(site_dir, paths)}-{version}"
+    parts = _parts(site_dir)
+    if not parts:
+        raise StaticSearchError("没有可供检索的页面（data-pagefind-body）。")
+    for number, (name, (paths, digest)) in enumerate(parts.items()):
+        key = f"{name}-{digest}-{version}"
         # The pages are linked beside the site (same file system), not copied.
         with tempfile.TemporaryDirectory(prefix=".zwgk-pagefind-", dir=site_dir.parent) as scratch:
             built = cache / key if cache else Path(scratch) / "bundle"
@@ -218,14 +211,16 @@ def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, int]:
                 shutil.rmtree(built, ignore_errors=True)
                 pages = run_pagefind(staging, built / BUNDLE_DIR)
                 (built / "pages").write_text(str(pages))
-            shutil.copytree(built / BUNDLE_DIR, site_dir / part_dir(name))
+            shutil.copytree(built / BUNDLE_DIR, target if number == 0 else target / PARTS_DIR / name)
             total += int((built / "pages").read_text())
         keep.add(key)
+    names = list(parts)[1:]
+    (target / PARTS_LIST).write_text(json.dumps(names), encoding="utf-8")
     if cache:
         for old in cache.iterdir():  # keep the bundles of this build only
             if old.name not in keep:
                 shutil.rmtree(old, ignore_errors=True)
-    return total, reused
+    return total, len(parts), reused
 
 
 def _pagefind_version() -> str:
@@ -325,9 +320,11 @@ def _read(path: Path):
 
 
 def bundle_dirs(site_dir: Path) -> list[Path]:
-    """The main bundle and its parts."""
-    parts = site_dir / BUNDLE_DIR / PARTS_DIR
-    return [site_dir / BUNDLE_DIR, *(sorted(path for path in parts.iterdir() if path.is_dir()) if parts.is_dir() else [])]
+    """The main bundle and the parts that parts.json lists for the browser to merge."""
+    bundle = site_dir / BUNDLE_DIR
+    listed = bundle / PARTS_LIST
+    names = json.loads(listed.read_text(encoding="utf-8")) if listed.is_file() else []
+    return [bundle, *(bundle / PARTS_DIR / name for name in names)]
 
 
 def pages_for_token(site_dir: Path, token: str) -> set[str]:
@@ -362,12 +359,16 @@ def _bundle_pages_for_token(bundle: Path, token: str, wanted: str = "") -> set[s
 
 
 def silent_titles(site_dir: Path, expected: list[tuple[str, str]]) -> list[str]:
-    """Of (title, page URL) pairs, the titles whose first bigram token does not find their page in the
-    page's own bundle."""
+    """Of (title, page URL) pairs, the titles whose first bigram token does not find their page."""
     failures = []
     for title, url in expected:
         tokens = gram_tokens(title)
-        if not tokens or "/" + url not in _bundle_pages_for_token(site_dir / part_dir(part_of(url)), tokens[0], "/" + url):
+        found = set()
+        for folder in bundle_dirs(site_dir):
+            found |= _bundle_pages_for_token(folder, tokens[0], "/" + url) if tokens else set()
+            if "/" + url in found:
+                break
+        if "/" + url not in found:
             failures.append(title)
     return failures
 

@@ -7,9 +7,6 @@
   var script = document.getElementById("zwgk-search-script");
   var root = new URL("../../", script.src);          // this file lives in <root>/assets/javascripts/
   var shards = parseInt(script.getAttribute("data-shards"), 10) || 1;
-  // The static index is one main bundle (pagefind/) and parts (pagefind/parts/<name>/, one per group of
-  // departments, see zwgk/site/static_search.py), merged into it when Pagefind loads.
-  var bundles = (script.getAttribute("data-bundles") || "").split(",").filter(Boolean);
   var KIND = { item: "权力事项", entry: "目录条目", department: "部门", catalogue: "公开目录", page: "说明" };
   var FILTERS = ["department", "type", "topic", "year"];
   var RESULTS = 10;
@@ -60,11 +57,18 @@
   var pagefindPromise = null;
   function pagefind() {
     if (!pagefindPromise) {
-      pagefindPromise = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
+      // The static index is a main bundle (pagefind/) and parts (pagefind/parts/<name>/, listed in
+      // pagefind/parts.json; see zwgk/site/static_search.py), merged into it as Pagefind loads.
+      var parts = fetch(new URL("pagefind/parts.json", root)).then(function (r) {
+        if (!r.ok) throw new Error("parts " + r.status);
+        return r.json();
+      });
+      pagefindPromise = Promise.all([import(new URL("pagefind/pagefind.js", root).href), parts]).then(function (both) {
+        var module = both[0];
         return module.options({ baseUrl: root.pathname, excerptLength: 20, noWorker: true })
           .then(function () { return module.init(); })
           .then(function () {
-            return Promise.all(bundles.map(function (name) {
+            return Promise.all(both[1].map(function (name) {
               var part = new URL("pagefind/parts/" + name + "/", root).pathname;
               return module.mergeIndex(part, { baseUrl: root.pathname, excerptLength: 20 });
             }));
