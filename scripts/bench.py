@@ -135,7 +135,8 @@ def bench_build(catalog: Path, work: Path) -> dict:
     # one-entry build below adds its own.
     base_cache = work / "base-cache"
     shutil.rmtree(base_cache, ignore_errors=True)
-    shutil.copytree(cache, base_cache, symlinks=True)
+    shutil.copytree(cache, base_cache / "zwgk", symlinks=True)
+    shutil.copytree(site.with_name("site.search"), base_cache / "site.search")
     changed = work / "province-one"
     where = change_one_title(catalog, changed)
     one = measure([*ZWGK, "build", "--catalog", str(changed), "--site-dir", str(site)], env)
@@ -159,12 +160,12 @@ def bench_pull_request(catalog: Path, changed: Path, work: Path, base_cache: Pat
     """The steps of .github/workflows/pull-request.yml on a repository whose base commit holds the
     province and whose head commit changes one entry's title: check, diff, build (strict), and
     packing the site as the artifact upload does (tar + gzip -6, upload-artifact's level). The
-    caches are those the workflow restores (~/.cache/zwgk from the base's build); the checkout is
-    fresh, so there is no site folder and no Whoosh index beside it."""
+    caches are those the workflow restores from the base's build: ~/.cache/zwgk and the Whoosh index
+    beside the site (site.search); the checkout is fresh, so there is no site folder."""
     repo, cache = work / "pr-repo", work / "pr-cache"
     for folder in (repo, cache):
         shutil.rmtree(folder, ignore_errors=True)
-    shutil.copytree(base_cache, cache, symlinks=True)
+    shutil.copytree(base_cache / "zwgk", cache, symlinks=True)
     shutil.copytree(catalog, repo / "catalog")
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", "-A")
@@ -173,6 +174,7 @@ def bench_pull_request(catalog: Path, changed: Path, work: Path, base_cache: Pat
     shutil.copytree(changed, repo / "catalog")
     _git(repo, "add", "-A")
     _git(repo, "-c", "user.name=bench", "-c", "user.email=bench@example.org", "commit", "-q", "-m", "one entry")
+    shutil.copytree(base_cache / "site.search", repo / "site.search")
     env = dict(os.environ, ZWGK_CACHE_DIR=str(cache), NO_MKDOCS_2_WARNING="1")
     steps = {
         "check": measure([*ZWGK, "check", "--format", "github"], env, cwd=repo),
