@@ -1,4 +1,4 @@
-"""The cache of rendered pages (zwgk/rendered.py): a build that takes pages from it writes the same
+"""The cache of rendered pages (zwgk/site/rendered.py): a build that takes pages from it writes the same
 site, byte for byte, as a build without it, also after a change."""
 
 from __future__ import annotations

@@ -25,11 +25,11 @@ from zwgk.catalog.loader import CatalogError, PickleCache, code_version, default
 from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import pages as scorecard_pages
 from zwgk.monitoring import scorecards, trend
-from zwgk.rendered import STUB, RenderedPages
 from zwgk.rules.run import CheckResult, check
 from zwgk.site import exports, pages, static_search, urls
 from zwgk.site.data import site_data
 from zwgk.site.flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
+from zwgk.site.rendered import STUB, RenderedPages
 
 STATE_KEY = "zwgk_build"
 # Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
@@ -49,7 +49,7 @@ class SiteBuild:
     index: object = None  # the Whoosh index update running beside the build (search.BackgroundUpdate)
     cards: list = field(default_factory=list)  # the departments' scorecards
     rendered: list = field(default_factory=list)  # MkDocs pages whose HTML holds restored blocks
-    cache: RenderedPages | None = None  # rendered pages kept between builds (zwgk.rendered)
+    cache: RenderedPages | None = None  # rendered pages kept between builds (zwgk.site.rendered)
 
 
 # A generated page's HTML blocks (see html.block) need no Markdown processing, yet Python-Markdown and
@@ -175,7 +175,7 @@ def restore_blocks(html: str, page, config) -> str:
 
 
 def cached_output(output: str, page, config) -> str:
-    """A stub page's output replaced by its cached HTML (see zwgk.rendered)."""
+    """A stub page's output replaced by its cached HTML (see zwgk.site.rendered)."""
     build: SiteBuild = config[STATE_KEY]
     cached = build.cache.output(page.file.src_uri)
     if cached is None:

@@ -45,7 +45,7 @@ _CONFIG_KEYS = (
     "nav",
     "not_in_nav",
 )
-BUILD_MODULES = ("build.py", "rendered.py")
+BUILD_MODULES = ("build.py", "site/rendered.py")
 
 
 def theme_key(config) -> str:
