@@ -7,8 +7,8 @@ the templates read (names, URLs, extra, the navigation, Markdown extensions) and
 that puts the HTML blocks back. The cache keys each page by all of these. A page found in it is handed
 to MkDocs as a stub (front matter naming the empty template `zwgk-cached.html`, no content), so MkDocs
 still lists it (navigation, sitemap) but renders nothing; the `on_post_page` hook swaps the stub's
-empty output for the cached HTML, which MkDocs writes. Freshly rendered pages are stored after the
-build (a hard link to the written file where the file system allows it, else a copy).
+empty output for the cached HTML, which MkDocs writes. Freshly rendered pages are copied into the
+cache after the build.
 
 Pages in the navigation are always rendered (they are few, and their titles feed the navigation).
 """
@@ -105,12 +105,10 @@ class RenderedPages:
                 continue
             target = self._path(key)
             target.parent.mkdir(parents=True, exist_ok=True)
+            # A copy, not a hard link: `mkdocs serve --dirty` rewrites pages in place, which would
+            # change a linked cache file under its old key.
             partial = target.with_suffix(".partial")
-            partial.unlink(missing_ok=True)
-            try:
-                os.link(written, partial)
-            except OSError:
-                shutil.copyfile(written, partial)
+            shutil.copyfile(written, partial)
             os.replace(partial, target)
             keep.add(target.name)
         for path in self.folder.glob("*/*.html"):
