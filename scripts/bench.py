@@ -6,7 +6,8 @@
 Without --catalog it generates the default province (58 departments, 6,000 items, 100,000 entries)
 into the work folder. Each measurement runs the real command in a subprocess; peak memory is the
 largest proportional set size (PSS) summed over the command's whole process tree (workers
-included), sampled every 50 ms.
+included), sampled every 200 ms (reading smaps_rollup of a multi-GiB tree every 50 ms cost the
+benchmark itself about a tenth of a core).
 
 The build part (`--only build`) also builds a plain MkDocs + Material site with as many pages as
 MkDocs rendered for ours, in the same run, and gives every build time as a ratio to it as well
@@ -62,7 +63,7 @@ def measure(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> di
         nonlocal peak
         while process.poll() is None:
             peak = max(peak, _tree_memory(process.pid))
-            time.sleep(0.05)
+            time.sleep(0.2)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
