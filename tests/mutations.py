@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import Raw
+from conftest import Fifo, Link, Raw
 
 from zwgk.catalog.codes import make_uscc, org_check_char, uscc_check_char
 from zwgk.sample import generate as synth
@@ -77,6 +77,20 @@ def _(files):
 def _(files):
     rel = annual_files(files)[0]
     files[rel] = Raw(b"year: 2025\n" + b"#" * (64 * 1024 * 1024 + 1) + b"\n")
+    return rel, None, 1
+
+
+@mutation("file.symlink")
+def _(files):
+    rel = items(files)[0].rsplit("/", 1)[0] + "/linked"
+    files[rel] = Link("/etc")  # a folder outside: neither read nor listed
+    return rel, None, 0
+
+
+@mutation("file.unreadable")
+def _(files):
+    rel = disclosure_files(files)[0]
+    files[rel] = Fifo()
     return rel, None, 1
 
 

@@ -21,14 +21,21 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from zwgk.catalog.findings import log_safe_lines
 from zwgk.catalog.loader import CatalogError, PickleCache, code_version, default_cache_dir
 from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import pages as scorecard_pages
 from zwgk.monitoring import scorecards, trend
 from zwgk.rules.run import CheckResult, check
-from zwgk.site import exports, pages, static_search, urls
-from zwgk.site.data import site_data
+from zwgk.site import exports, static_search, urls
+from zwgk.site.data import SiteData, site_data
 from zwgk.site.flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
+from zwgk.site.pages.catalogue import catalogue_pages, index_resolvers
+from zwgk.site.pages.department import department
+from zwgk.site.pages.home import home
+from zwgk.site.pages.item import item_page
+from zwgk.site.pages.lists import topic_pages, type_pages
+from zwgk.site.pages.scheme import scheme_page
 from zwgk.site.rendered import STUB, RenderedPages
 
 STATE_KEY = "zwgk_build"
@@ -40,7 +47,7 @@ NAV_PAGES = {"index.md", "types/index.md", "topics/index.md", "scheme/index.md",
 @dataclass
 class SiteBuild:
     result: CheckResult
-    data: pages.SiteData
+    data: SiteData
     pages: list[tuple[str, str]]
     charts: RenderStats
     counts: dict[str, int] = field(default_factory=dict)
@@ -52,7 +59,7 @@ class SiteBuild:
     cache: RenderedPages | None = None  # rendered pages kept between builds (zwgk.site.rendered)
 
 
-# A generated page's HTML blocks (see html.block) need no Markdown processing, yet Python-Markdown and
+# A generated page's HTML blocks (see zwgk.site.templating.block) need no Markdown processing, yet Python-Markdown and
 # MkDocs would each parse them again with an HTML parser, which at province scale costs minutes. They
 # are taken out before rendering, leaving a placeholder, and put back into the rendered page.
 _BLOCK = re.compile(r'^<div class="zwgk">.*</div>$', re.M)
@@ -98,7 +105,75 @@ def check_for_build(config, log: logging.Logger) -> CheckResult:
     return result
 
 
+# Site folders this process holds the build lock of (path -> open lock file). A lock is a property of
+# the process, not of one build's state: a build that failed keeps it until `release_lock` or exit.
+_LOCKS: dict[str, object] = {}
+
+
+def lock_path(site_dir: Path) -> Path:
+    return site_dir.with_name(site_dir.name + ".lock")
+
+
+def take_lock(config) -> None:
+    """One build at a time into a site folder: an flock on a file beside it, for the whole build (the
+    kernel releases it if the build dies). A second build fails at once, before MkDocs cleans the folder."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        return
+    path = lock_path(Path(config.site_dir).resolve())
+    if str(path) in _LOCKS:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held until release_lock)
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        who = f"（进程 {holder}）" if holder.isdigit() else ""
+        raise PluginError(f"另一个构建{who}正在写入 {config.site_dir}：请等它结束后再构建（锁文件 {path}）。") from None
+    handle.truncate(0)
+    handle.write(str(os.getpid()))
+    handle.flush()
+    _LOCKS[str(path)] = handle
+
+
+def release_lock(config) -> None:
+    handle = _LOCKS.pop(str(lock_path(Path(config.site_dir).resolve())), None)
+    if handle is not None:
+        handle.close()  # closing the file releases the flock
+
+
+def release_all_locks() -> None:
+    """After a failed build (MkDocs's build_error event names no config): release what this process holds."""
+    while _LOCKS:
+        _LOCKS.popitem()[1].close()
+
+
+class _LogSafe(logging.Filter):
+    """Every line MkDocs prints passes here: catalogue text in it (a title in a warning, a label in an
+    error) cannot forge a workflow command in the CI log (see findings.log_safe)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        safe = log_safe_lines(message)
+        if safe != message:
+            record.msg, record.args = safe, None
+        return True
+
+
+def guard_logs() -> None:
+    for logger in (logging.getLogger("mkdocs"), logging.getLogger()):
+        for handler in logger.handlers:
+            if not any(isinstance(existing, _LogSafe) for existing in handler.filters):
+                handler.addFilter(_LogSafe())
+
+
 def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild:
+    guard_logs()
+    take_lock(config)
     started = time.perf_counter()
     result = check_for_build(config, log)
     checked = time.perf_counter()
@@ -111,7 +186,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     except FlowchartError as error:
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
-    built = [pages.home(data), pages.scheme_page(scheme), *pages.type_pages(data), *pages.topic_pages(data)]
+    built = [home(data), scheme_page(scheme), *type_pages(data), *topic_pages(data)]
     cards = scorecards.scorecards(data, result.findings)
     points = trend.history(catalog_dir(config), dt.date.today(), {card.dept_id: card.score for card in cards}, default_cache_dir())
     built += scorecard_pages.monitoring_pages(data, cards, points)
@@ -121,7 +196,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
         annual.setdefault(report.dept_id, []).append(report)
     built.append(annual_pages.province_page(data, catalog.annual))
     built += [
-        pages.department(
+        department(
             data,
             dept,
             scorecard_pages.score_section(by_dept[dept_id], urls.department(dept_id))
@@ -129,14 +204,16 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
         )
         for dept_id, dept in catalog.departments.items()
     ]
-    built += pages.catalogue_pages(data)
+    built += catalogue_pages(data)
     for item in catalog.items:
         svg = svgs.get(f"{item.dept_id}/{item.basic_code}", "")
-        built.append(pages.item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
+        built.append(item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
     build = SiteBuild(result, data, built, stats, index=_start_search_index(config, data) if search_index else None, cards=cards)
+    if build.index is not None and build.index.update.repaired:
+        log.info(build.index.update.repaired)
     config[STATE_KEY] = build
     return build
 
@@ -195,7 +272,7 @@ def finish(config, log: logging.Logger) -> None:
     build: SiteBuild = config[STATE_KEY]
     site_dir = Path(config.site_dir)
     written = _cached_exports(build)
-    written.update({path: html.encode() for path, html in pages.index_resolvers(build.data).items()})
+    written.update({path: html.encode() for path, html in index_resolvers(build.data).items()})
     written.update(static_search.code_shards(build.data, config["extra"]["zwgk_search_shards"]))
     written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
     for path, content in written.items():
@@ -226,13 +303,14 @@ def finish(config, log: logging.Logger) -> None:
     if build.index is not None:
         index = _search_index(build, site_dir)
         log.info(f"检索索引：更新 {index.added} 条，删除 {index.removed} 条，等待后台写入 {time.perf_counter() - static:.1f} 秒。")
+    release_lock(config)
     log.info(
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
         f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{exported_files} 个导出文件。"
     )
 
 
-def _start_search_index(config, data: pages.SiteData):
+def _start_search_index(config, data: SiteData):
     """Start updating the Whoosh index beside the site (for `zwgk search` and `zwgk serve`): changed
     records are written by a separate process while MkDocs renders the pages."""
     from zwgk.search.index import BackgroundUpdate, index_dir, plan_update
@@ -296,7 +374,7 @@ def _localise_theme_scripts(site_dir: Path) -> None:
 
 EXPORT_MODULES = (
     "site/exports.py",
-    "site/pages.py",
+    "site/pages/common.py",
     "site/urls.py",
     "site/data.py",
     "catalog/model.py",

@@ -13,7 +13,7 @@ import click
 
 from zwgk import rules
 from zwgk.catalog import schemas
-from zwgk.catalog.findings import format_github, format_json, format_text
+from zwgk.catalog.findings import format_github, format_json, format_text, log_safe, log_safe_lines
 from zwgk.catalog.loader import CatalogError, default_cache_dir
 from zwgk.rules import reference as docs
 from zwgk.rules.run import check as check_catalog
@@ -127,7 +127,7 @@ def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, st
     try:
         mkdocs_build(load_config(config_file=str(config_file), **overrides))
     except MkDocsException as error:
-        click.echo(str(error), err=True)
+        click.echo(log_safe_lines(str(error)), err=True)
         raise SystemExit(1) from None
 
 
@@ -153,23 +153,25 @@ def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, st
 def search_command(query, site_dir, dept, power_type, topic, year, region, genre, mode, validity, limit, output_format) -> None:
     """检索事项和目录条目。完全匹配的基本编码、索引号或文号排在最前面。"""
     from zwgk.search.index import index_dir
-    from zwgk.search.query import QueryError, Searcher
+    from zwgk.search.query import IndexDamaged, QueryError, Searcher
 
     try:
         searcher = Searcher(index_dir(site_dir.resolve()))
     except FileNotFoundError:
         _fail(f"{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。")
+    except IndexDamaged as error:
+        _fail(f"{error} 命令：zwgk index CATALOG_DIR --site-dir {site_dir}")
     try:
         filters = {"department": dept, "type": power_type, "topic": topic, "year": year, "region": region, "genre": genre}
         hits = searcher.search(query, limit=limit, mode=mode, validity=validity, **filters)
-    except QueryError as error:
+    except (QueryError, IndexDamaged) as error:
         _fail(str(error))
     if output_format == "json":
         click.echo(json.dumps({"results": [hit.as_json() for hit in hits]}, ensure_ascii=False, indent=2))
         return
     for hit in hits:
         kind = "事项" if hit.kind == "item" else "条目"
-        click.echo(f"{hit.score:7.2f}  {kind}  {hit.code}  {hit.title}  （{hit.department}）  /{hit.url}")
+        click.echo(log_safe(f"{hit.score:7.2f}  {kind}  {hit.code}  {hit.title}  （{hit.department}）  /{hit.url}"))
     if not hits:
         click.echo("没有找到结果。")
 
@@ -273,7 +275,7 @@ def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
         _fail(str(error))
     text = codeowners.render(catalog_dir, catalog.departments)
     target = codeowners.committed_path(catalog_dir)
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    current = codeowners.read_committed(catalog_dir)
     if check_only:
         if current != text:
             click.echo(f"{target} 不是最新的：请运行 zwgk codeowners 重新生成。", err=True)
@@ -281,6 +283,7 @@ def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
         click.echo(f"{target} 是最新的。")
         return
     target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)  # a link is replaced by the file, never written through
     target.write_text(text, encoding="utf-8")
     owned = sum(1 for dept in catalog.departments.values() if dept.maintainers)
     click.echo(f"已写入 {target}：{owned} 个部门文件夹有维护人。")
@@ -331,9 +334,17 @@ def new_entry(dept_id: str, date, title: str, mode: str, doc_number: str | None,
 @click.option("--port", type=int, default=8000, show_default=True)
 def serve_command(site_dir: Path, host: str, port: int) -> None:
     """提供生成好的网站，以及 GET /api/search?q=…（JSON，与 zwgk search 同一个索引）。"""
+    from zwgk.search.query import IndexDamaged
     from zwgk.search.server import make_server
 
-    server = make_server(site_dir.resolve(), host, port)
+    try:
+        server = make_server(site_dir.resolve(), host, port)
+    except FileNotFoundError:
+        _fail(f"{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。")
+    except IndexDamaged as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"无法在 {host}:{port} 上提供服务（{error.strerror or error}）。")
     click.echo(f"网站：http://{host}:{server.server_address[1]}/  检索接口：/api/search?q=…")
     try:
         server.serve_forever()

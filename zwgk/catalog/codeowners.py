@@ -9,11 +9,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from zwgk.catalog.safe_read import UnreadableFile, read_regular
+
+MAX_BYTES = 1024 * 1024  # a CODEOWNERS file is a few lines per department
+
 HEADER = "# 由 zwgk codeowners 根据各部门 department.yml 中的 maintainers 生成，请勿手工修改。\n"
 
 
 def committed_path(catalog_root: Path) -> Path:
     return catalog_root.resolve().parent / ".github" / "CODEOWNERS"
+
+
+def read_committed(catalog_root: Path) -> str | None:
+    """The committed CODEOWNERS text; None when there is none. A link, a device or an oversized file
+    is never read: it counts as an empty file (so every department is reported as stale)."""
+    path = committed_path(catalog_root)
+    if not path.is_symlink() and not path.exists():
+        return None
+    try:
+        return read_regular(path, ".github/CODEOWNERS", MAX_BYTES).decode("utf-8", errors="replace")
+    except UnreadableFile:
+        return ""
 
 
 def _handle(name: str) -> str:
@@ -34,10 +50,10 @@ def render(catalog_root: Path, departments: dict) -> str:
 def stale_departments(catalog_root: Path, departments: dict) -> list[str]:
     """The departments whose line in the committed CODEOWNERS is missing or different. Nothing when
     the repository has no CODEOWNERS (it may use other review rules)."""
-    path = committed_path(catalog_root)
-    if not path.is_file():
+    text = read_committed(catalog_root)
+    if text is None:
         return []
-    committed = set(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    committed = set(text.splitlines())
     return [
         dept_id
         for dept_id, dept in sorted(departments.items())

@@ -44,6 +44,28 @@ def file_too_large(*args):
     return _reported_by_loader(*args)
 
 
+@rule("file.symlink", ERROR, "load")
+def file_symlink(*args):
+    """检查：目录文件夹中是否有符号链接（文件或文件夹）。
+    原因：链接可以指向目录以外的任何文件，会把不该公开的内容发布到网站上，或在检查结果中列出别处的文件名；因此链接一律不读取，无论指向哪里。
+    示例：
+        departments/340000-fgw/powers/340101001000.yml -> /etc/passwd
+    修正：删除链接，把文件本身放在这里。
+    """
+    return _reported_by_loader(*args)
+
+
+@rule("file.unreadable", ERROR, "load")
+def file_unreadable(*args):
+    """检查：文件是否为可以读取的普通文件（不是设备、管道或套接字，且有读取权限）。
+    原因：设备或管道（如 /dev/zero）会被无止境地读下去，拖垮检查和构建。
+    示例：
+        departments/340000-fgw/disclosure/2024.yml 是一个命名管道
+    修正：删除它，换成普通的 UTF-8 文本文件。
+    """
+    return _reported_by_loader(*args)
+
+
 @rule("file.unexpected", WARNING, "load")
 def file_unexpected(*args):
     """检查：文件是否放在约定的位置、使用约定的扩展名。
