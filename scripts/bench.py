@@ -1,12 +1,20 @@
 #!/usr/bin/env python3
 """Benchmarks at province scale, printed as JSON. Measure, don't guess: the figures go in the notes.
 
-    python scripts/bench.py [--catalog DIR] [--work DIR] [--runs N]
+    python scripts/bench.py [--catalog DIR] [--work DIR] [--runs N] [--only PART]
 
 Without --catalog it generates the default province (58 departments, 6,000 items, 100,000 entries)
 into the work folder. Each measurement runs the real command in a subprocess; peak memory is the
 largest proportional set size (PSS) summed over the command's whole process tree (workers
-included), sampled every 50 ms.
+included), sampled every 200 ms (reading smaps_rollup of a multi-GiB tree every 50 ms cost the
+benchmark itself about a tenth of a core).
+
+The build part (`--only build`) also builds a plain MkDocs + Material site with as many pages as
+MkDocs rendered for ours, in the same run, and gives every build time as a ratio to it as well
+(`x_baseline`): on a shared machine seconds drift from run to run, the ratio much less. Besides
+cold and warm it times a build after one entry's title changed (warm caches), and the pull-request
+workflow's steps (check, diff, build, packing the site as the artifact upload does) on a git
+repository holding the province with that one change, with the caches of the base's build.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -44,17 +53,17 @@ def _tree_memory(pid: int) -> int:
     return total
 
 
-def measure(command: list[str], env: dict | None = None) -> dict:
+def measure(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> dict:
     """Wall time and peak tree memory of one command; fails loudly if the command fails."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd)
     peak = 0
 
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
             peak = max(peak, _tree_memory(process.pid))
-            time.sleep(0.05)
+            time.sleep(0.2)
 
     sampler = threading.Thread(target=sample)
     sampler.start()
@@ -64,7 +73,9 @@ def measure(command: list[str], env: dict | None = None) -> dict:
     if process.returncode != 0:
         raise SystemExit(f"command failed ({process.returncode}): {' '.join(command)}\n{stderr.decode()[-2000:]}")
     # The last line of output, and the build's own timing lines (MkDocs logs to stderr).
-    timings = [line.split("zwgk: ", 1)[-1] for line in stderr.decode().splitlines() if "耗时" in line or "检索索引：" in line]
+    timings = [
+        line.split("zwgk: ", 1)[-1] for line in stderr.decode().splitlines() if "耗时" in line or "检索索引：" in line or "生成完成" in line
+    ]
     tail = stdout.decode().strip().splitlines()[-1:] + timings
     return {"wall_s": round(wall, 2), "peak_pss_mib": round(peak / 2**20), "output_tail": tail}
 
@@ -87,23 +98,101 @@ def _du(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
+_RENDERED = re.compile(r"(\d+) 个页面、")
+
+
+def _rendered_pages(run: dict) -> int:
+    """The pages MkDocs rendered in a build: the generated ones (from the build's last line) and the
+    Markdown files of content/."""
+    generated = next(int(match.group(1)) for line in run["output_tail"] if (match := _RENDERED.search(line)))
+    return generated + sum(1 for _ in (ROOT / "content").rglob("*.md"))
+
+
+def change_one_title(catalog: Path, copy: Path) -> str:
+    """A copy of the catalogue with one entry's title changed (text edit, the file's layout kept)."""
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(catalog, copy)
+    path = sorted(copy.glob("departments/*/disclosure/*.yml"))[len(list(copy.glob("departments/*"))) // 2]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    number = next(n for n, line in enumerate(lines) if line.startswith("  title: "))
+    lines[number] = lines[number].replace("  title: ", "  title: （修订）", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    return f"{path.relative_to(copy)}:{number + 1}"
+
+
 def bench_build(catalog: Path, work: Path) -> dict:
-    """The full site build (zwgk build = MkDocs + hooks), cold (empty caches, empty site folder) and
-    warm (caches kept, nothing changed)."""
+    """The full site build (zwgk build = MkDocs + hooks): cold (empty caches, empty site folder), warm
+    (caches kept, nothing changed) and one entry's title changed (a copy of the catalogue, warm caches)."""
     cache, site = work / "build-cache", work / "site"
-    shutil.rmtree(cache, ignore_errors=True)
-    shutil.rmtree(site, ignore_errors=True)
+    for folder in (cache, site, site.with_name("site.search")):
+        shutil.rmtree(folder, ignore_errors=True)
     env = dict(os.environ, ZWGK_CACHE_DIR=str(cache), NO_MKDOCS_2_WARNING="1")
     command = [*ZWGK, "build", "--catalog", str(catalog), "--site-dir", str(site)]
     cold = measure(command, env)
     warm = measure(command, env)
     pages = sum(1 for _ in site.rglob("index.html"))
+    site_bytes = _du(site)
+    # The pull request's caches are the base's (as the push workflow saved them), kept before the
+    # one-entry build below adds its own.
+    base_cache = work / "base-cache"
+    shutil.rmtree(base_cache, ignore_errors=True)
+    shutil.copytree(cache, base_cache / "zwgk", symlinks=True)
+    shutil.copytree(site.with_name("site.search"), base_cache / "site.search")
+    changed = work / "province-one"
+    where = change_one_title(catalog, changed)
+    one = measure([*ZWGK, "build", "--catalog", str(changed), "--site-dir", str(site)], env)
     return {
         "cold": cold,
         "warm": warm,
+        "one_entry": one | {"changed": where},
+        "rendered_pages": _rendered_pages(cold),
         "html_pages": pages,
-        "site_mib": round(_du(site) / 2**20),
-        "targets": {"cold_s": 180, "warm_s": 90, "peak_pss_mib": 4096, "site_mib": 1024},
+        "site_mib": round(site_bytes / 2**20),
+        "pull_request": bench_pull_request(catalog, changed, work, base_cache),
+        "targets": {"cold_x": 2.5, "warm_x": 1.0, "one_entry_x": 1.2, "peak_pss_mib": 3072, "site_mib": 500},
+    }
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def bench_pull_request(catalog: Path, changed: Path, work: Path, base_cache: Path) -> dict:
+    """The steps of .github/workflows/pull-request.yml on a repository whose base commit holds the
+    province and whose head commit changes one entry's title: check, diff, build (strict), and
+    packing the site as the artifact upload does (tar + gzip -6, upload-artifact's level). The
+    caches are those the workflow restores from the base's build: ~/.cache/zwgk and the Whoosh index
+    beside the site (site.search); the checkout is fresh, so there is no site folder."""
+    repo, cache = work / "pr-repo", work / "pr-cache"
+    for folder in (repo, cache):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(base_cache / "zwgk", cache, symlinks=True)
+    shutil.copytree(catalog, repo / "catalog")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=bench", "-c", "user.email=bench@example.org", "commit", "-q", "-m", "base")
+    shutil.rmtree(repo / "catalog")
+    shutil.copytree(changed, repo / "catalog")
+    _git(repo, "add", "-A")
+    _git(repo, "-c", "user.name=bench", "-c", "user.email=bench@example.org", "commit", "-q", "-m", "one entry")
+    shutil.copytree(base_cache / "site.search", repo / "site.search")
+    env = dict(os.environ, ZWGK_CACHE_DIR=str(cache), NO_MKDOCS_2_WARNING="1")
+    steps = {
+        "check": measure([*ZWGK, "check", "--format", "github"], env, cwd=repo),
+        "diff": measure([*ZWGK, "diff", "main~1", "HEAD", "--format", "markdown"], env, cwd=repo),
+        "build": measure(
+            [*ZWGK, "build", "--catalog", "catalog", "--site-dir", "site", "--config-file", str(ROOT / "mkdocs.yml"), "--strict"],
+            env,
+            cwd=repo,
+        ),
+        # gzip's default level is 6, upload-artifact's default compression level too.
+        "upload": measure(["tar", "-C", str(repo / "site"), "-czf", str(work / "site-preview.tar.gz"), "."], env),
+    }
+    steps["upload"]["artifact_mib"] = round((work / "site-preview.tar.gz").stat().st_size / 2**20)
+    return {
+        "steps": steps,
+        "wall_s": round(sum(step["wall_s"] for step in steps.values()), 2),
+        "peak_pss_mib": max(step["peak_pss_mib"] for step in steps.values()),
     }
 
 
@@ -124,6 +213,33 @@ def bench_baseline(pages: int, work: Path) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     result = measure([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml")], env)
     return {"pages": pages, **result}
+
+
+def add_ratios(figures: dict, baseline_s: float) -> None:
+    """Beside every wall time of the build results, its ratio to the plain MkDocs build."""
+    for key, value in list(figures.items()):
+        if isinstance(value, dict):
+            add_ratios(value, baseline_s)
+        elif key == "wall_s":
+            figures["x_baseline"] = round(value / baseline_s, 2)
+
+
+def build_table(build: dict, baseline: dict) -> str:
+    """The build figures as a Markdown table (printed to stderr, for the notes)."""
+    pr = build["pull_request"]
+    rows = [
+        ("plain MkDocs + Material (same pages)", baseline),
+        ("cold (empty caches)", build["cold"]),
+        ("warm (nothing changed)", build["warm"]),
+        ("one entry's title changed", build["one_entry"]),
+        *[(f"pull request: {name}", step) for name, step in pr["steps"].items()],
+        ("pull request: all steps", pr),
+    ]
+    lines = ["| build | seconds | × plain MkDocs | peak PSS MiB |", "|---|---|---|---|"]
+    for name, figures in rows:
+        lines.append(f"| {name} | {figures['wall_s']} | {figures['wall_s'] / baseline['wall_s']:.2f} | {figures['peak_pss_mib']} |")
+    lines.append(f"\nrendered pages {build['rendered_pages']}, HTML files {build['html_pages']}, site {build['site_mib']} MiB")
+    return "\n".join(lines)
 
 
 QUERY_SET = [
@@ -330,9 +446,9 @@ def bench_static(work: Path) -> dict:
 SCORECARD_TIMER = """
 import datetime as dt, json, sys, time
 from pathlib import Path
-from zwgk import scorecard_pages, scorecards, trend, annual_pages
-from zwgk.check import check
-from zwgk.site import site_data
+from zwgk.monitoring import annual as annual_pages, pages as scorecard_pages, scorecards, trend
+from zwgk.rules.run import check
+from zwgk.site.data import site_data
 result = check(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]))
 data = site_data(result)
 started = time.perf_counter()
@@ -397,10 +513,12 @@ def main() -> None:
         result["check"] = bench_check(catalog, work, args.runs)
     if args.only in (None, "build"):
         result["build"] = bench_build(catalog, work)
-        result["baseline"] = bench_baseline(result["build"]["html_pages"], work)
+        result["baseline"] = bench_baseline(result["build"]["rendered_pages"], work)
+        add_ratios(result["build"], result["baseline"]["wall_s"])
+        print(build_table(result["build"], result["baseline"]), file=sys.stderr)
     if args.only in (None, "search"):
         result["search"] = bench_search(catalog, work)
-    if args.only in (None, "build", "static"):
+    if args.only in (None, "static"):
         result["static_search"] = bench_static(work)
     if args.only in (None, "diff"):
         result["diff"] = bench_diff(catalog, work)

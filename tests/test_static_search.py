@@ -4,6 +4,7 @@ Chromium): the exact-code shards and Pagefind's index."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from conftest import SAMPLE
 
@@ -37,11 +38,29 @@ def test_every_code_leads_to_its_record(sample_site):
 
 def test_every_searchable_page_is_in_the_static_index(sample_site):
     pages = [p for p in sample_site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
-    meta, _ = static_search._cbor(static_search._read(next((sample_site / "pagefind").glob("*.pf_meta"))))
-    assert len(meta[1]) == len(pages) > 300
+    indexed = 0
+    for folder in static_search.bundle_dirs(sample_site):
+        meta, _ = static_search._cbor(static_search._read(next(folder.glob("*.pf_meta"))))
+        indexed += len(meta[1])
+    assert indexed == len(pages) > 300
     # Listings (home, types, topics) stay out: their records have pages of their own.
     assert "data-pagefind-body" not in (sample_site / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in (sample_site / "types/01/index.html").read_text(encoding="utf-8")
+
+
+def test_the_index_is_split_into_parts_the_browser_merges(sample_site):
+    bundles = static_search.bundle_dirs(sample_site)
+    assert len(bundles) == static_search.PART_COUNT  # parts.json lists every other part
+    seen: dict[str, Path] = {}
+    for folder in bundles:
+        assert (folder / "pagefind-entry.json").is_file()
+        for path in (folder / "fragment").glob("*.pf_fragment"):
+            url = json.loads(static_search._read(path))["url"]
+            assert url not in seen, (url, folder, seen.get(url))  # each page in one part only
+            seen[url] = folder
+    item_url = "/items/" + "/".join(next((sample_site / "items").glob("*/*/")).relative_to(sample_site / "items").parts) + "/"
+    assert item_url in seen
+    assert seen[item_url] == bundles[[f"p{n}" for n in range(8)].index(static_search.part_of(item_url[1:] + "index.html"))]
 
 
 def test_known_titles_are_found_and_unknown_ones_are_not(sample_site):

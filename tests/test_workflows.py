@@ -48,7 +48,8 @@ def test_the_pull_request_workflow_runs_on_a_sample_change(tmp_path):
         encoding="utf-8",
     )
     subprocess.run([*git, "commit", "-qam", "sample change"], check=True)
-    subprocess.run([*git, "update-ref", "refs/remotes/origin/main", "main"], check=True)
+    # The base is the commit before the change: the clone of a worktree on another branch has no main.
+    subprocess.run([*git, "update-ref", "refs/remotes/origin/main", "HEAD~1"], check=True)
     (repo / ".venv").symlink_to(Path(sys.executable).parent.parent)
     summary = tmp_path / "summary.md"
     env = dict(

@@ -37,6 +37,7 @@ from zwgk.site.pages.home import home
 from zwgk.site.pages.item import item_page
 from zwgk.site.pages.lists import topic_pages, type_pages
 from zwgk.site.pages.scheme import scheme_page
+from zwgk.site.rendered import STUB, RenderedPages
 
 STATE_KEY = "zwgk_build"
 # Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
@@ -56,6 +57,7 @@ class SiteBuild:
     index: object = None  # the Whoosh index update running beside the build (search.BackgroundUpdate)
     cards: list = field(default_factory=list)  # the departments' scorecards
     rendered: list = field(default_factory=list)  # MkDocs pages whose HTML holds restored blocks
+    cache: RenderedPages | None = None  # rendered pages kept between builds (zwgk.site.rendered)
 
 
 # A generated page's HTML blocks (see zwgk.site.templating.block) need no Markdown processing, yet Python-Markdown and
@@ -218,11 +220,18 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
 
 
 def add_pages(files: Files, config) -> Files:
+    """Hand the generated pages to MkDocs; a page whose rendered HTML is cached goes in as a stub."""
     build: SiteBuild = config[STATE_KEY]
+    build.cache = cache = RenderedPages(default_cache_dir(), config)
     for uri, content in build.pages:
-        inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
-        markdown, build.blocks[uri] = _take_blocks(content)
-        files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+        if uri in NAV_PAGES:
+            markdown, build.blocks[uri] = _take_blocks(content)
+            files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.UNDEFINED))
+        elif cache.lookup(uri, content):
+            files.append(File.generated(config, uri, content=STUB, inclusion=InclusionLevel.NOT_IN_NAV))
+        else:
+            markdown, build.blocks[uri] = _take_blocks(content)
+            files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
     # The blank workbooks the contributor guide links to (MkDocs checks those links in --strict).
     for uri, content in xlsx.template_workbooks(build.data.scheme).items():
         files.append(File.generated(config, uri, content=content))
@@ -232,13 +241,29 @@ def add_pages(files: Files, config) -> Files:
 def restore_blocks(html: str, page, config) -> str:
     """Put a generated page's HTML blocks back in place of their placeholders."""
     build: SiteBuild = config[STATE_KEY]
+    uri = page.file.src_uri
+    if uri in build.cache.hits:
+        return html  # counted in cached_output, from its cached HTML
     if not (page.meta.get("search") or {}).get("exclude"):
         build.searchable += 1
-    blocks = build.blocks.get(page.file.src_uri)
+    blocks = build.blocks.get(uri)
+    if uri in build.cache.misses:
+        build.cache.written[uri] = Path(page.file.abs_dest_path)
     if not blocks:
         return html
     build.rendered.append(page)
     return _PLACEHOLDER_RE.sub(lambda match: blocks[int(match.group(1))], html)
+
+
+def cached_output(output: str, page, config) -> str:
+    """A stub page's output replaced by its cached HTML (see zwgk.site.rendered)."""
+    build: SiteBuild = config[STATE_KEY]
+    cached = build.cache.output(page.file.src_uri)
+    if cached is None:
+        return output
+    if "data-pagefind-body" in cached:
+        build.searchable += 1
+    return cached
 
 
 def watch(server, config) -> None:
@@ -270,6 +295,7 @@ def finish(config, log: logging.Logger) -> None:
     for page in build.rendered:  # MkDocs keeps every page's HTML until the build ends; it is written
         page.content = None
     build.rendered = []  # freed by reference counting at once: no collection pass over the whole heap
+    build.cache.store()
     verified = time.perf_counter()
     build.counts["search_pages"] = _static_search(build, site_dir)
     static = time.perf_counter()
@@ -277,7 +303,7 @@ def finish(config, log: logging.Logger) -> None:
     log.info(
         f"耗时：导出 {exported - started:.1f} 秒，核对 {verified - exported:.1f} 秒，"
         f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面"
-        + ("，沿用上次的结果）。" if counts["search_bundle_cached"] else "）。")
+        + f"，{counts['search_bundles']} 个分包中 {counts['search_bundles_cached']} 个沿用上次的结果）。"
     )
     if build.index is not None:
         index = _search_index(build, site_dir)
@@ -314,7 +340,7 @@ _UNUSED_PAGEFIND_FILES = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-co
 def _static_search(build: SiteBuild, site_dir: Path) -> int:
     """Index the built pages with Pagefind; fails unless every page meant for the search is in it."""
     try:
-        indexed, build.counts["search_bundle_cached"] = static_search.bundle(site_dir, default_cache_dir())
+        indexed, build.counts["search_bundles"], build.counts["search_bundles_cached"] = static_search.bundle(site_dir, default_cache_dir())
     except static_search.StaticSearchError as error:
         raise PluginError(str(error)) from None
     if indexed != build.searchable:
@@ -325,9 +351,10 @@ def _static_search(build: SiteBuild, site_dir: Path) -> int:
         raise PluginError(str(error)) from None
     if silent:
         raise PluginError("静态检索索引查不到应有的结果：" + "、".join(silent))
-    for pattern in _UNUSED_PAGEFIND_FILES:
-        for path in (site_dir / static_search.BUNDLE_DIR).glob(pattern):
-            path.unlink()
+    for folder in static_search.bundle_dirs(site_dir):
+        for pattern in _UNUSED_PAGEFIND_FILES:
+            for path in folder.glob(pattern):
+                path.unlink()
     return indexed
 
 

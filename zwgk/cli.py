@@ -188,6 +188,41 @@ def index_command(catalog_dir: Path, site_dir: Path) -> None:
     )
 
 
+@cli.group("export")
+def export_group() -> None:
+    """导出供其他系统使用的文件。"""
+
+
+@export_group.command("bulk")
+@click.argument("catalog_dir", default="catalog", type=click.Path(path_type=Path))
+@click.option("--output-dir", type=click.Path(path_type=Path), default=Path("exports"), show_default=True)
+@click.option("--site-url", default="", help="网站地址（记录中 url 的前缀），如 https://zwgk.example.gov.cn/。")
+def export_bulk(catalog_dir: Path, output_dir: Path, site_url: str) -> None:
+    """写出全国检索引擎批量导入文件 bulk.ndjson（Elasticsearch/OpenSearch _bulk 格式）和索引映射 bulk-mapping.json。
+
+    每个权力事项（以实施编码为 _id）和每条目录条目（以索引号为 _id）一条：有效的记录写入（index），
+    已取消、已合并的事项和失效、废止的条目写删除（delete）。目录有错误时不写文件，退出码为 1。"""
+    from zwgk.site import bulk
+    from zwgk.site.data import site_data
+
+    try:
+        result = check_catalog(catalog_dir, cache_dir=default_cache_dir())
+    except CatalogError as error:
+        _fail(f"无法读取目录：{error}")
+    if result.errors:
+        _fail(f"目录有 {result.errors} 个错误，未导出：请先运行 zwgk check 并修正。")
+    site = site_data(result, site_url=site_url)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    lines = 0
+    with (output_dir / "bulk.ndjson").open("w", encoding="utf-8", newline="\n") as out:
+        for line in bulk.bulk_lines(site):
+            out.write(line)
+            lines += 1
+    mapping = json.dumps(bulk.mapping(), ensure_ascii=False, indent=2) + "\n"
+    (output_dir / "bulk-mapping.json").write_text(mapping, encoding="utf-8")
+    click.echo(f"已写出 {output_dir / 'bulk.ndjson'}（{lines} 行）和 {output_dir / 'bulk-mapping.json'}。")
+
+
 @cli.command("diff")
 @click.argument("base")
 @click.argument("head")

@@ -17,7 +17,9 @@ import hashlib
 import json
 import re
 import shutil
+import os
 import subprocess
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import NamedTuple
@@ -238,33 +240,91 @@ class StaticSearchError(RuntimeError):
 _INDEXED_PAGES = re.compile(r"Indexed (\d+) pages?")
 
 
-def html_digest(site_dir: Path) -> str:
-    """A digest of every HTML file Pagefind would read: equal digests give equal bundles."""
-    digest = hashlib.sha256()
+# The static index is split into parts, so that a change re-indexes only the parts of the pages it
+# changed: each searchable page goes into one of PART_COUNT parts by a hash of its path. The split is
+# by page, not by department, so that every part is a random sample of the site and Pagefind's
+# per-index statistics (word frequencies, page lengths), which score the results, stay close to those
+# of a single index; the browser merges the parts' results by score. The first part is the main bundle,
+# `pagefind/` (Pagefind's script and WebAssembly); the others are `pagefind/parts/<name>/`, listed in
+# `pagefind/parts.json`, and merged into it when Pagefind loads (mergeIndex, see zwgk-search.js).
+PART_COUNT = 8
+PARTS_DIR = "parts"
+PARTS_LIST = "parts.json"
+_SEARCHABLE = b"data-pagefind-body"
+
+
+def part_of(rel: str) -> str:
+    """The part of a page, from its path in the site."""
+    return f"p{shard_of(rel, PART_COUNT)}"
+
+
+def _parts(site_dir: Path) -> dict[str, tuple[list[Path], str]]:
+    """The searchable pages of each part, and a digest of their HTML (equal digests, equal bundles).
+    Only pages marked data-pagefind-body go in: Pagefind indexes every page of a folder with none."""
+    grouped: dict[str, list[tuple[str, Path, bytes]]] = defaultdict(list)
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
-        if not rel.startswith(BUNDLE_DIR + "/"):
-            digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+        if rel.startswith(BUNDLE_DIR + "/"):
+            continue
+        content = path.read_bytes()
+        if _SEARCHABLE in content:
+            grouped[part_of(rel)].append((rel, path, hashlib.sha256(content).digest()))
+    parts = {}
+    for name, pages in sorted(grouped.items()):
+        digest = hashlib.sha256()
+        for rel, _, content_digest in pages:
+            digest.update(rel.encode() + b"\0" + content_digest)
+        parts[name] = ([path for _, path, _ in pages], digest.hexdigest())
+    return parts
 
 
-def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, bool]:
-    """Write the Pagefind bundle into the site: from the cache when the HTML is unchanged (Pagefind
-    has no incremental mode, and an unchanged rebuild should not pay for a full run), else by
-    running Pagefind. Returns (pages indexed, whether the cache was used)."""
-    key = html_digest(site_dir) + "-" + _pagefind_version()
-    cached = cache_dir / "pagefind" / key if cache_dir else None
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, int, int]:
+    """Write the Pagefind bundles into the site, each from the cache when its pages' HTML is unchanged
+    (Pagefind has no incremental mode), else by running Pagefind over a folder holding just its pages
+    (hard links) at their paths in the site, so that its URLs are the site's. Returns (pages indexed,
+    parts, parts taken from the cache)."""
+    version = _pagefind_version()
+    cache = cache_dir / "pagefind" if cache_dir else None
     target = site_dir / BUNDLE_DIR
-    if cached and (cached / "pages").is_file():
-        shutil.rmtree(target, ignore_errors=True)
-        shutil.copytree(cached / BUNDLE_DIR, target)
-        return int((cached / "pages").read_text()), True
-    pages = run_pagefind(site_dir)
-    if cached:
-        shutil.rmtree(cached.parent, ignore_errors=True)  # keep one bundle: the newest
-        shutil.copytree(target, cached / BUNDLE_DIR)
-        (cached / "pages").write_text(str(pages))
-    return pages, False
+    shutil.rmtree(target, ignore_errors=True)
+    total, reused, keep = 0, 0, set()
+    if cache:
+        cache.mkdir(parents=True, exist_ok=True)
+    parts = _parts(site_dir)
+    if not parts:
+        raise StaticSearchError("没有可供检索的页面（data-pagefind-body）。")
+    for number, (name, (paths, digest)) in enumerate(parts.items()):
+        key = f"{name}-{digest}-{version}"
+        # The pages are linked beside the site (same file system), not copied.
+        with tempfile.TemporaryDirectory(prefix=".zwgk-pagefind-", dir=site_dir.parent) as scratch:
+            built = cache / key if cache else Path(scratch) / "bundle"
+            if cache and (built / "pages").is_file():
+                reused += 1
+            else:
+                staging = Path(scratch) / "site"
+                for path in paths:
+                    _link_or_copy(path, staging / path.relative_to(site_dir))
+                shutil.rmtree(built, ignore_errors=True)
+                pages = run_pagefind(staging, built / BUNDLE_DIR)
+                (built / "pages").write_text(str(pages))
+            shutil.copytree(built / BUNDLE_DIR, target if number == 0 else target / PARTS_DIR / name)
+            total += int((built / "pages").read_text())
+        keep.add(key)
+    names = list(parts)[1:]
+    (target / PARTS_LIST).write_text(json.dumps(names), encoding="utf-8")
+    if cache:
+        for old in cache.iterdir():  # keep the bundles of this build only
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+    return total, len(parts), reused
 
 
 def _pagefind_version() -> str:
@@ -276,9 +336,11 @@ def _pagefind_version() -> str:
         raise StaticSearchError("没有安装 Pagefind 扩展版（pagefind[extended]），请运行 make setup。") from None
 
 
-def run_pagefind(site_dir: Path, timeout: int = 1800) -> int:
-    """Index the built HTML with Pagefind's extended (Chinese-segmenting) build; returns the number
-    of pages indexed. Pages opt in with data-pagefind-body (see overrides/main.html)."""
+def run_pagefind(site_dir: Path, output: Path | None = None, timeout: int = 1800) -> int:
+    """Index the built HTML with Pagefind's extended (Chinese-segmenting) build, into `output` (default
+    the site's pagefind/); returns the number of pages indexed. Pages opt in with data-pagefind-body
+    (see overrides/main.html)."""
+    target = output or site_dir / BUNDLE_DIR
     try:
         from pagefind_bin_extended import get_executable
     except ImportError:
@@ -287,8 +349,8 @@ def run_pagefind(site_dir: Path, timeout: int = 1800) -> int:
         str(get_executable()),
         "--site",
         str(site_dir),
-        "--output-subdir",
-        BUNDLE_DIR,
+        "--output-path",
+        str(target),
         "--force-language",
         "zh",
         "--exclude-selectors",
@@ -302,7 +364,7 @@ def run_pagefind(site_dir: Path, timeout: int = 1800) -> int:
     match = _INDEXED_PAGES.search(output)
     if done.returncode != 0 or not match:
         raise StaticSearchError(f"Pagefind 建立检索索引失败（退出码 {done.returncode}）：\n{output[-2000:]}")
-    if not (site_dir / BUNDLE_DIR / "pagefind-entry.json").is_file():
+    if not (target / "pagefind-entry.json").is_file():
         raise StaticSearchError("Pagefind 没有写出检索索引（pagefind-entry.json）。")
     return int(match.group(1))
 
@@ -361,9 +423,23 @@ def _read(path: Path):
     return raw[len(_SIGNATURE) :]
 
 
-def pages_for_token(site_dir: Path, token: str) -> set[str]:
-    """The URLs of the pages whose index holds `token` (a whole word, as Pagefind stores it)."""
+def bundle_dirs(site_dir: Path) -> list[Path]:
+    """The main bundle and the parts that parts.json lists for the browser to merge."""
     bundle = site_dir / BUNDLE_DIR
+    listed = bundle / PARTS_LIST
+    names = json.loads(listed.read_text(encoding="utf-8")) if listed.is_file() else []
+    return [bundle, *(bundle / PARTS_DIR / name for name in names)]
+
+
+def pages_for_token(site_dir: Path, token: str) -> set[str]:
+    """The URLs of the pages whose index (any bundle) holds `token` (a whole word, as Pagefind stores it)."""
+    found = set()
+    for folder in bundle_dirs(site_dir):
+        found |= _bundle_pages_for_token(folder, token)
+    return found
+
+
+def _bundle_pages_for_token(bundle: Path, token: str, wanted: str = "") -> set[str]:
     metas = sorted(bundle.glob("pagefind.*.pf_meta"))
     if len(metas) != 1:
         raise StaticSearchError(f"Pagefind 索引应有一个语言的元数据文件，实有 {len(metas)} 个。")
@@ -381,6 +457,8 @@ def pages_for_token(site_dir: Path, token: str) -> set[str]:
                         page += posting[0]  # page numbers are stored as differences
                         fragment = json.loads(_read(bundle / "fragment" / f"{pages[page][0]}.pf_fragment"))
                         urls_found.add(fragment["url"])
+                        if fragment["url"] == wanted:
+                            return urls_found
     return urls_found
 
 
@@ -389,7 +467,12 @@ def silent_titles(site_dir: Path, expected: list[tuple[str, str]]) -> list[str]:
     failures = []
     for title, url in expected:
         tokens = gram_tokens(title)
-        if not tokens or "/" + url not in pages_for_token(site_dir, tokens[0]):
+        found = set()
+        for folder in bundle_dirs(site_dir):
+            found |= _bundle_pages_for_token(folder, tokens[0], "/" + url) if tokens else set()
+            if "/" + url in found:
+                break
+        if "/" + url not in found:
             failures.append(title)
     return failures
 

@@ -251,9 +251,22 @@
   var pagefindPromise = null;
   function pagefind() {
     if (!pagefindPromise) {
-      pagefindPromise = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
+      // The static index is a main bundle (pagefind/) and parts (pagefind/parts/<name>/, listed in
+      // pagefind/parts.json; see zwgk/site/static_search.py), merged into it as Pagefind loads.
+      var parts = fetch(new URL("pagefind/parts.json", root)).then(function (r) {
+        if (!r.ok) throw new Error("parts " + r.status);
+        return r.json();
+      });
+      pagefindPromise = Promise.all([import(new URL("pagefind/pagefind.js", root).href), parts]).then(function (both) {
+        var module = both[0];
         return module.options({ baseUrl: root.pathname, excerptLength: 20, noWorker: true })
           .then(function () { return module.init(); })
+          .then(function () {
+            return Promise.all(both[1].map(function (name) {
+              var part = new URL("pagefind/parts/" + name + "/", root).pathname;
+              return module.mergeIndex(part, { baseUrl: root.pathname, excerptLength: 20 });
+            }));
+          })
           .then(function () { return module; });
       });
     }
