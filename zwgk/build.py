@@ -26,9 +26,9 @@ from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import pages as scorecard_pages
 from zwgk.monitoring import scorecards, trend
 from zwgk.rules.run import CheckResult, check
-from zwgk.site import exports, pages, static_search, urls
+from zwgk.site import exports, furniture, pages, static_search, urls
 from zwgk.site.data import site_data
-from zwgk.site.flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
+from zwgk.site.flowchart import FlowchartError, RenderStats, dot_source, render_all, responsive
 
 STATE_KEY = "zwgk_build"
 # Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
@@ -104,6 +104,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     scheme = catalog.scheme
     data = site_data(result, _settings(config).get("report_url", ""), config.get("site_url") or "")
     charts = {f"{item.dept_id}/{item.basic_code}": (item.label, dot_source(item)) for item in catalog.items if item.is_active and item.flow}
+    charts.update({f"{key}#narrow": (label, dot_source_narrow) for key, (label, dot_source_narrow) in _narrow_charts(catalog).items()})
     try:
         svgs, stats = render_all(charts, default_cache_dir())
     except FlowchartError as error:
@@ -128,15 +129,26 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
         for dept_id, dept in catalog.departments.items()
     ]
     built += pages.catalogue_pages(data)
+    built += furniture.pages(data)
     for item in catalog.items:
-        svg = svgs.get(f"{item.dept_id}/{item.basic_code}", "")
-        built.append(pages.item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
+        key = f"{item.dept_id}/{item.basic_code}"
+        svg = svgs.get(key, "")
+        built.append(pages.item_page(data, item, responsive(svg, svgs.get(f"{key}#narrow", ""), f"{item.name}运行流程图") if svg else ""))
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
     build = SiteBuild(result, data, built, stats, index=_start_search_index(config, data) if search_index else None, cards=cards)
     config[STATE_KEY] = build
     return build
+
+
+def _narrow_charts(catalog) -> dict[str, tuple[str, str]]:
+    """The phone variant of every flowchart (flowchart.dot_source, narrow=True)."""
+    return {
+        f"{item.dept_id}/{item.basic_code}": (item.label, dot_source(item, narrow=True))
+        for item in catalog.items
+        if item.is_active and item.flow
+    }
 
 
 def add_pages(files: Files, config) -> Files:
