@@ -12,8 +12,6 @@ from zwgk.site import html, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages import _href
 
-SITEMAP_URL = "sitemap/"
-CORRECTION_URL = "about/correction/"
 
 # The columns of the navigation and the furniture pages, in the order of the site.
 COLUMNS = (
@@ -29,7 +27,7 @@ COLUMNS = (
     ("about/copyright/", "版权声明"),
     ("about/privacy/", "隐私声明"),
     ("about/accessibility/", "无障碍声明"),
-    (CORRECTION_URL, "我要纠错"),
+    (urls.correction(), "我要纠错"),
 )
 
 
@@ -44,7 +42,7 @@ def _month_label(period: str) -> str:
 
 
 def sitemap(site: SiteData) -> tuple[str, str]:
-    url = SITEMAP_URL
+    url = urls.sitemap()
     scheme = site.scheme
     columns = "".join(f"<li>{html.link(_href(url, target), label)}</li>" for target, label in COLUMNS)
     types = "".join(
@@ -89,7 +87,7 @@ def sitemap(site: SiteData) -> tuple[str, str]:
 
 
 def correction(site: SiteData) -> tuple[str, str]:
-    url = CORRECTION_URL
+    url = urls.correction()
     rows = []
     for dept in sorted(site.departments.values(), key=lambda d: (d.level != "省级", d.dept_id)):
         office = dept.disclosure_office

@@ -55,3 +55,13 @@ def monitoring() -> str:
 
 def scorecard(dept_id: str) -> str:
     return f"monitoring/{dept_id}/"
+
+
+def sitemap() -> str:
+    """The HTML site map (网站地图)."""
+    return "sitemap/"
+
+
+def correction() -> str:
+    """我要纠错: where to report an error."""
+    return "about/correction/"
