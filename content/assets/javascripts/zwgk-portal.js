@@ -74,6 +74,51 @@
   });
 
   // ---- 3. Tables and permalinks -----------------------------------------------------------------
+  // On a phone each row is a card and each cell shows its column's name (CSS: td::before with
+  // attr(data-label)). Cells the builders did not label get it here from the header rows, with the
+  // group heading of a column under a spanning header ("法人或其他组织 · 商业企业").
+  function labelCells(table) {
+    var head = table.tHead;
+    if (!head) return;
+    var grid = [];
+    for (var r = 0; r < head.rows.length; r++) {
+      grid[r] = grid[r] || [];
+      var col = 0;
+      for (var c = 0; c < head.rows[r].cells.length; c++) {
+        var cell = head.rows[r].cells[c];
+        while (grid[r][col]) col++;
+        for (var dr = 0; dr < cell.rowSpan; dr++) {
+          grid[r + dr] = grid[r + dr] || [];
+          for (var dc = 0; dc < cell.colSpan; dc++) grid[r + dr][col + dc] = cell;
+        }
+        col += cell.colSpan;
+      }
+    }
+    var labels = [];
+    var width = grid.length ? grid[0].length : 0;
+    for (var x = 0; x < width; x++) {
+      var names = [];
+      for (var y = 0; y < grid.length; y++) {
+        var th = grid[y][x];
+        var text = th ? th.textContent.replace(/[⇅▲▼]/g, "").replace(/\s+/g, " ").trim() : "";
+        if (text && names.indexOf(text) < 0) names.push(text);
+      }
+      labels[x] = names.join(" · ");
+    }
+    var bodies = table.tBodies;
+    for (var b = 0; b < bodies.length; b++) {
+      for (var i = 0; i < bodies[b].rows.length; i++) {
+        var cells = bodies[b].rows[i].cells, at = 0;
+        for (var k = 0; k < cells.length; k++) {
+          if (!cells[k].hasAttribute("data-label") && labels[at]) cells[k].setAttribute("data-label", labels[at]);
+          at += cells[k].colSpan;
+        }
+      }
+    }
+  }
+  var tables = document.querySelectorAll("table.zwgk-data");
+  for (var t = 0; t < tables.length; t++) labelCells(tables[t]);
+
   function markScrollingTables() {
     var wrappers = document.querySelectorAll(".zwgk-table");
     for (var i = 0; i < wrappers.length; i++) {
