@@ -441,3 +441,121 @@ def test_no_arrow_crosses_a_lane_label(browser, server, sample_site):
     )
     assert crossings["lanes"] > 0 and crossings["hits"] == [], crossings
     context.close()
+
+
+# ---- 2, 6, 7, 8, 9. Entries in full, a citizen's way in, departments, typography, plain words -------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390", "1366"])
+def test_every_entry_is_readable_in_full_and_its_permalink_opens_it(browser, server, sample_site, sample_data, viewport):
+    entry = next(e for e in sample_data.entries if e.summary and e.keywords)
+    url = sample_data.entry_url(entry)
+    context, page = _open(browser, server + url, viewport)
+    target = page.locator(":target")
+    row = page.locator("tr:has(:target)")
+    assert target.is_visible() and row.is_visible()
+    details = row.locator("details")
+    assert details.get_attribute("open") is not None, "the permalink opens its entry"
+    text = row.inner_text()
+    for value in (entry.summary, *entry.keywords, entry.index, str(entry.date)):
+        assert value in text, f"{value} not shown"
+    if entry.url:
+        assert row.locator(f'a[href="{entry.url}"]').count() == 1
+    other = page.locator("tr:not(:has(:target)) details").first
+    assert other.get_attribute("open") is None
+    other.locator("summary").click()
+    assert other.get_attribute("open") is not None, "any entry opens on a tap"
+    context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["390", "1366"])
+def test_a_citizen_starts_from_a_large_search_box_and_ways_in(browser, server, sample_site, viewport):
+    context, page = _open(browser, server, viewport)
+    box = page.locator("main input[type=search]")
+    assert box.is_visible() and page.evaluate("el => parseFloat(getComputedStyle(el).fontSize)", box.element_handle()) >= 18
+    first = page.evaluate("[...document.querySelectorAll('.md-content h2, .md-content form')].map(e => e.tagName)[0]")
+    assert first == "FORM", "the search box leads the home page"
+    for name in ("个人办事", "法人办事"):
+        link = page.get_by_role("link", name=re.compile(name))
+        assert link.first.is_visible(), name
+    link = page.get_by_role("link", name=re.compile("个人办事")).first
+    link.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("table.zwgk-data tbody tr").count() > 0
+    assert _meta(page).get("ColumnName")
+    page.goto(server, wait_until="networkidle")
+    box = page.locator("main input[type=search]")
+    box.fill("食品经营许可")
+    box.press("Enter")
+    page.wait_for_load_state("networkidle")
+    assert "search/" in page.url and "q=" in page.url
+    context.close()
+
+
+@pytest.mark.slow
+def test_an_item_page_names_its_department_and_how_to_apply(browser, server, sample_site, sample_data):
+    item = next(
+        i for i in sample_data.items if i.is_active and i.online_url and sum(j.basic_code == i.basic_code for j in sample_data.items) > 1
+    )
+    others = [j for j in sample_data.items if j.basic_code == item.basic_code and j.dept_id != item.dept_id]
+    context, page = _open(browser, server + urls.item(item.dept_id, item.basic_code), PHONE)
+    header = page.locator(".md-content h1").inner_text() + page.locator(".zwgk-lede").inner_text()
+    assert item.name in header and sample_data.departments[item.dept_id].name in header
+    text = page.locator(".md-content").inner_text()
+    for label, value in (("办理地点", item.location), ("办理时间", item.hours)):
+        assert label in text and value in text
+    phone = page.locator(f'a[href="tel:{item.contact.consult_phone}"]')
+    assert phone.count() >= 1 and phone.first.is_visible()
+    online = page.get_by_role("link", name=re.compile("在线办理"))
+    assert online.first.get_attribute("href") == item.online_url
+    for other in others:
+        assert page.locator(f'a[href$="{urls.item(other.dept_id, other.basic_code)}"]').count() >= 1, other.dept_id
+    assert page.locator(f'a[href$="{urls.power_type(item.type)}"]').count() >= 1
+    context.close()
+
+
+@pytest.mark.slow
+def test_a_department_page_counts_alike_links_its_exports_and_explains_empty_months(browser, server, sample_site, sample_data):
+    dept_id = "340000-amr"
+    items = sample_data.items_by_dept[dept_id]
+    active = sum(1 for i in items if i.is_active)
+    context, page = _open(browser, server + urls.department(dept_id), LAPTOP)
+    text = page.locator(".md-content").inner_text()
+    assert f"现行有效 {active} 项" in text
+    assert page.locator("h2:has-text('权责清单') ~ .zwgk table.zwgk-data, .zwgk table.zwgk-powers").count() >= 1
+    assert page.locator("table.zwgk-powers").count() == 1, "one power-list table"
+    assert ", " not in page.locator("table.zwgk-powers").inner_text() and ", " not in text.split("权责清单", 1)[1][:200]
+    for export in ("entries.csv", "items.csv", "catalogue.json"):
+        link = page.locator(f'a[href$="exports/departments/{dept_id}/{export}"]')
+        assert link.count() == 1, export
+    alternate = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+    assert alternate.count() >= 1 and alternate.first.get_attribute("href").endswith(f"feeds/departments/{dept_id}.xml")
+    assert "备注说明" in text or "无新公开" in text, "months with nothing published say so"
+    for words in ("20 个工作日", "依申请公开", "政府信息公开指南"):
+        assert words in text, words
+    page.goto(server, wait_until="networkidle")
+    assert f"{active}" in page.locator(".md-content").inner_text()
+    context.close()
+
+
+def test_codes_times_and_index_numbers_do_not_break_inside(sample_site):
+    text = (sample_site / "departments/340000-amr/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<span class="zwgk-nowrap">\d{1,2}:\d{2}-\d{1,2}:\d{2}</span>', text), "office hours: times kept whole"
+    catalogue = next((sample_site / "catalogue").rglob("index.html")).read_text(encoding="utf-8")
+    assert 'class="zwgk-index"' in catalogue
+    css = (sample_site / "assets/zwgk.css").read_text(encoding="utf-8")
+    assert ".zwgk-nowrap, .zwgk-code, .zwgk-index" in css and "text-wrap: balance" in css
+
+
+JARGON = re.compile(r"\.yml|service_types|\b[a-z]+\.[a-z]+-[a-z-]+\b|disclosure_office|report_url")
+
+
+def test_public_pages_speak_no_internal_jargon(sample_site):
+    kinds = _kinds(sample_site)
+    for kind in ("home", "department", "item", "catalogue", "type", "sitemap", "correction", "accessibility"):
+        path = sample_site / kinds[kind].split("?")[0] / "index.html"
+        main = path.read_text(encoding="utf-8").split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+        visible = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|svg)\b.*?</\1>", " ", main, flags=re.S))
+        assert not JARGON.search(visible), f"{kind}: {JARGON.search(visible).group(0)}"
