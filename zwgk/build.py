@@ -26,9 +26,16 @@ from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import pages as scorecard_pages
 from zwgk.monitoring import scorecards, trend
 from zwgk.rules.run import CheckResult, check
-from zwgk.site import exports, furniture, pages, static_search, urls
-from zwgk.site.data import site_data
+from zwgk.site import exports, static_search, urls
+from zwgk.site.data import SiteData, site_data
 from zwgk.site.flowchart import FlowchartError, RenderStats, dot_source, render_all, responsive
+from zwgk.site.pages.catalogue import catalogue_pages, index_resolvers
+from zwgk.site.pages.department import department
+from zwgk.site.pages.furniture import furniture_pages
+from zwgk.site.pages.home import home
+from zwgk.site.pages.item import item_page
+from zwgk.site.pages.lists import topic_pages, type_pages
+from zwgk.site.pages.scheme import scheme_page
 
 STATE_KEY = "zwgk_build"
 # Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
@@ -39,7 +46,7 @@ NAV_PAGES = {"index.md", "types/index.md", "topics/index.md", "scheme/index.md",
 @dataclass
 class SiteBuild:
     result: CheckResult
-    data: pages.SiteData
+    data: SiteData
     pages: list[tuple[str, str]]
     charts: RenderStats
     counts: dict[str, int] = field(default_factory=dict)
@@ -50,7 +57,7 @@ class SiteBuild:
     rendered: list = field(default_factory=list)  # MkDocs pages whose HTML holds restored blocks
 
 
-# A generated page's HTML blocks (see html.block) need no Markdown processing, yet Python-Markdown and
+# A generated page's HTML blocks (see zwgk.site.templating.block) need no Markdown processing, yet Python-Markdown and
 # MkDocs would each parse them again with an HTML parser, which at province scale costs minutes. They
 # are taken out before rendering, leaving a placeholder, and put back into the rendered page.
 _BLOCK = re.compile(r'^<div class="zwgk">.*</div>$', re.M)
@@ -103,14 +110,18 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     catalog = result.catalog
     scheme = catalog.scheme
     data = site_data(result, _settings(config).get("report_url", ""), config.get("site_url") or "")
-    charts = {f"{item.dept_id}/{item.basic_code}": (item.label, dot_source(item)) for item in catalog.items if item.is_active and item.flow}
-    charts.update({f"{key}#narrow": (label, dot_source_narrow) for key, (label, dot_source_narrow) in _narrow_charts(catalog).items()})
+    charts = {}
+    for item in catalog.items:
+        if item.is_active and item.flow:
+            # Two drawings: lanes side by side, and a narrow one for phones (flowchart.dot_source).
+            charts[f"{item.dept_id}/{item.basic_code}"] = (item.label, dot_source(item))
+            charts[f"{item.dept_id}/{item.basic_code}#narrow"] = (item.label, dot_source(item, narrow=True))
     try:
         svgs, stats = render_all(charts, default_cache_dir())
     except FlowchartError as error:
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
-    built = [pages.home(data), pages.scheme_page(scheme), *pages.type_pages(data), *pages.topic_pages(data)]
+    built = [home(data), scheme_page(scheme), *type_pages(data), *topic_pages(data)]
     cards = scorecards.scorecards(data, result.findings)
     points = trend.history(catalog_dir(config), dt.date.today(), {card.dept_id: card.score for card in cards}, default_cache_dir())
     built += scorecard_pages.monitoring_pages(data, cards, points)
@@ -120,7 +131,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
         annual.setdefault(report.dept_id, []).append(report)
     built.append(annual_pages.province_page(data, catalog.annual))
     built += [
-        pages.department(
+        department(
             data,
             dept,
             scorecard_pages.score_section(by_dept[dept_id], urls.department(dept_id))
@@ -128,27 +139,18 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
         )
         for dept_id, dept in catalog.departments.items()
     ]
-    built += pages.catalogue_pages(data)
-    built += furniture.pages(data)
+    built += catalogue_pages(data)
+    built += furniture_pages(data)
     for item in catalog.items:
         key = f"{item.dept_id}/{item.basic_code}"
         svg = svgs.get(key, "")
-        built.append(pages.item_page(data, item, responsive(svg, svgs.get(f"{key}#narrow", ""), f"{item.name}运行流程图") if svg else ""))
+        built.append(item_page(data, item, responsive(svg, svgs.get(f"{key}#narrow", ""), f"{item.name}运行流程图") if svg else ""))
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
     build = SiteBuild(result, data, built, stats, index=_start_search_index(config, data) if search_index else None, cards=cards)
     config[STATE_KEY] = build
     return build
-
-
-def _narrow_charts(catalog) -> dict[str, tuple[str, str]]:
-    """The phone variant of every flowchart (flowchart.dot_source, narrow=True)."""
-    return {
-        f"{item.dept_id}/{item.basic_code}": (item.label, dot_source(item, narrow=True))
-        for item in catalog.items
-        if item.is_active and item.flow
-    }
 
 
 def add_pages(files: Files, config) -> Files:
@@ -182,7 +184,7 @@ def finish(config, log: logging.Logger) -> None:
     build: SiteBuild = config[STATE_KEY]
     site_dir = Path(config.site_dir)
     written = _cached_exports(build)
-    written.update({path: html.encode() for path, html in pages.index_resolvers(build.data).items()})
+    written.update({path: html.encode() for path, html in index_resolvers(build.data).items()})
     written.update(static_search.code_shards(build.data, config["extra"]["zwgk_search_shards"]))
     written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
     for path, content in written.items():
@@ -218,7 +220,7 @@ def finish(config, log: logging.Logger) -> None:
     )
 
 
-def _start_search_index(config, data: pages.SiteData):
+def _start_search_index(config, data: SiteData):
     """Start updating the Whoosh index beside the site (for `zwgk search` and `zwgk serve`): changed
     records are written by a separate process while MkDocs renders the pages."""
     from zwgk.search.index import BackgroundUpdate, index_dir, plan_update
@@ -281,7 +283,7 @@ def _localise_theme_scripts(site_dir: Path) -> None:
 
 EXPORT_MODULES = (
     "site/exports.py",
-    "site/pages.py",
+    "site/pages/common.py",
     "site/urls.py",
     "site/data.py",
     "catalog/model.py",
