@@ -93,6 +93,9 @@ class EntryRow(NamedTuple):
     mode: str | None
     validity: str
     grams: static_search.Grams | None  # the title's search tokens (catalogue pages only)
+    summary: str | None
+    keywords: str  # joined with 、
+    publisher: str  # the 发布机构's name when another department published the entry
 
 
 def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_department: bool = False, grams: bool = False) -> list[EntryRow]:
@@ -118,6 +121,9 @@ def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_departm
                 entry.mode,
                 entry.validity,
                 static_search.entry_grams(entry.title) if grams else None,
+                entry.summary,
+                "、".join(entry.keywords),
+                site.department_name(entry.publisher) if entry.publisher and entry.publisher != entry.dept_id else "",
             )
         )
     return rows
