@@ -530,7 +530,7 @@ def test_a_department_page_counts_alike_links_its_exports_and_explains_empty_mon
     for export in ("entries.csv", "items.csv", "catalogue.json"):
         link = page.locator(f'a[href$="exports/departments/{dept_id}/{export}"]')
         assert link.count() == 1, export
-    alternate = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+    alternate = page.locator('link[rel~="alternate"][type="application/atom+xml"]')
     assert alternate.count() >= 1 and alternate.first.get_attribute("href").endswith(f"feeds/departments/{dept_id}.xml")
     assert "备注说明" in text or "无新公开" in text, "months with nothing published say so"
     for words in ("20 个工作日", "依申请公开", "政府信息公开指南"):

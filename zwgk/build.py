@@ -29,6 +29,7 @@ from zwgk.rules.run import CheckResult, check
 from zwgk.site import exports, static_search, urls
 from zwgk.site.data import SiteData, site_data
 from zwgk.site.flowchart import FlowchartError, RenderStats, dot_source, render_all, responsive
+from zwgk.site.pages.audience import audience_pages
 from zwgk.site.pages.catalogue import catalogue_pages, index_resolvers
 from zwgk.site.pages.department import department
 from zwgk.site.pages.furniture import furniture_pages
@@ -110,6 +111,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     catalog = result.catalog
     scheme = catalog.scheme
     data = site_data(result, _settings(config).get("report_url", ""), config.get("site_url") or "")
+    data.site_name = (_settings(config).get("site") or {}).get("name") or config.get("site_name") or ""
     charts = {}
     for item in catalog.items:
         if item.is_active and item.flow:
@@ -141,6 +143,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     ]
     built += catalogue_pages(data)
     built += furniture_pages(data)
+    built += audience_pages(data)
     for item in catalog.items:
         key = f"{item.dept_id}/{item.basic_code}"
         svg = svgs.get(key, "")

@@ -26,6 +26,7 @@ class SiteData:
     numbers: dict[int, IndexNumber]  # id(entry) -> parsed 索引号
     report_url: str = ""
     site_url: str = ""
+    site_name: str = ""  # extra.zwgk.site.name, else site_name, of mkdocs.yml
     file_keys: dict[str, str] = field(default_factory=dict)  # catalogue file -> content key (Catalog.file_keys)
     items_by_dept: dict[str, list[PowerItem]] = field(default_factory=dict)
     items_by_code: dict[str, list[PowerItem]] = field(default_factory=dict)  # basic code -> items of every department

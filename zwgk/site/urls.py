@@ -65,3 +65,11 @@ def sitemap() -> str:
 def correction() -> str:
     """我要纠错: where to report an error."""
     return "about/correction/"
+
+
+AUDIENCES = {"person": "自然人", "legal": "法人"}  # URL slug -> PowerItem.audience value
+
+
+def audience(slug: str) -> str:
+    """Service items by who is served: 个人办事 (person), 法人办事 (legal)."""
+    return f"audience/{slug}/"
