@@ -524,9 +524,14 @@ def test_a_department_page_counts_alike_links_its_exports_and_explains_empty_mon
     context, page = _open(browser, server + urls.department(dept_id), LAPTOP)
     text = page.locator(".md-content").inner_text()
     assert f"现行有效 {active} 项" in text
-    assert page.locator("h2:has-text('权责清单') ~ .zwgk table.zwgk-data, .zwgk table.zwgk-powers").count() >= 1
-    assert page.locator("table.zwgk-powers").count() == 1, "one power-list table"
-    assert ", " not in page.locator("table.zwgk-powers").inner_text() and ", " not in text.split("权责清单", 1)[1][:200]
+    powers = page.locator('.zwgk-table[aria-label^="权责清单"]')
+    assert powers.count() == 1, "one power-list table"
+    assert powers.locator("tbody tr").count() == len(items), "every item, cancelled ones too, in the one table"
+    widths = page.evaluate(
+        "[...document.querySelector('.zwgk-table[aria-label^=\"权责清单\"] table').rows].map(r => r.cells[1].getBoundingClientRect().left)"
+    )
+    assert len(set(round(w) for w in widths)) == 1, "aligned columns"
+    assert ", " not in powers.inner_text() and ", " not in text.split("现行有效", 1)[1][:200], "Chinese punctuation"
     for export in ("entries.csv", "items.csv", "catalogue.json"):
         link = page.locator(f'a[href$="exports/departments/{dept_id}/{export}"]')
         assert link.count() == 1, export
