@@ -368,6 +368,20 @@ def _(files):
     return rel, None, 1
 
 
+@mutation("item.guide-incomplete")
+def _(files):
+    rel = service_item(files)
+    del files[rel]["hours"]
+    return rel, None, 1
+
+
+@mutation("item.online-url-scheme")
+def _(files):
+    rel = service_item(files)
+    files[rel]["online_url"] = "javascript:alert(1)"
+    return rel, "javascript:alert(1)", 1
+
+
 @mutation("item.required-fields")
 def _(files):
     rel = items(files, lambda item: item["type"] == "02")[0]

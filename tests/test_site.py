@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import ROOT, SAMPLE, SITE_URL, SMALL_PLAN, build, write_catalog
 from mutations import MUTATIONS
 
@@ -207,6 +208,10 @@ def test_no_outside_references(sample_site):
     assert "repo_url" not in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     catalog = load_catalog(SAMPLE, workers=1)
     allowed = {entry.url for entry in catalog.entries if entry.url}
+    # Links, not requests: each item's 在线办理 link, and the footer's filing sites (mkdocs.yml extra.zwgk.site).
+    allowed |= {item.online_url for item in catalog.items if item.online_url}
+    settings = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["zwgk"]["site"]
+    allowed |= {settings[key] for key in ("icp_url", "police_url", "party_mark_url") if settings.get(key)}
     outside = []
     for path in sample_site.rglob("*"):
         if path.suffix in (".html", ".svg"):

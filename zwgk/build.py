@@ -30,9 +30,11 @@ from zwgk.monitoring import scorecards, trend
 from zwgk.rules.run import CheckResult, check
 from zwgk.site import exports, static_search, urls, xlsx
 from zwgk.site.data import SiteData, site_data
-from zwgk.site.flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
+from zwgk.site.flowchart import FlowchartError, RenderStats, dot_source, render_all, responsive
+from zwgk.site.pages.audience import audience_pages
 from zwgk.site.pages.catalogue import catalogue_pages, index_resolvers
 from zwgk.site.pages.department import department
+from zwgk.site.pages.furniture import furniture_pages
 from zwgk.site.pages.home import home
 from zwgk.site.pages.item import item_page
 from zwgk.site.pages.lists import topic_pages, type_pages
@@ -181,7 +183,13 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     catalog = result.catalog
     scheme = catalog.scheme
     data = site_data(result, _settings(config).get("report_url", ""), config.get("site_url") or "")
-    charts = {f"{item.dept_id}/{item.basic_code}": (item.label, dot_source(item)) for item in catalog.items if item.is_active and item.flow}
+    data.site_name = (_settings(config).get("site") or {}).get("name") or config.get("site_name") or ""
+    charts = {}
+    for item in catalog.items:
+        if item.is_active and item.flow:
+            # Two drawings: lanes side by side, and a narrow one for phones (flowchart.dot_source).
+            charts[f"{item.dept_id}/{item.basic_code}"] = (item.label, dot_source(item))
+            charts[f"{item.dept_id}/{item.basic_code}#narrow"] = (item.label, dot_source(item, narrow=True))
     try:
         svgs, stats = render_all(charts, default_cache_dir())
     except FlowchartError as error:
@@ -206,9 +214,12 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
         for dept_id, dept in catalog.departments.items()
     ]
     built += catalogue_pages(data)
+    built += furniture_pages(data)
+    built += audience_pages(data)
     for item in catalog.items:
-        svg = svgs.get(f"{item.dept_id}/{item.basic_code}", "")
-        built.append(item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
+        key = f"{item.dept_id}/{item.basic_code}"
+        svg = svgs.get(key, "")
+        built.append(item_page(data, item, responsive(svg, svgs.get(f"{key}#narrow", ""), f"{item.name}运行流程图") if svg else ""))
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")

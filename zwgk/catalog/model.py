@@ -49,6 +49,9 @@ STATUSES = ("有效", "暂停", "已取消", "已合并")
 MODES = ("主动公开", "依申请公开", "不予公开")
 VALIDITIES = ("有效", "失效", "废止")
 INDEX_FORMATS = ("uscc-yyyymm", "org-yyyymm", "org-yyyy")
+# 服务对象 of a 办事指南, in the national guide's words: 自然人 (people, shown as 个人办事) and 法人 (legal
+# persons and other organisations, shown as 法人办事).
+AUDIENCES = ("自然人", "法人")
 
 
 class Model(BaseModel):
@@ -247,6 +250,13 @@ class PowerItem(Record):
     responsibilities: list[Responsibility] | None = Field(None, title="责任事项")
     accountability: list[str] | None = Field(None, title="追责情形")
     contact: Contact | None = Field(None, title="咨询和投诉电话")
+    # Extension: the 办事指南 elements a citizen needs to go and apply (检查指标, 国办秘函〔2019〕19号).
+    location: str | None = Field(None, title="办理地点")
+    hours: str | None = Field(None, title="办理时间")
+    online_url: str | None = Field(None, title="在线办理（http 或 https 开头的网址）")
+    audience: Annotated[list[Literal[AUDIENCES]], BeforeValidator(_as_list, json_schema_input_type=str | list[str])] = Field(
+        default_factory=list, title="服务对象：自然人、法人（法人或其他组织）"
+    )
     status: Literal[STATUSES] = Field("有效", title="状态")
     status_date: IsoDate | None = Field(None, title="状态变更日期")
     status_reason: str | None = Field(None, title="状态变更原因")

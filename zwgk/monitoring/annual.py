@@ -11,7 +11,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from zwgk.catalog.model import AnnualReport, Applicants, Applications, Proactive
-from zwgk.site import urls
+from zwgk.site import tags, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import href, page
 from zwgk.site.templating import renderer
@@ -143,4 +143,4 @@ def province_page(site: SiteData, reports: list[AnnualReport]) -> tuple[str, str
         for dept_id, years in sorted(by_dept.items())
     ]
     body = render("annual_province.md", years=years, departments=departments)
-    return urls.page_source(url), page("年度报告统计", body, searchable=False, wide=True)
+    return urls.page_source(url), page("年度报告统计", body, searchable=False, wide=True, gov_tags=tags.column("年度报告统计", "年度报告"))

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from zwgk.monitoring import trend
 from zwgk.monitoring.scorecards import CRITERIA, MAX_SCORE, Scorecard
 from zwgk.rules.reference import rule_anchor
-from zwgk.site import urls
+from zwgk.site import tags, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import href, page
 from zwgk.site.templating import renderer
@@ -93,7 +93,7 @@ def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.
             if by_topic.get(code)
         ],
     )
-    built = [(urls.page_source(url), page("监测", body, searchable=False, wide=True))]
+    built = [(urls.page_source(url), page("监测", body, searchable=False, wide=True, gov_tags=tags.column("监测", "监测统计")))]
     built += [scorecard_page(card, points) for card in cards]
     return built
 
@@ -115,4 +115,6 @@ def scorecard_page(card: Scorecard, points: list[trend.Point]) -> tuple[str, str
         findings=findings,
         hidden=max(len(card.findings) - SHOWN_FINDINGS, 0),
     )
-    return urls.page_source(url), page(f"{card.name}监测得分", body, searchable=False, wide=True)
+    return urls.page_source(url), page(
+        f"{card.name}监测得分", body, searchable=False, wide=True, gov_tags=tags.column(f"{card.name}监测得分", "监测统计")
+    )

@@ -140,8 +140,12 @@ def chart(points: list[Point], title: str, dept_id: str | None = None) -> Chart:
     """A line chart of the score (0-100) by month, with a table giving the same figures."""
     values = [(p.month, p.scores.get(dept_id) if dept_id else p.average) for p in points]
     gaps = {p.month for p in points if p.gap}
-    width, height, left, bottom, top = 640, 220, 40, 30, 15
-    step = (width - left - 10) / max(len(values) - 1, 1)
+    # Drawn small and scaled up by the stylesheet (.zwgk-trend): on a 360 px phone column its text (14
+    # units) stays at least 12 px. With many months every other one is labelled, counted from the last,
+    # which has room to its right.
+    width, height, left, bottom, top, right = 400, 220, 34, 30, 12, 24
+    step = (width - left - right) / max(len(values) - 1, 1)
+    every = 2 if len(values) > 7 else 1
 
     def y(score: float) -> float:
         return top + (height - top - bottom) * (1 - score / 100)
@@ -151,9 +155,11 @@ def chart(points: list[Point], title: str, dept_id: str | None = None) -> Chart:
         width=width,
         height=height,
         left=left,
-        right=width - 10,
-        grid=[GridLine(f"{y(s):.1f}", f"{y(s) + 4:.1f}", s) for s in (0, 25, 50, 75, 100)],
-        labels=[MonthLabel(f"{left + i * step:.1f}", month[2:]) for i, (month, _) in enumerate(values)],
+        right=width - right,
+        grid=[GridLine(f"{y(s):.1f}", f"{y(s) + 5:.1f}", s) for s in (0, 25, 50, 75, 100)],
+        labels=[
+            MonthLabel(f"{left + i * step:.1f}", month[2:]) for i, (month, _) in enumerate(values) if (len(values) - 1 - i) % every == 0
+        ],
         dots=[Dot(f"{left + i * step:.1f}", f"{y(v):.1f}") for i, (_, v) in enumerate(values) if v is not None],
         rows=[
             MonthValue(month, f"{value:.1f}" if value is not None else GAP_LABEL if month in gaps else "无记录") for month, value in values

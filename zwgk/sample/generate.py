@@ -18,6 +18,7 @@ import yaml
 from zwgk.catalog.codes import make_index, make_uscc
 from zwgk.sample import data as data
 
+SERVICE_TYPES = ("01", "05", "07", "20")  # the scheme's default service_types
 SAMPLE_NOTICE = "示例数据：本目录中的部门、代码、事项和条目均为演示用途虚构，不代表任何机关的正式公开内容。"
 
 
@@ -191,6 +192,14 @@ def _item(dept: _Dept, code: str, item_type: str, name: str, basis: tuple[str, s
         "contact": {"consult_phone": f"0551-6{rng.randint(1000000, 9999999)}", "complaint_phone": "12345"},
         "updated": (plan.as_of - dt.timedelta(days=rng.randint(10, 90))).isoformat(),
     }
+    if item_type in SERVICE_TYPES:
+        # The 办事指南 elements, derived from the codes (no draw from `rng`: the rest of the sample stays as it was).
+        item.update(
+            location=f"{data.REGIONS[dept.region]}政务服务中心 {int(code[6:9]) % 3 + 1} 楼 {int(code[6:9]) % 20 + 1} 号窗口（示例地址）",
+            hours="工作日 9:00—12:00，13:30—17:00（法定节假日除外）",
+            online_url=f"https://www.example.org/{dept.id}/banshi/{code}/",
+            audience=["自然人"] if item_type == "20" else (["法人"] if int(code[6:9]) % 2 else ["自然人", "法人"]),
+        )
     return item
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -25,8 +26,11 @@ class SiteData:
     numbers: dict[int, IndexNumber]  # id(entry) -> parsed 索引号
     report_url: str = ""
     site_url: str = ""
+    site_name: str = ""  # extra.zwgk.site.name, else site_name, of mkdocs.yml
     file_keys: dict[str, str] = field(default_factory=dict)  # catalogue file -> content key (Catalog.file_keys)
     items_by_dept: dict[str, list[PowerItem]] = field(default_factory=dict)
+    items_by_code: dict[str, list[PowerItem]] = field(default_factory=dict)  # basic code -> items of every department
+    latest_date: dt.date | None = None  # the newest entry's 生成日期: "to date" for months with nothing published
     entries_by_dept: dict[str, list[Entry]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -37,6 +41,12 @@ class SiteData:
         for entry in self.entries:
             entries_by_dept[entry.dept_id].append(entry)
         self.items_by_dept, self.entries_by_dept = dict(items_by_dept), dict(entries_by_dept)
+        items_by_code: dict[str, list[PowerItem]] = defaultdict(list)
+        for items in self.items_by_dept.values():
+            for item in items:
+                items_by_code[item.basic_code].append(item)
+        self.items_by_code = dict(items_by_code)
+        self.latest_date = max((entry.date for entry in self.entries), default=None)
 
     def entry_url(self, entry: Entry) -> str:
         return urls.entry(entry.dept_id, self.numbers[id(entry)])

@@ -25,7 +25,7 @@ from zwgk.catalog.flow import step_index
 from zwgk.catalog.model import PowerItem
 
 FONT = "Noto Sans CJK SC,Microsoft YaHei,PingFang SC,sans-serif"
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 BATCH_SIZE = 200
 SECONDS_PER_GRAPH = 2.0
 WRAP_CHARS = 12
@@ -47,18 +47,24 @@ def _wrap(value: str, width: int = WRAP_CHARS) -> str:
     return "\n".join(value[start : start + width] for start in range(0, len(value), width)) or " "
 
 
-def dot_source(item: PowerItem) -> str:
-    """The DOT graph of an item's flow: actors as clusters, decisions as diamonds with their
-    conditions on the branches, days on the steps, distinct start and end shapes."""
+def dot_source(item: PowerItem, narrow: bool = False) -> str:
+    """The DOT graph of an item's flow: actors as lanes (clusters), decisions as diamonds with their
+    conditions on the branches, days on the steps, distinct start and end shapes.
+
+    A lane's label is a node of its own, on the rank below the start and above every step, not the
+    cluster's label: arrows between steps never cross it. The `narrow` variant, for phones, has no lanes (the
+    actor is a line of each step's label), shorter lines and larger text, so that it fits a 360 px column
+    with its text at least 12 CSS px."""
     steps = item.flow or []
     index = step_index(steps)
+    size, small, wrap = (14, 13, 7) if narrow else (12, 11, WRAP_CHARS)
     lines = [
         "digraph flow {",
-        f'  graph [rankdir=TB, fontname="{FONT}", fontsize=12, bgcolor="transparent", nodesep=0.35, ranksep=0.45, pad=0.15];',
-        f'  node [fontname="{FONT}", fontsize=12, shape=box, style="rounded,filled", fillcolor="#ffffff", color="#263238", penwidth=1.2];',
-        f'  edge [fontname="{FONT}", fontsize=11, color="#263238", arrowsize=0.8];',
+        f'  graph [rankdir=TB, fontname="{FONT}", fontsize={size}, bgcolor="transparent", nodesep={0.2 if narrow else 0.35}, ranksep={0.35 if narrow else 0.45}, pad=0.1];',
+        f'  node [fontname="{FONT}", fontsize={size}, shape=box, style="rounded,filled", fillcolor="#ffffff", color="#263238", penwidth=1.2, margin="0.08,0.04"];',
+        f'  edge [fontname="{FONT}", fontsize={small}, color="#263238", arrowsize=0.8];',
         '  start [label="开始", shape=oval, style=filled, fillcolor="#e3f2fd"];',
-        '  finish [label="结束", shape=doublecircle, style=filled, fillcolor="#e8f5e9", fontsize=11];',
+        f'  finish [label="结束", shape=doublecircle, style=filled, fillcolor="#e8f5e9", fontsize={small}];',
     ]
     actors: dict[str, list[int]] = {}
     for number, step in enumerate(steps):
@@ -70,14 +76,21 @@ def dot_source(item: PowerItem) -> str:
                 continue  # a duplicate id: the flow rules report it; the chart shows the first
             step = steps[number]
             days = f"\n{step.days} 个工作日" if step.days is not None else ""
-            shape = "diamond" if len(step.next) > 1 else "box"
+            who = f"\n{_wrap(step.actor, wrap)}" if narrow and step.actor else ""
+            # A decision is a diamond; on the narrow chart (where a diamond around three lines would be too
+            # wide) a box with cut corners.
+            shape = ("box, style=\"filled,diagonals\"" if narrow else "diamond") if len(step.next) > 1 else "box"
             extra = ", peripheries=2" if step.end else ""
-            body.append(f"    s{number} [label={_label(_wrap(step.name) + days)}, shape={shape}{extra}];")
-        if actor:
+            body.append(f"    s{number} [label={_label(_wrap(step.name, wrap) + days + who)}, shape={shape}{extra}];")
+        if actor and not narrow:
+            first = next((n for n in members if index.get(steps[n].id) == n), None)
+            lane = [f'    lane{cluster} [label={_label(_wrap(actor, 16))}, shape=plaintext, style="", fontsize={small}, fontcolor="#37474f"];']
+            if first is not None:
+                lane.append(f"    lane{cluster} -> s{first} [style=invis];")
             lines += [
                 f"  subgraph cluster_{cluster} {{",
-                f"    label={_label(_wrap(actor, 16))};",
-                '    style="dashed,rounded"; color="#90a4ae"; fontsize=11;',
+                '    label=""; style="dashed,rounded"; color="#90a4ae";',
+                *lane,
                 *body,
                 "  }",
             ]
@@ -85,12 +98,15 @@ def dot_source(item: PowerItem) -> str:
             lines += body
     if steps:
         lines.append("  start -> s0;")
+    if not narrow:
+        # Every lane's label one rank below the start, above every step: no arrow between steps crosses it.
+        lines += [f"  start -> lane{cluster} [style=invis];" for cluster, actor in enumerate(actors) if actor]
     for number, step in enumerate(steps):
         if index.get(step.id) != number:
             continue
         for branch in step.next:
             if branch.to in index:
-                label = f" [label={_label(_wrap(branch.when, 10))}]" if branch.when else ""
+                label = f" [label={_label(_wrap(branch.when, 6 if narrow else 10))}]" if branch.when else ""
                 lines.append(f"  s{number} -> s{index[branch.to]}{label};")
         if step.end:
             lines.append(f"  s{number} -> finish;")
@@ -168,7 +184,6 @@ def is_svg(text: str) -> bool:
 
 def _read_cached(path: Path) -> str | None:
     """A cached chart, or None when it is missing or not a whole SVG (it is then rendered again)."""
-    try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
@@ -179,13 +194,19 @@ def _write_atomically(path: Path, text: str) -> None:
     """Readers see the old file or the whole new one, never part of it (a killed build, a full disk)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+def responsive(wide: str, narrow: str, title: str) -> str:
+    """Both variants of a chart, accessible, for the item page: the stylesheet shows the narrow one on
+    phones and the wide one elsewhere (the hidden one is display: none, out of the accessibility tree)."""
+    parts = [f'<div class="zwgk-flowchart__wide">{accessible(wide, title, "flowchart-title")}</div>']
+    if narrow:
+        parts.append(f'<div class="zwgk-flowchart__narrow">{accessible(narrow, title, "flowchart-title-narrow")}</div>')
+    return "".join(parts)
 
 
 @dataclass

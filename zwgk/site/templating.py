@@ -59,6 +59,16 @@ def inline_svg(value: str) -> Markup:
     return Markup(value.replace("\n", " "))
 
 
+_TIMES = re.compile(r"\d{1,2}:\d{2}(?:\s*[-—–~～至到]\s*\d{1,2}:\d{2})?")
+
+
+def nowrap_times(value: object) -> Markup:
+    """Text with its times and time ranges (8:30-12:00) kept on one line: escaped, then wrapped in
+    <span class="zwgk-nowrap"> (no break inside "14:30-17:30")."""
+    escaped = str(html.text(value))
+    return Markup(_TIMES.sub(lambda match: f'<span class="zwgk-nowrap">{match.group(0)}</span>', escaped))
+
+
 def md(value: object) -> Markup:
     """Text for a Markdown heading: HTML-escaped and Markdown syntax backslash-escaped."""
     return Markup(html.md(value))
@@ -82,7 +92,7 @@ def environment(*packages: str) -> Environment:
         finalize=_finalize,
         extensions=[OneLineMarkup],
     )
-    env.filters.update(block=block, md=md, json_ld=json_ld, inline_svg=inline_svg)
+    env.filters.update(block=block, md=md, json_ld=json_ld, inline_svg=inline_svg, nowrap_times=nowrap_times)
     return env
 
 

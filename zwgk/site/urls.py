@@ -55,3 +55,21 @@ def monitoring() -> str:
 
 def scorecard(dept_id: str) -> str:
     return f"monitoring/{dept_id}/"
+
+
+def sitemap() -> str:
+    """The HTML site map (网站地图)."""
+    return "sitemap/"
+
+
+def correction() -> str:
+    """我要纠错: where to report an error."""
+    return "about/correction/"
+
+
+AUDIENCES = {"person": "自然人", "legal": "法人"}  # URL slug -> PowerItem.audience value
+
+
+def audience(slug: str) -> str:
+    """Service items by who is served: 个人办事 (person), 法人办事 (legal)."""
+    return f"audience/{slug}/"

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from zwgk.catalog.codes import index_prefix
 from zwgk.catalog.model import Entry
-from zwgk.site import static_search, urls
+from zwgk.site import static_search, tags, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import entry_rows, href, page, period_label
 from zwgk.site.templating import render
@@ -33,7 +33,18 @@ def catalogue_pages(site: SiteData) -> list[tuple[str, str]]:
             tags=static_search.catalogue_tags(site, dept_id, entries),
             rows=entry_rows(site, entries, url, grams=True),
         )
-        pages.append((urls.page_source(url), page(heading, body, wide=True)))
+        newest = max(entries, key=lambda e: e.published or e.date)
+        meta = tags.column(heading, "政府信息公开目录", f"{name}{period_label(period, chunk)}公开的 {len(entries)} 条政府信息")
+        meta |= tags.article(
+            heading,
+            newest.published or newest.date,
+            name,
+            sorted({word for entry in entries for word in entry.keywords})[:20],
+            name,
+            f"{name}{period_label(period, chunk)}政府信息公开目录，共 {len(entries)} 条",
+            tags.absolute(site.site_url, url),
+        )
+        pages.append((urls.page_source(url), page(heading, body, wide=True, gov_tags=meta)))
     return pages
 
 

@@ -15,10 +15,21 @@ from zwgk.site import html, static_search, urls
 from zwgk.site.data import SiteData
 
 
-def page(title: str, body: Markup, *, description: str = "", searchable: bool = True, wide: bool = False) -> str:
+def page(
+    title: str,
+    body: Markup,
+    *,
+    description: str = "",
+    searchable: bool = True,
+    wide: bool = False,
+    gov_tags: dict[str, str] | None = None,
+    feeds: list[dict[str, str]] | None = None,
+) -> str:
     """A generated page: front matter (title sanitised, search exclusion) and the body. A `wide`
     page (mostly a table) hides the table of contents to give the table the room. Pages that only
-    list records found elsewhere (home, browsing by type or topic) stay out of the search."""
+    list records found elsewhere (home, browsing by type or topic) stay out of the search. `gov_tags`
+    are the page's 网页标签 (zwgk.site.tags), `feeds` its Atom feeds ({href, title}, site-relative):
+    overrides/partials/zwgk-page-tags.html writes both into the page's <head>."""
     meta: dict = {"title": html.title(title)}
     if wide:
         meta["hide"] = ["toc"]
@@ -26,6 +37,10 @@ def page(title: str, body: Markup, *, description: str = "", searchable: bool = 
         meta["description"] = html.title(description)[:160]
     if not searchable:
         meta["search"] = {"exclude": True}
+    if gov_tags:
+        meta["gov_tags"] = gov_tags
+    if feeds:
+        meta["feeds"] = feeds
     return "---\n" + _front_matter(meta) + "\n---\n\n" + str(body)
 
 
@@ -88,6 +103,9 @@ class EntryRow(NamedTuple):
     mode: str | None
     validity: str
     grams: static_search.Grams | None  # the title's search tokens (catalogue pages only)
+    summary: str | None
+    keywords: str  # joined with 、
+    publisher: str  # the 发布机构's name when another department published the entry
 
 
 def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_department: bool = False, grams: bool = False) -> list[EntryRow]:
@@ -113,6 +131,9 @@ def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_departm
                 entry.mode,
                 entry.validity,
                 static_search.entry_grams(entry.title, entry.keywords, entry.doc_number, entry.index) if grams else None,
+                entry.summary,
+                "、".join(entry.keywords),
+                site.department_name(entry.publisher) if entry.publisher and entry.publisher != entry.dept_id else "",
             )
         )
     return rows

@@ -9,7 +9,7 @@ from zwgk.catalog.codes import implementation_code
 from zwgk.catalog.flow import step_index
 from zwgk.catalog.model import Department, PowerItem
 from zwgk.rules.items import EIGHT_DISCLOSURES
-from zwgk.site import static_search, urls
+from zwgk.site import static_search, tags, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import href, page
 from zwgk.site.templating import render
@@ -32,6 +32,55 @@ class Link(NamedTuple):
     href: str
     code: str
     name: str
+
+
+class Guide(NamedTuple):
+    """How to go and apply (办事指南): where, when, whom to ask, online, for whom."""
+
+    location: str | None
+    hours: str | None
+    consult_phone: str | None
+    complaint_phone: str | None
+    online_url: str | None  # http(s) only (rule item.online-url-scheme)
+    audience: str  # 个人、法人
+
+
+AUDIENCE_LABELS = {"自然人": "个人", "法人": "法人（法人或其他组织）"}
+
+
+def _guide(item: PowerItem) -> Guide:
+    contact = item.contact
+    online = item.online_url if item.online_url and item.online_url.startswith(("https://", "http://")) else None
+    return Guide(
+        item.location,
+        item.hours,
+        contact.consult_phone if contact else None,
+        contact.complaint_phone if contact else None,
+        online,
+        "、".join(AUDIENCE_LABELS.get(a, a) for a in item.audience),
+    )
+
+
+def _same_code(site: SiteData, item: PowerItem, url: str) -> list[Link]:
+    """The other departments that implement the same basic code (the same power elsewhere)."""
+    return [
+        Link(href(url, urls.item(other.dept_id, other.basic_code)), other.dept_id, site.departments[other.dept_id].name)
+        for other in site.items_by_code.get(item.basic_code, [])
+        if other.dept_id != item.dept_id and other.dept_id in site.departments and other.is_active
+    ]
+
+
+def _tags(site: SiteData, item: PowerItem, dept: Department, url: str) -> dict[str, str]:
+    label = site.scheme.power_types.get(item.type, item.type)
+    return tags.article(
+        f"{item.name}（{dept.name}）",
+        item.status_date if not item.is_active else item.updated,
+        dept.name,
+        [item.name, label, dept.short_name],
+        item.office or dept.name,
+        item.content or f"{dept.name}{label}事项：{item.name}",
+        tags.absolute(site.site_url, url),
+    )
 
 
 def flow_steps(item: PowerItem) -> list[Step]:
@@ -75,10 +124,14 @@ def item_page(site: SiteData, item: PowerItem, svg: str) -> tuple[str, str]:
         "department": Link(href(url, urls.department(item.dept_id)), dept.dept_id, dept.name),
         "tags": static_search.item_tags(site, item),
         "report": _report(site, item, dept),
+        "type_href": href(url, urls.power_type(item.type)),
+        "guide": _guide(item),
+        "same_code": _same_code(site, item, url),
     }
+    meta = {"gov_tags": _tags(site, item, dept, url)}
     if not item.is_active:
         body = render("item.md", tombstone=True, successor=_successor(site, item, url), **view)
-        return urls.page_source(url), page(item.name, body)
+        return urls.page_source(url), page(f"{item.name} - {dept.name}", body, **meta)
     limit = item.time_limit
     eight = {
         "labels": EIGHT_DISCLOSURES,
@@ -94,7 +147,7 @@ def item_page(site: SiteData, item: PowerItem, svg: str) -> tuple[str, str]:
         steps=flow_steps(item) if item.flow else [],
         **view,
     )
-    return urls.page_source(url), page(f"{item.name}（{item.basic_code}）", body, description=f"{dept.short_name} {item.name}")
+    return urls.page_source(url), page(f"{item.name} - {dept.name}", body, description=f"{dept.short_name} {item.name}", **meta)
 
 
 def _successor(site: SiteData, item: PowerItem, url: str) -> Link | None:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from zwgk.catalog.model import Entry, PowerItem
-from zwgk.site import urls
+from zwgk.site import tags, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import chunks, entry_rows, href, page, pager
 from zwgk.site.templating import render
@@ -36,7 +36,9 @@ def type_pages(site: SiteData) -> list[tuple[str, str]]:
     pages, index_rows = [], []
     for code, label in scheme.power_types.items():
         items = by_type.get(code, [])
-        index_rows.append(CodeCount(urls.power_type(code).removeprefix("types/"), f"{code} {label}", len(items)))
+        active = sum(1 for item in items if item.is_active)
+        # Counted as everywhere on the site: the items in force; the cancelled and merged stay listed.
+        index_rows.append(CodeCount(urls.power_type(code).removeprefix("types/"), f"{code} {label}", active))
         parts = chunks(items)
         for number, part in enumerate(parts, start=1):
             url = urls.power_type(code, number)
@@ -51,12 +53,13 @@ def type_pages(site: SiteData) -> list[tuple[str, str]]:
                 )
                 for item in part
             ]
-            heading = f"{label}（共 {len(items)} 项）"
+            inactive = f"，另有已取消、已合并 {len(items) - active} 项" if len(items) > active else ""
+            heading = f"{label}（现行有效 {active} 项{inactive}）"
             links = pager(lambda n, c=code: urls.power_type(c, n), len(parts), number, url)
             body = render("type.md", heading=heading, items=rows, pages=links)
-            pages.append((urls.page_source(url), page(heading, body, searchable=False)))
-    index = render("list_index.md", heading="按权力类型浏览", caption="权力类型", headers=["权力类型", "事项数"], rows=index_rows)
-    return [("types/index.md", page("按权力类型浏览", index, searchable=False)), *pages]
+            pages.append((urls.page_source(url), page(heading, body, searchable=False, gov_tags=tags.column(label, "权力类型", heading))))
+    index = render("list_index.md", heading="按权力类型浏览", caption="权力类型", headers=["权力类型", "现行有效事项数"], rows=index_rows)
+    return [("types/index.md", page("按权力类型浏览", index, searchable=False, gov_tags=tags.column("按权力类型浏览", "权力类型"))), *pages]
 
 
 def topic_pages(site: SiteData) -> list[tuple[str, str]]:
@@ -75,6 +78,6 @@ def topic_pages(site: SiteData) -> list[tuple[str, str]]:
             heading = f"主题：{label}（共 {len(entries)} 条）"
             links = pager(lambda n, c=code: urls.topic(c, n), len(parts), number, url)
             body = render("topic.md", heading=heading, rows=entry_rows(site, part, url, with_department=True), pages=links)
-            pages.append((urls.page_source(url), page(heading, body, searchable=False, wide=True)))
+            pages.append((urls.page_source(url), page(heading, body, searchable=False, wide=True, gov_tags=tags.column(label, "主题分类", heading))))
     index = render("list_index.md", heading="按主题浏览", caption="主题分类", headers=["主题", "条目数"], rows=index_rows)
-    return [("topics/index.md", page("按主题浏览", index, searchable=False)), *pages]
+    return [("topics/index.md", page("按主题浏览", index, searchable=False, gov_tags=tags.column("按主题浏览", "主题分类"))), *pages]
