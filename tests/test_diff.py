@@ -28,16 +28,16 @@ def test_items_and_entries_added_removed_changed_and_recoded(tmp_path):
     head = _copy(tmp_path)
     amr = head / "departments/340000-amr"
     _edit(amr / "powers/000125001000.yml", "name: 食品经营许可", "name: 食品经营许可证核发")
-    recoded = (amr / "powers/000125002000.yml").read_text(encoding="utf-8").replace("000125002000", "000125009000")
+    recoded = (amr / "powers/000125002000.yml").read_text(encoding="utf-8").replace("000125002000", "000125097000")
     (amr / "powers/000125002000.yml").unlink()
-    (amr / "powers/000125009000.yml").write_text(recoded, encoding="utf-8")
+    (amr / "powers/000125097000.yml").write_text(recoded, encoding="utf-8")
     (amr / "powers/000225004000.yml").unlink()
     _edit(amr / "disclosure/2025.yml", "title: 关于加强市场监管民生实事管理的通告", "title: 关于加强市场监管民生实事管理的通告（修订）")
     result = diff_catalogues(SAMPLE, head)
     assert [d.dept_id for d in result.departments] == ["340000-amr"]
     dept = result.departments[0]
     assert dept.items_changed == [("000125001000", "食品经营许可证核发", ["事项名称"])]
-    assert dept.items_recoded == [("000125002000", "000125009000", "食品生产许可")]
+    assert dept.items_recoded == [("000125002000", "000125097000", "食品生产许可")]
     assert [code for code, _ in dept.items_removed] == ["000225004000"]
     assert dept.entries_changed and dept.entries_changed[0][2] == ["信息名称"]
     assert result.errors == 0

@@ -387,7 +387,7 @@ def test_class_13_a_damaged_index_is_said_in_chinese_and_rebuilt(sample_data, tm
     assert served.exit_code == 2 and "已损坏" in served.output, served.output
     # What every build does (plan, write in the background, verify) rebuilds it.
     update = search.plan_update(folder, sample_data)
-    assert "已损坏" in update.repaired and len(update.fresh) == len(sample_data.items) + len(sample_data.entries)
+    assert "已损坏" in update.repaired and len(update.fresh) == len(sample_data.items) + len(sample_data.entries) + len(sample_data.departments)
     stats = search.BackgroundUpdate(update).wait(timeout=300)
     assert search.verify_index(folder, sample_data, stats).documents == len(update.fresh)
     assert search.Searcher(folder).search("企业投资项目核准")[0].code == "000101001000"
@@ -514,8 +514,8 @@ def test_class_17_damaged_flowchart_cache_files_are_rendered_again(tmp_path):
     from zwgk.catalog.loader import load_catalog
     from zwgk.site.flowchart import dot_source, is_svg, render_all
 
-    items = [i for i in load_catalog(SAMPLE, workers=1).items if i.flow][:3]
-    charts = {f"{i.dept_id}/{i.basic_code}": (i.label, dot_source(i)) for i in items}
+    distinct = {dot_source(i): i for i in load_catalog(SAMPLE, workers=1).items if i.flow}  # one file per distinct chart
+    charts = {f"{i.dept_id}/{i.basic_code}": (i.label, source) for source, i in list(distinct.items())[:3]}
     first, stats = render_all(charts, tmp_path)
     cached = sorted((tmp_path / "flowcharts").glob("*/*.svg"))
     assert stats.rendered == len(cached) == 3 and all(is_svg(svg) for svg in first.values())
