@@ -190,7 +190,7 @@ def index_command(catalog_dir: Path, site_dir: Path) -> None:
 
 @cli.group("export")
 def export_group() -> None:
-    """导出供其他系统使用的文件。"""
+    """导出目录：各部门的 Excel 工作簿，或供其他系统使用的文件。"""
 
 
 @export_group.command("bulk")
@@ -372,11 +372,6 @@ def import_powers(**options) -> None:
 def import_entries(**options) -> None:
     """导入政府信息公开目录：发布机构名称转为部门文件夹名，主题、体裁名称转为代码；没有索引号的条目分配下一个可用的索引号。"""
     _run_import("entries", **options)
-
-
-@cli.group("export")
-def export_group() -> None:
-    """导出目录。"""
 
 
 @export_group.command("xlsx")
