@@ -184,6 +184,7 @@ def is_svg(text: str) -> bool:
 
 def _read_cached(path: Path) -> str | None:
     """A cached chart, or None when it is missing or not a whole SVG (it is then rendered again)."""
+    try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
@@ -194,12 +195,15 @@ def _write_atomically(path: Path, text: str) -> None:
     """Readers see the old file or the whole new one, never part of it (a killed build, a full disk)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
 def responsive(wide: str, narrow: str, title: str) -> str:
     """Both variants of a chart, accessible, for the item page: the stylesheet shows the narrow one on
     phones and the wide one elsewhere (the hidden one is display: none, out of the accessibility tree)."""
