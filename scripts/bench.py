@@ -429,7 +429,7 @@ def bench_static(work: Path) -> dict:
         [
             sys.executable,
             "-c",
-            "import sys; from zwgk.site.static_search import run_pagefind; print(run_pagefind(__import__('pathlib').Path(sys.argv[1])))",
+            "import sys; from zwgk.site.pagefind import run_pagefind; print(run_pagefind(__import__('pathlib').Path(sys.argv[1])))",
             str(site),
         ]
     )

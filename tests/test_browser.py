@@ -18,7 +18,7 @@ from conftest import SAMPLE
 from search_cases import QUERIES, judge
 
 from zwgk.rules.run import check
-from zwgk.site import static_search, urls
+from zwgk.site import search_tokens, urls
 from zwgk.site.data import site_data
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -366,11 +366,11 @@ def test_the_browser_computes_codes_and_bigrams_as_the_build_does(browser, serve
         "ABC",
     ]
     for text in samples:
-        assert page.evaluate("t => zwgkSearch.normaliseCode(t)", text) == static_search.normalise_code(text)
-        assert page.evaluate("t => zwgkSearch.gramTokens(t)", text) == list(dict.fromkeys(static_search.gram_tokens(text)))
+        assert page.evaluate("t => zwgkSearch.normaliseCode(t)", text) == search_tokens.normalise_code(text)
+        assert page.evaluate("t => zwgkSearch.gramTokens(t)", text) == list(dict.fromkeys(search_tokens.gram_tokens(text)))
         shards = int(page.get_attribute("#zwgk-search-script", "data-shards"))
-        key = static_search.normalise_code(text)
-        assert page.evaluate("k => zwgkSearch.shardOf(k)", key) == static_search.shard_of(key, shards)
+        key = search_tokens.normalise_code(text)
+        assert page.evaluate("k => zwgkSearch.shardOf(k)", key) == search_tokens.shard_of(key, shards)
     page.close()
 
 

@@ -370,6 +370,7 @@ def sample_data():
 
 def test_class_13_a_damaged_index_is_said_in_chinese_and_rebuilt(sample_data, tmp_path):
     from zwgk.search import index as search
+    from zwgk.search import writer
 
     site = tmp_path / "site"
     site.mkdir()
@@ -387,8 +388,10 @@ def test_class_13_a_damaged_index_is_said_in_chinese_and_rebuilt(sample_data, tm
     assert served.exit_code == 2 and "已损坏" in served.output, served.output
     # What every build does (plan, write in the background, verify) rebuilds it.
     update = search.plan_update(folder, sample_data)
-    assert "已损坏" in update.repaired and len(update.fresh) == len(sample_data.items) + len(sample_data.entries) + len(sample_data.departments)
-    stats = search.BackgroundUpdate(update).wait(timeout=300)
+    assert "已损坏" in update.repaired and len(update.fresh) == len(sample_data.items) + len(sample_data.entries) + len(
+        sample_data.departments
+    )
+    stats = writer.BackgroundUpdate(update).wait(timeout=300)
     assert search.verify_index(folder, sample_data, stats).documents == len(update.fresh)
     assert search.Searcher(folder).search("企业投资项目核准")[0].code == "000101001000"
     (folder / "zwgk-digests.pickle").write_bytes(b"\x80\x04damaged")
@@ -465,7 +468,7 @@ def _children(pid: int) -> list[int]:
 def _writer_of(pid: int) -> int | None:
     for child in _children(pid):
         try:
-            if b"zwgk.search.index" in Path(f"/proc/{child}/cmdline").read_bytes():
+            if b"zwgk.search.writer" in Path(f"/proc/{child}/cmdline").read_bytes():
                 return child
         except OSError:
             continue

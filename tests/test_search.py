@@ -17,6 +17,7 @@ from zwgk.catalog.codes import parse_index
 from zwgk.cli import cli
 from zwgk.rules.run import check
 from zwgk.search import index as search
+from zwgk.search import writer
 from zwgk.site.data import SiteData
 
 
@@ -194,23 +195,23 @@ def test_an_interrupted_update_never_indexes_a_record_twice(tmp_path):
 
 def test_the_background_writer_builds_the_same_index_and_reports_failure(tmp_path):
     data = _site_data(SAMPLE)
-    stats = search.BackgroundUpdate(search.plan_update(tmp_path / "idx", data)).wait(timeout=300)
+    stats = writer.BackgroundUpdate(search.plan_update(tmp_path / "idx", data)).wait(timeout=300)
     assert stats.added == len(data.items) + len(data.entries) + len(data.departments)
     assert search.verify_index(tmp_path / "idx", data, stats) == stats
-    assert search.BackgroundUpdate(search.plan_update(tmp_path / "idx", data)).wait().added == 0
+    assert writer.BackgroundUpdate(search.plan_update(tmp_path / "idx", data)).wait().added == 0
     doomed = search.plan_update(tmp_path / "other", data)
     shutil.rmtree(tmp_path / "other")  # the writer cannot open the index: the build must hear of it
     with pytest.raises(search.SearchIndexError, match="写检索索引失败"):
-        search.BackgroundUpdate(doomed).wait(timeout=300)
+        writer.BackgroundUpdate(doomed).wait(timeout=300)
 
 
 def test_a_writer_nobody_waits_for_is_stopped_and_the_index_stays_usable(tmp_path):
     data = _site_data(SAMPLE)
-    abandoned = search.BackgroundUpdate(search.plan_update(tmp_path / "idx", data))
+    abandoned = writer.BackgroundUpdate(search.plan_update(tmp_path / "idx", data))
     plan = abandoned.plan_file
     abandoned.close()  # what happens at exit when a build failed before waiting
     assert abandoned.process.poll() is not None and not plan.exists()
-    stats = search.BackgroundUpdate(search.plan_update(tmp_path / "idx", data)).wait(timeout=300)
+    stats = writer.BackgroundUpdate(search.plan_update(tmp_path / "idx", data)).wait(timeout=300)
     assert search.verify_index(tmp_path / "idx", data, stats).documents == len(data.items) + len(data.entries) + len(data.departments)
 
 

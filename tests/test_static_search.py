@@ -10,15 +10,15 @@ from conftest import SAMPLE
 
 from zwgk.catalog.codes import implementation_code
 from zwgk.rules.run import check
-from zwgk.site import static_search, urls
+from zwgk.site import pagefind, search_tokens, static_search, urls
 from zwgk.site.data import site_data
 
 
 def _lookup(site, code: str) -> list[dict]:
     shards = json.loads((site / static_search.SETTINGS_FILE).read_text(encoding="utf-8"))["shards"]
     assert shards == len(list((site / static_search.CODES_DIR).glob("*.json"))) - 1
-    key = static_search.normalise_code(code)
-    table = json.loads((site / static_search.CODES_DIR / f"{static_search.shard_of(key, shards)}.json").read_text(encoding="utf-8"))
+    key = search_tokens.normalise_code(code)
+    table = json.loads((site / static_search.CODES_DIR / f"{search_tokens.shard_of(key, shards)}.json").read_text(encoding="utf-8"))
     return table.get(key, [])
 
 
@@ -39,8 +39,8 @@ def test_every_code_leads_to_its_record(sample_site):
 def test_every_searchable_page_is_in_the_static_index(sample_site):
     pages = [p for p in sample_site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
     indexed = 0
-    for folder in static_search.bundle_dirs(sample_site):
-        meta, _ = static_search._cbor(static_search._read(next(folder.glob("*.pf_meta"))))
+    for folder in pagefind.bundle_dirs(sample_site):
+        meta, _ = pagefind._cbor(pagefind._read(next(folder.glob("*.pf_meta"))))
         indexed += len(meta[1])
     assert indexed == len(pages) > 300
     # Listings (home, types, topics) stay out: their records have pages of their own.
@@ -49,32 +49,32 @@ def test_every_searchable_page_is_in_the_static_index(sample_site):
 
 
 def test_the_index_is_split_into_parts_the_browser_merges(sample_site):
-    bundles = static_search.bundle_dirs(sample_site)
-    assert len(bundles) == static_search.PART_COUNT  # parts.json lists every other part
+    bundles = pagefind.bundle_dirs(sample_site)
+    assert len(bundles) == pagefind.PART_COUNT  # parts.json lists every other part
     seen: dict[str, Path] = {}
     for folder in bundles:
         assert (folder / "pagefind-entry.json").is_file()
         for path in (folder / "fragment").glob("*.pf_fragment"):
-            url = json.loads(static_search._read(path))["url"]
+            url = json.loads(pagefind._read(path))["url"]
             assert url not in seen, (url, folder, seen.get(url))  # each page in one part only
             seen[url] = folder
     item_url = "/items/" + "/".join(next((sample_site / "items").glob("*/*/")).relative_to(sample_site / "items").parts) + "/"
     assert item_url in seen
-    assert seen[item_url] == bundles[[f"p{n}" for n in range(8)].index(static_search.part_of(item_url[1:] + "index.html"))]
+    assert seen[item_url] == bundles[[f"p{n}" for n in range(8)].index(pagefind.part_of(item_url[1:] + "index.html"))]
 
 
 def test_known_titles_are_found_and_unknown_ones_are_not(sample_site):
     data = site_data(check(SAMPLE))
-    assert static_search.silent_titles(sample_site, static_search.canaries(data)) == []
-    assert static_search.silent_titles(sample_site, [("不存在的标题", "items/x/")]) == ["不存在的标题"]
+    assert pagefind.silent_titles(sample_site, pagefind.canaries(data)) == []
+    assert pagefind.silent_titles(sample_site, [("不存在的标题", "items/x/")]) == ["不存在的标题"]
     item = next(i for i in data.items if i.name == "食品经营许可")
-    found = static_search.pages_for_token(sample_site, static_search.gram_tokens("营许")[0])
+    found = pagefind.pages_for_token(sample_site, search_tokens.gram_tokens("营许")[0])
     assert "/" + urls.item(item.dept_id, item.basic_code) in found
 
 
 def test_bigram_tokens_and_codes():
-    assert static_search.gram_tokens("营许 A食品") == ["zg84258bb8", "zg98df54c1"]
-    assert static_search.normalise_code("皖交通运[2026]9号") == static_search.normalise_code("皖交通运〔２０２６〕９号")
+    assert search_tokens.gram_tokens("营许 A食品") == ["zg84258bb8", "zg98df54c1"]
+    assert search_tokens.normalise_code("皖交通运[2026]9号") == search_tokens.normalise_code("皖交通运〔２０２６〕９号")
     assert static_search.shard_count(10) == 1 and static_search.shard_count(212_000) == 1024
 
 
@@ -86,9 +86,9 @@ def test_the_search_settings_carry_the_synonyms_and_departments(sample_site):
 
 
 def test_a_partial_index_number_has_tokens_of_its_publisher():
-    assert static_search.index_tokens("11340000002500113R/202501-00003") == ["zi11340000002500113r", "zi11340000002500113ry2025"]
-    assert static_search.index_tokens("022500022/2026-00004") == ["zi022500022", "zi022500022y2026"]
-    assert static_search.index_tokens("不是索引号") == []
+    assert search_tokens.index_tokens("11340000002500113R/202501-00003") == ["zi11340000002500113r", "zi11340000002500113ry2025"]
+    assert search_tokens.index_tokens("022500022/2026-00004") == ["zi022500022", "zi022500022y2026"]
+    assert search_tokens.index_tokens("不是索引号") == []
 
 
 def test_item_pages_carry_their_record_for_the_results(sample_site):

@@ -28,7 +28,7 @@ from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import pages as scorecard_pages
 from zwgk.monitoring import scorecards, trend
 from zwgk.rules.run import CheckResult, check
-from zwgk.site import exports, static_search, urls, xlsx
+from zwgk.site import exports, pagefind, static_search, urls, xlsx
 from zwgk.site.data import SiteData, site_data
 from zwgk.site.flowchart import FlowchartError, RenderStats, dot_source, render_all, responsive
 from zwgk.site.pages.audience import audience_pages
@@ -56,7 +56,7 @@ class SiteBuild:
     counts: dict[str, int] = field(default_factory=dict)
     blocks: dict[str, list[str]] = field(default_factory=dict)  # page source -> its raw HTML blocks
     searchable: int = 0  # pages rendered with data-pagefind-body (see overrides/main.html)
-    index: object = None  # the Whoosh index update running beside the build (search.BackgroundUpdate)
+    index: object = None  # the Whoosh index update running beside the build (search.writer.BackgroundUpdate)
     cards: list = field(default_factory=list)  # the departments' scorecards
     rendered: list = field(default_factory=list)  # MkDocs pages whose HTML holds restored blocks
     cache: RenderedPages | None = None  # rendered pages kept between builds (zwgk.site.rendered)
@@ -329,7 +329,8 @@ def finish(config, log: logging.Logger) -> None:
 def _start_search_index(config, data: SiteData):
     """Start updating the Whoosh index beside the site (for `zwgk search` and `zwgk serve`): changed
     records are written by a separate process while MkDocs renders the pages."""
-    from zwgk.search.index import BackgroundUpdate, index_dir, plan_update
+    from zwgk.search.index import index_dir, plan_update
+    from zwgk.search.writer import BackgroundUpdate
 
     return BackgroundUpdate(plan_update(index_dir(Path(config.site_dir)), data))
 
@@ -351,18 +352,18 @@ _UNUSED_PAGEFIND_FILES = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-co
 def _static_search(build: SiteBuild, site_dir: Path) -> int:
     """Index the built pages with Pagefind; fails unless every page meant for the search is in it."""
     try:
-        indexed, build.counts["search_bundles"], build.counts["search_bundles_cached"] = static_search.bundle(site_dir, default_cache_dir())
-    except static_search.StaticSearchError as error:
+        indexed, build.counts["search_bundles"], build.counts["search_bundles_cached"] = pagefind.bundle(site_dir, default_cache_dir())
+    except pagefind.StaticSearchError as error:
         raise PluginError(str(error)) from None
     if indexed != build.searchable:
         raise PluginError(f"静态检索索引收录了 {indexed} 个页面，应为 {build.searchable} 个。")
     try:
-        silent = static_search.silent_titles(site_dir, static_search.canaries(build.data))
-    except static_search.StaticSearchError as error:
+        silent = pagefind.silent_titles(site_dir, pagefind.canaries(build.data))
+    except pagefind.StaticSearchError as error:
         raise PluginError(str(error)) from None
     if silent:
         raise PluginError("静态检索索引查不到应有的结果：" + "、".join(silent))
-    for folder in static_search.bundle_dirs(site_dir):
+    for folder in pagefind.bundle_dirs(site_dir):
         for pattern in _UNUSED_PAGEFIND_FILES:
             for path in folder.glob(pattern):
                 path.unlink()

@@ -4,150 +4,29 @@
 Chinese analysis finds what people type: jieba's search-mode words (行政许可法 gives 行政, 许可, 许可法 ...)
 and character bigrams (so 营许 finds 经营许可, and a query with one wrong character still shares most of
 its bigrams with the right title). Exact codes, 索引号 and 文号 are kept whole in their own field and
-ranked first. The index is updated incrementally: a record is rewritten only when its content changed."""
+ranked first. The index is updated incrementally: a record is rewritten only when its content changed.
+Here: planning an update, applying it, and verifying the index; the documents are made in
+zwgk.search.documents, and the background writer is zwgk.search.writer."""
 
 from __future__ import annotations
 
-import atexit
-import hashlib
 import json
 import os
 import pickle
 import re
 import shutil
-import signal
-import subprocess
-import sys
-import tempfile
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from zwgk.catalog.cache import code_version, paused_gc
-from zwgk.catalog.codes import implementation_code
+from zwgk.catalog.cache import paused_gc
+from zwgk.search.documents import document_digest, source_keys
 from zwgk.search.query import DAMAGE, MAX_QUERY_CHARS, SYNONYMS_FILE, IndexDamaged, Searcher, damage
 from zwgk.search.schema import INDEX_VERSION, plain_words, schema
-from zwgk.site import search_data, urls
+from zwgk.search.writer_pids import clean_stale_writers
 from zwgk.site.data import SiteData
-from zwgk.site.static_search import normalise_code
-
-
-def item_document(site: SiteData, item) -> dict:
-    dept = site.departments[item.dept_id]
-    code = implementation_code(item.basic_code, dept.region, dept.uscc)
-    basis = " ".join(f"{b.title}{b.article or ''}" for b in item.basis or [])
-    type_name = site.scheme.power_types.get(item.type, item.type)
-    # Department names are kept short (the full name adds postings to every record, not
-    # information); a search by department uses the department filter or the short name.
-    parts = [item.content, item.result, " ".join(item.conditions or []), dept.short_name, item.office, type_name, basis, *item.aliases]
-    date = item.updated.isoformat() if item.updated else ""
-    info = search_data.item_record(site, item)
-    return {
-        "key": item_key(item),
-        "kind": "item",
-        "code": item.basic_code,
-        "codes": ",".join(normalise_code(c) for c in (item.basic_code, code)),
-        "title": item.name,
-        "title_grams": "\n".join([item.name, *item.aliases]),
-        "text": "\n".join(filter(None, parts)),
-        "department": item.dept_id,
-        "department_name": dept.short_name,
-        "region": dept.region,
-        "type": item.type,
-        "validity": item.status,
-        "url": urls.item(item.dept_id, item.basic_code),
-        "year": str(item.updated.year) if item.updated else "",
-        "date": date.replace("-", ""),
-        "info": info,
-    }
-
-
-def entry_document(site: SiteData, entry) -> dict:
-    dept = site.departments.get(entry.dept_id)
-    # Topic and genre are filters, not words people type into the box.
-    parts = [entry.summary, *entry.keywords, entry.doc_number, dept.short_name if dept else ""]
-    codes = [entry.index] + ([entry.doc_number] if entry.doc_number else [])
-    info = search_data.entry_record(site, entry)
-    return {
-        "key": entry_key(entry),
-        "kind": "entry",
-        "code": entry.index,
-        "codes": ",".join(normalise_code(c) for c in codes),
-        "title": entry.title,
-        "title_grams": "\n".join([entry.title, *entry.keywords]),
-        "text": "\n".join(filter(None, parts)),
-        "department": entry.dept_id,
-        "department_name": dept.short_name if dept else entry.dept_id,
-        "region": dept.region if dept else "",
-        "topic": entry.topic or "",
-        "genre": entry.genre or "",
-        "mode": entry.mode or "",
-        "validity": entry.validity,
-        "year": str(entry.date.year),
-        "date": entry.date.isoformat().replace("-", ""),
-        "url": site.entry_url(entry),
-        "info": info,
-    }
-
-
-def department_document(site: SiteData, dept) -> dict:
-    region = site.scheme.regions.get(dept.region, dept.region)
-    info = search_data.department_record(site, dept)
-    info["excerpt"] = f"{region}{dept.level}部门：{dept.name}（{dept.short_name}），统一社会信用代码 {dept.uscc}。"
-    return {
-        "key": department_key(dept),
-        "kind": "department",
-        "code": dept.dept_id,
-        "codes": normalise_code(dept.uscc),
-        "title": dept.name,
-        "title_grams": "\n".join([dept.name, dept.short_name]),
-        "text": "\n".join([dept.name, dept.short_name, region, dept.level]),
-        "department": dept.dept_id,
-        "department_name": dept.short_name,
-        "region": dept.region,
-        "url": urls.department(dept.dept_id),
-        "info": info,
-    }
-
-
-def item_key(item) -> str:
-    return f"item:{item.dept_id}/{item.basic_code}"
-
-
-def entry_key(entry) -> str:
-    return f"entry:{entry.index}"
-
-
-def department_key(dept) -> str:
-    return f"department:{dept.dept_id}"
-
-
-def _digest(document: dict) -> str:
-    return hashlib.sha256(repr(sorted(document.items())).encode()).hexdigest()[:20]
-
-
-def _source_keys(site: SiteData) -> dict[str, tuple[str, object, Callable]]:
-    """For every record: its key -> (a digest of the files its document is made from, the record,
-    the function that makes its document). A record whose files are unchanged needs no document."""
-    salt = INDEX_VERSION + code_version(("search/*.py", "site/urls.py", "catalog/codes.py", "site/static_search.py"))
-    salt += site.file_keys.get(site.scheme.file, "")
-    departments = {dept_id: site.file_keys.get(dept.file, "") for dept_id, dept in site.departments.items()}
-    sources = {}
-    kinds = (
-        (site.items, item_key, item_document),
-        (site.entries, entry_key, entry_document),
-        (list(site.departments.values()), department_key, department_document),
-    )
-    for records, key_of, make in kinds:
-        for record in records:
-            # Without file keys (a catalogue not read by the loader) every document is made and compared.
-            source = f"{salt}/{departments.get(record.dept_id, '')}/{site.file_keys[record.file]}" if site.file_keys else ""
-            sources[key_of(record)] = (source, record, make)
-    return sources
+from zwgk.site.lookup import normalise_code
 
 
 @dataclass
@@ -217,13 +96,13 @@ def plan_update(folder: Path, site: SiteData) -> IndexUpdate:
     state: dict[str, tuple[str, str]] = {}
     fresh = []
     with paused_gc():
-        for key, (source, record, make) in _source_keys(site).items():
+        for key, (source, record, make) in source_keys(site).items():
             known = indexed.get(key)
             if known and source and known[0] == source:
                 state[key] = known
                 continue
             document = make(site, record)
-            document["digest"] = _digest(document)
+            document["digest"] = document_digest(document)
             state[key] = (source, document["digest"])
             if not known or known[1] != document["digest"]:
                 fresh.append(document)
@@ -261,109 +140,6 @@ def update_index(folder: Path, site: SiteData, procs: int = 1, parallel_above: i
     """Bring the index at `folder` up to date with the catalogue, rewriting only changed records.
     Each record's content digest is kept in a side file, so that finding what changed reads no index."""
     return apply_update(plan_update(folder, site), procs, parallel_above)
-
-
-WRITER_FILE = "zwgk-writer.pid"  # beside Whoosh's lock: "writer pid, build pid, plan file" of a running writer
-PLAN_PREFIX = "zwgk-index-"  # plan files in the temporary folder: zwgk-index-<build pid>-<random>.pickle
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _is_writer(pid: int) -> bool:
-    try:
-        return b"zwgk.search.index" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return not Path("/proc/self").exists() and _alive(pid)  # no /proc: trust the pid file
-
-
-def clean_stale_writers(folder: Path) -> None:
-    """Before writing: stop a writer whose build has died (SIGKILL leaves no chance to stop it), and
-    remove plan files of builds that are gone. Whoosh's lock is an flock, released when its holder
-    dies; the pid file beside it says who holds it. A writer whose build is alive is another build's
-    (or `zwgk index`'s) and is left alone: Whoosh's lock then refuses this update with a clear error."""
-    record = folder / WRITER_FILE
-    try:
-        writer, parent, plan = record.read_text(encoding="utf-8").split("\n")[:3]
-        writer_pid, parent_pid = int(writer), int(parent)
-    except (OSError, ValueError):
-        writer_pid = parent_pid = 0
-        plan = ""
-    if writer_pid and not (_alive(parent_pid) and parent_pid != os.getpid()):
-        if _alive(writer_pid) and _is_writer(writer_pid):
-            os.kill(writer_pid, signal.SIGKILL)
-            for _ in range(100):
-                if not _alive(writer_pid):
-                    break
-                time.sleep(0.05)
-        if plan:
-            Path(plan).unlink(missing_ok=True)
-        record.unlink(missing_ok=True)
-    for stale in Path(tempfile.gettempdir()).glob(f"{PLAN_PREFIX}*-*.pickle"):
-        owner = stale.name[len(PLAN_PREFIX) :].split("-")[0]
-        if owner.isdigit() and not _alive(int(owner)):
-            stale.unlink(missing_ok=True)
-
-
-class BackgroundUpdate:
-    """An index update written by a separate Python process while the build goes on (MkDocs renders
-    pages on one core; the index is written on the other). The process is started afresh rather than
-    forked, so it holds only the documents, not a copy of the build's memory. It dies with the build
-    (see `_run_writer`), even when the build is killed with SIGKILL."""
-
-    def __init__(self, update: IndexUpdate):
-        self.update = update
-        self.process: subprocess.Popen | None = None
-        if update.stale or update.fresh:
-            clean_stale_writers(update.folder)
-            handle, name = tempfile.mkstemp(prefix=f"{PLAN_PREFIX}{os.getpid()}-", suffix=".pickle")
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump(update, file, protocol=pickle.HIGHEST_PROTOCOL)
-            self.plan_file = Path(name)
-            # Run from the folder holding this package, so that `-m` finds this very code and not a
-            # zwgk folder in the build's working directory.
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "zwgk.search.index", str(self.plan_file), str(os.getpid())],
-                cwd=Path(__file__).resolve().parent.parent,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            atexit.register(self.close)  # a build that fails before waiting must not leave it running
-        elif update.changed_state:
-            apply_update(update)
-
-    def close(self) -> None:
-        """Stop the writer if nobody waits for it any more, and remove its plan. The index is left as
-        it was: nothing is committed, and the next update plans these records again."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.communicate()
-        self.plan_file.unlink(missing_ok=True)
-
-    def wait(self, timeout: float = 3600) -> IndexStats:
-        if self.process is None:
-            return self.update.stats
-        try:
-            output, _ = self.process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            raise SearchIndexError(f"写检索索引超过 {timeout:.0f} 秒，已停止。") from None
-        finally:
-            self.plan_file.unlink(missing_ok=True)
-            atexit.unregister(self.close)
-        if self.process.returncode != 0:
-            raise SearchIndexError(f"写检索索引失败（退出码 {self.process.returncode}）：\n{output[-2000:]}")
-        return self.update.stats
 
 
 class SearchIndexError(RuntimeError):
@@ -436,43 +212,3 @@ def failing_canaries(folder: Path, site: SiteData) -> list[str]:
     finally:
         searcher.close()
     return failures
-
-
-def _die_with(parent: int) -> None:
-    """End this process when `parent` ends: the kernel's parent-death signal on Linux, and a thread
-    watching the parent pid everywhere (also covering a parent that died before the signal was set).
-    The kernel sends the signal when the thread that started this process ends: builds start the writer
-    from their main thread (`mkdocs serve`, which rebuilds on other threads, writes no index)."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass  # no prctl: the thread below still watches
-    if os.getppid() != parent:
-        os._exit(3)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.2)
-        os._exit(3)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _run_writer(plan_file: str, parent: int) -> None:
-    """The background writer: python -m zwgk.search.index PLAN BUILD-PID."""
-    _die_with(parent)
-    with open(plan_file, "rb") as plan:
-        update = pickle.load(plan)
-    record = update.folder / WRITER_FILE
-    record.write_text(f"{os.getpid()}\n{parent}\n{plan_file}\n", encoding="utf-8")
-    try:
-        apply_update(update)
-    finally:
-        record.unlink(missing_ok=True)
-
-
-if __name__ == "__main__":
-    _run_writer(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else os.getppid())

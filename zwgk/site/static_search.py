@@ -5,7 +5,8 @@ Pagefind segments Chinese into words, so it misses substrings that cross a word 
 经营许可) and titles with one mistyped character. Each title therefore also carries its character
 bigrams as ASCII tokens (`zg` + the two code points in hex): the browser computes the same tokens
 from the query when the words find too little. The script that does so is
-content/assets/javascripts/zwgk-search.js; `gram_tokens` and `normalise_code` must match it.
+content/assets/javascripts/zwgk-search.js; the tokens themselves are made in zwgk.site.search_tokens,
+and Pagefind is run and checked in zwgk.site.pagefind.
 
 Exact codes (basic and implementation codes, 索引号, 文号) do not go through Pagefind at all: they are
 looked up in small JSON shards, so typing one leads straight to its record.
@@ -13,43 +14,18 @@ looked up in small JSON shards, so typing one leads straight to its record.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-import shutil
-import os
-import subprocess
-import tempfile
 from collections import defaultdict
-from pathlib import Path
 from typing import NamedTuple
 
 from zwgk.site import urls
 from zwgk.site.lookup import normalise_code, shard_of
 from zwgk.site.search_data import department_record, entry_record, item_record
+from zwgk.site.search_tokens import gram_tokens, gram_weight, index_tokens
 
-BUNDLE_DIR = "pagefind"
-
-__all__ = ["normalise_code", "shard_of"]  # defined in zwgk.site.lookup, used through this module too
 CODES_DIR = "codes"
 SETTINGS_FILE = "codes/search.json"
 KEYS_PER_SHARD = 400
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
-
-
-def gram_tokens(text: str) -> list[str]:
-    """The character bigrams of each run of Chinese characters, as ASCII tokens, in order."""
-    tokens = []
-    for run in _CJK_RUN.findall(text):
-        tokens += [f"zg{ord(run[i]):04x}{ord(run[i + 1]):04x}" for i in range(len(run) - 1)]
-    return tokens
-
-
-def _gram_weight(title: str, withdrawn: bool = False) -> float:
-    """A query's bigrams matter more in a short title than in a long one (the query covers more of it:
-    食品 is more likely 食品经营许可 than 食品安全违法行为举报奖励), and a withdrawn item's page comes last."""
-    weight = max(0.3, min(3.0, 12 / max(len(title), 1)))
-    return round(weight * (0.2 if withdrawn else 1.0), 2)
 
 
 class Grams(NamedTuple):
@@ -78,21 +54,10 @@ def tags(
     then one name a line), and its record."""
     pairs = [(name, value) for name, values in filters.items() for value in dict.fromkeys(values) if value]
     tokens = gram_tokens(grams)
-    weight = round(_gram_weight(grams.split("\n")[0], withdrawn) * (0.5 if twin else 1), 2)
+    weight = round(gram_weight(grams.split("\n")[0], withdrawn) * (0.5 if twin else 1), 2)
     payload = json.dumps(record, ensure_ascii=False, separators=(",", ":")) if record is not None else ""
     names = " ".join(grams.split("\n")[1:])
     return Tags(kind, pairs, Grams(" ".join(tokens), weight) if tokens else None, names, payload)
-
-
-_INDEX_START = re.compile(r"^([0-9a-z]{9}|[0-9a-z]{18})/(\d{4})")
-
-
-def index_tokens(index: str) -> list[str]:
-    """Tokens for the start of a 索引号: `zi` + the publisher's code, and the same + `y` + the year, so
-    that a partial 索引号 (11340000002500113R/2025) finds that publisher's entries. The browser makes
-    the same from the query."""
-    found = _INDEX_START.match(normalise_code(index))
-    return [f"zi{found.group(1)}", f"zi{found.group(1)}y{found.group(2)}"] if found else []
 
 
 def entry_grams(title: str, keywords: list[str] | None = None, doc_number: str | None = None, index: str = "") -> Grams | None:
@@ -100,7 +65,7 @@ def entry_grams(title: str, keywords: list[str] | None = None, doc_number: str |
     so that a partial 文号 or 索引号 finds the entry), placed after its heading so that they belong to
     its sub-result; the keywords also as words."""
     tokens = gram_tokens("\n".join([title, *(keywords or []), doc_number or ""])) + index_tokens(index)
-    return Grams(" ".join(tokens), _gram_weight(title), " ".join(keywords or [])) if tokens else None
+    return Grams(" ".join(tokens), gram_weight(title), " ".join(keywords or [])) if tokens else None
 
 
 _LEVEL_ORDER = {"省级": 0, "市级": 1, "县级": 2, "乡级": 3}
@@ -228,265 +193,3 @@ def code_shards(site, shards: int) -> dict[str, bytes]:
     settings = {"shards": shards, "synonyms": site.scheme.synonyms, "departments": departments}
     files[SETTINGS_FILE] = json.dumps(settings, ensure_ascii=False, separators=(",", ":")).encode()
     return files
-
-
-# ---- the Pagefind bundle -------------------------------------------------------------------------
-
-
-class StaticSearchError(RuntimeError):
-    pass
-
-
-_INDEXED_PAGES = re.compile(r"Indexed (\d+) pages?")
-
-
-# The static index is split into parts, so that a change re-indexes only the parts of the pages it
-# changed: each searchable page goes into one of PART_COUNT parts by a hash of its path. The split is
-# by page, not by department, so that every part is a random sample of the site and Pagefind's
-# per-index statistics (word frequencies, page lengths), which score the results, stay close to those
-# of a single index; the browser merges the parts' results by score. The first part is the main bundle,
-# `pagefind/` (Pagefind's script and WebAssembly); the others are `pagefind/parts/<name>/`, listed in
-# `pagefind/parts.json`, and merged into it when Pagefind loads (mergeIndex, see zwgk-search.js).
-PART_COUNT = 8
-PARTS_DIR = "parts"
-PARTS_LIST = "parts.json"
-_SEARCHABLE = b"data-pagefind-body"
-
-
-def part_of(rel: str) -> str:
-    """The part of a page, from its path in the site."""
-    return f"p{shard_of(rel, PART_COUNT)}"
-
-
-def _parts(site_dir: Path) -> dict[str, tuple[list[Path], str]]:
-    """The searchable pages of each part, and a digest of their HTML (equal digests, equal bundles).
-    Only pages marked data-pagefind-body go in: Pagefind indexes every page of a folder with none."""
-    grouped: dict[str, list[tuple[str, Path, bytes]]] = defaultdict(list)
-    for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir).as_posix()
-        if rel.startswith(BUNDLE_DIR + "/"):
-            continue
-        content = path.read_bytes()
-        if _SEARCHABLE in content:
-            grouped[part_of(rel)].append((rel, path, hashlib.sha256(content).digest()))
-    parts = {}
-    for name, pages in sorted(grouped.items()):
-        digest = hashlib.sha256()
-        for rel, _, content_digest in pages:
-            digest.update(rel.encode() + b"\0" + content_digest)
-        parts[name] = ([path for _, path, _ in pages], digest.hexdigest())
-    return parts
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, int, int]:
-    """Write the Pagefind bundles into the site, each from the cache when its pages' HTML is unchanged
-    (Pagefind has no incremental mode), else by running Pagefind over a folder holding just its pages
-    (hard links) at their paths in the site, so that its URLs are the site's. Returns (pages indexed,
-    parts, parts taken from the cache)."""
-    version = _pagefind_version()
-    cache = cache_dir / "pagefind" if cache_dir else None
-    target = site_dir / BUNDLE_DIR
-    shutil.rmtree(target, ignore_errors=True)
-    total, reused, keep = 0, 0, set()
-    if cache:
-        cache.mkdir(parents=True, exist_ok=True)
-    parts = _parts(site_dir)
-    if not parts:
-        raise StaticSearchError("没有可供检索的页面（data-pagefind-body）。")
-    for number, (name, (paths, digest)) in enumerate(parts.items()):
-        key = f"{name}-{digest}-{version}"
-        # The pages are linked beside the site (same file system), not copied.
-        with tempfile.TemporaryDirectory(prefix=".zwgk-pagefind-", dir=site_dir.parent) as scratch:
-            built = cache / key if cache else Path(scratch) / "bundle"
-            if cache and (built / "pages").is_file():
-                reused += 1
-            else:
-                staging = Path(scratch) / "site"
-                for path in paths:
-                    _link_or_copy(path, staging / path.relative_to(site_dir))
-                shutil.rmtree(built, ignore_errors=True)
-                pages = run_pagefind(staging, built / BUNDLE_DIR)
-                (built / "pages").write_text(str(pages))
-            shutil.copytree(built / BUNDLE_DIR, target if number == 0 else target / PARTS_DIR / name)
-            total += int((built / "pages").read_text())
-        keep.add(key)
-    names = list(parts)[1:]
-    (target / PARTS_LIST).write_text(json.dumps(names), encoding="utf-8")
-    if cache:
-        for old in cache.iterdir():  # keep the bundles of this build only
-            if old.name not in keep:
-                shutil.rmtree(old, ignore_errors=True)
-    return total, len(parts), reused
-
-
-def _pagefind_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("pagefind-bin-extended")
-    except PackageNotFoundError:
-        raise StaticSearchError("没有安装 Pagefind 扩展版（pagefind[extended]），请运行 make setup。") from None
-
-
-def run_pagefind(site_dir: Path, output: Path | None = None, timeout: int = 1800) -> int:
-    """Index the built HTML with Pagefind's extended (Chinese-segmenting) build, into `output` (default
-    the site's pagefind/); returns the number of pages indexed. Pages opt in with data-pagefind-body
-    (see overrides/main.html)."""
-    target = output or site_dir / BUNDLE_DIR
-    try:
-        from pagefind_bin_extended import get_executable
-    except ImportError:
-        raise StaticSearchError("没有安装 Pagefind 扩展版（pagefind[extended]），请运行 make setup。") from None
-    command = [
-        str(get_executable()),
-        "--site",
-        str(site_dir),
-        "--output-path",
-        str(target),
-        "--force-language",
-        "zh",
-        "--exclude-selectors",
-        ".headerlink",
-    ]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise StaticSearchError(f"Pagefind 未能运行：{error}") from None
-    output = done.stdout + done.stderr
-    match = _INDEXED_PAGES.search(output)
-    if done.returncode != 0 or not match:
-        raise StaticSearchError(f"Pagefind 建立检索索引失败（退出码 {done.returncode}）：\n{output[-2000:]}")
-    if not (target / "pagefind-entry.json").is_file():
-        raise StaticSearchError("Pagefind 没有写出检索索引（pagefind-entry.json）。")
-    return int(match.group(1))
-
-
-# ---- checking the bundle -------------------------------------------------------------------------
-# The build cannot run the browser's search, but it can read Pagefind's index: gzip, a signature, then
-# CBOR (meta: [version, [[page hash, words]...], [[first word, last word, chunk hash]...], ...];
-# chunk: [[[word, [[page number difference, [locations], ...]...]...]...]]). Reading it, the build checks that a
-# handful of known titles are found, through the same bigram tokens the browser searches.
-
-_SIGNATURE = b"pagefind_dcd"
-
-
-def _cbor(data: bytes, at: int = 0):
-    """Decode one CBOR item (the subset Pagefind writes) at `at`: (value, next position)."""
-    head = data[at]
-    major, info = head >> 5, head & 31
-    at += 1
-    if info < 24:
-        value = info
-    elif info <= 27:
-        size = 1 << (info - 24)
-        value, at = int.from_bytes(data[at : at + size], "big"), at + size
-    else:
-        raise StaticSearchError(f"无法读取 Pagefind 索引（CBOR 0x{head:02x}）。")
-    if major == 0:
-        return value, at
-    if major == 1:
-        return -1 - value, at
-    if major in (2, 3):
-        raw = data[at : at + value]
-        return (raw.decode() if major == 3 else raw), at + value
-    if major == 4:
-        items = []
-        for _ in range(value):
-            item, at = _cbor(data, at)
-            items.append(item)
-        return items, at
-    if major == 5:
-        pairs = {}
-        for _ in range(value):
-            key, at = _cbor(data, at)
-            pairs[key], at = _cbor(data, at)
-        return pairs, at
-    if major == 7 and info in (20, 21, 22):
-        return {20: False, 21: True, 22: None}[info], at
-    raise StaticSearchError(f"无法读取 Pagefind 索引（CBOR 0x{head:02x}）。")
-
-
-def _read(path: Path):
-    import gzip
-
-    raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(_SIGNATURE):
-        raise StaticSearchError(f"{path.name} 不是 Pagefind 索引文件。")
-    return raw[len(_SIGNATURE) :]
-
-
-def bundle_dirs(site_dir: Path) -> list[Path]:
-    """The main bundle and the parts that parts.json lists for the browser to merge."""
-    bundle = site_dir / BUNDLE_DIR
-    listed = bundle / PARTS_LIST
-    names = json.loads(listed.read_text(encoding="utf-8")) if listed.is_file() else []
-    return [bundle, *(bundle / PARTS_DIR / name for name in names)]
-
-
-def pages_for_token(site_dir: Path, token: str) -> set[str]:
-    """The URLs of the pages whose index (any bundle) holds `token` (a whole word, as Pagefind stores it)."""
-    found = set()
-    for folder in bundle_dirs(site_dir):
-        found |= _bundle_pages_for_token(folder, token)
-    return found
-
-
-def _bundle_pages_for_token(bundle: Path, token: str, wanted: str = "") -> set[str]:
-    metas = sorted(bundle.glob("pagefind.*.pf_meta"))
-    if len(metas) != 1:
-        raise StaticSearchError(f"Pagefind 索引应有一个语言的元数据文件，实有 {len(metas)} 个。")
-    meta, _ = _cbor(_read(metas[0]))
-    pages, chunks = meta[1], meta[2]
-    urls_found = set()
-    for first, last, chunk in chunks:
-        # A chunk's bounds are word prefixes: it holds the words from `first` up to those starting with `last`.
-        if first <= token and (token <= last or token.startswith(last)):
-            (words, *_), _ = _cbor(_read(bundle / "index" / f"{chunk}.pf_index"))
-            for word in words:
-                if word[0] == token:
-                    page = 0
-                    for posting in word[1]:
-                        page += posting[0]  # page numbers are stored as differences
-                        fragment = json.loads(_read(bundle / "fragment" / f"{pages[page][0]}.pf_fragment"))
-                        urls_found.add(fragment["url"])
-                        if fragment["url"] == wanted:
-                            return urls_found
-    return urls_found
-
-
-def silent_titles(site_dir: Path, expected: list[tuple[str, str]]) -> list[str]:
-    """Of (title, page URL) pairs, the titles whose first bigram token does not find their page."""
-    failures = []
-    for title, url in expected:
-        tokens = gram_tokens(title)
-        found = set()
-        for folder in bundle_dirs(site_dir):
-            found |= _bundle_pages_for_token(folder, tokens[0], "/" + url) if tokens else set()
-            if "/" + url in found:
-                break
-        if "/" + url not in found:
-            failures.append(title)
-    return failures
-
-
-def canaries(site) -> list[tuple[str, str]]:
-    """Titles from the catalogue itself that the static search must find: (title, page URL)."""
-    found = []
-    item = next((i for i in site.items if i.is_active and gram_tokens(i.name)), None)
-    if item:
-        found.append((item.name, urls.item(item.dept_id, item.basic_code)))
-    entry = next((e for e in site.entries if gram_tokens(e.title)), None)
-    if entry:
-        found.append((entry.title, site.entry_url(entry).split("#")[0]))
-    dept = next((d for d in site.departments.values() if gram_tokens(d.name)), None)
-    if dept:
-        found.append((dept.name, urls.department(dept.dept_id)))
-    return found

@@ -1,7 +1,7 @@
 /* The public search: Pagefind over the built pages, exact codes looked up in small JSON shards, and
    the ranking that `zwgk search` uses too (zwgk/search/ranking.py: `variants`, `match`, `rankKey`,
    `highlightSpans` here must compute what it computes). Written for old browsers too (no build
-   step); `normaliseCode`, `gramTokens` and `shardOf` must match zwgk/site/static_search.py. */
+   step); `normaliseCode`, `gramTokens` and `shardOf` must match zwgk/site/search_tokens.py. */
 (function () {
   "use strict";
 
@@ -252,7 +252,7 @@
   function pagefind() {
     if (!pagefindPromise) {
       // The static index is a main bundle (pagefind/) and parts (pagefind/parts/<name>/, listed in
-      // pagefind/parts.json; see zwgk/site/static_search.py), merged into it as Pagefind loads.
+      // pagefind/parts.json; see zwgk/site/pagefind.py), merged into it as Pagefind loads.
       var parts = fetch(new URL("pagefind/parts.json", root)).then(function (r) {
         if (!r.ok) throw new Error("parts " + r.status);
         return r.json();
