@@ -23,17 +23,19 @@ def successors(steps: list[FlowStep]) -> list[list[int]]:
     return [[index[branch.to] for branch in step.next if branch.to in index] for step in steps]
 
 
-def reachable_from_start(steps: list[FlowStep]) -> set[int]:
-    if not steps:
-        return set()
-    following = successors(steps)
-    seen, queue = {0}, deque([0])
+def _closure(starts: list[int], edges: list[list[int]]) -> set[int]:
+    """Every node reachable from `starts` along `edges` (breadth first)."""
+    seen, queue = set(starts), deque(starts)
     while queue:
-        for target in following[queue.popleft()]:
+        for target in edges[queue.popleft()]:
             if target not in seen:
                 seen.add(target)
                 queue.append(target)
     return seen
+
+
+def reachable_from_start(steps: list[FlowStep]) -> set[int]:
+    return _closure([0], successors(steps)) if steps else set()
 
 
 def can_reach_end(steps: list[FlowStep]) -> set[int]:
@@ -42,14 +44,7 @@ def can_reach_end(steps: list[FlowStep]) -> set[int]:
     for source, targets in enumerate(successors(steps)):
         for target in targets:
             preceding[target].append(source)
-    ends = [number for number, step in enumerate(steps) if step.end]
-    seen, queue = set(ends), deque(ends)
-    while queue:
-        for source in preceding[queue.popleft()]:
-            if source not in seen:
-                seen.add(source)
-                queue.append(source)
-    return seen
+    return _closure([number for number, step in enumerate(steps) if step.end], preceding)
 
 
 def longest_path(steps: list[FlowStep]) -> tuple[int, list[int]]:
