@@ -484,17 +484,27 @@ def _running(pid: int) -> bool:
 
 
 def test_class_16_the_index_writer_dies_with_a_killed_build(tmp_path):
+    import dataclasses
     import tempfile
 
+    from zwgk.sample import generate as synth
+
+    # Many entries and few items: the writer has seconds of work while the build is short, so the
+    # test sees it running (with the small sample it can finish before a loaded machine looks).
+    plan = dataclasses.replace(synth.SAMPLE_PLAN, provincial=2, cities=1, items=40, entries=8000)
+    catalog = tmp_path / "catalog"
+    synth.write(synth.generate(plan), catalog, "")
     site = tmp_path / "site"
-    env = _build_env(tmp_path, SAMPLE)
-    build = subprocess.Popen(_build_command(site), env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = _build_env(tmp_path, catalog)
+    log = tmp_path / "build.log"
+    with open(log, "wb") as output:
+        build = subprocess.Popen(_build_command(site), env=env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     writer = None
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + 300
     while writer is None and build.poll() is None and time.monotonic() < deadline:
         writer = _writer_of(build.pid)
         time.sleep(0.02)
-    assert writer, "the build never started its index writer"
+    assert writer, f"the build never started its index writer (exit {build.poll()}):\n{log.read_text(errors='replace')[-3000:]}"
     time.sleep(0.5)  # into the writer's work
     os.kill(build.pid, signal.SIGKILL)
     build.wait()
