@@ -287,7 +287,7 @@ def _cached_exports(build: SiteBuild) -> dict[str, bytes]:
     cache = PickleCache(default_cache_dir(), "exports")
     files = cache.get(digest.hexdigest())
     if files is None:
-        files = exports.build_exports(build.data, (scorecards.SCORES_RESOURCE,))
+        files = exports.build_exports(build.data, (scorecards.scores_resource(build.data),))
         cache.put(digest.hexdigest(), files)
         cache.prune(keep=2)
     return files

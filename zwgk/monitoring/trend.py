@@ -52,7 +52,7 @@ def _score_tree(repo: Path, commit: str, rel: str, day: dt.date, cache_dir: Path
         result = check(catalogue_of(commit, repo, rel, Path(scratch)), as_of=day, cache_dir=cache_dir)
         if result.catalog is None or result.catalog.scheme is None:
             return {}
-        return {card.dept_id: card.score for card in scorecards(site_data(result), result.findings)}
+        return {card.dept_id: card.score for card in scorecards(site_data(result), result.findings, day)}
 
 
 def history(catalog_root: Path, as_of: dt.date, current: dict[str, float], cache_dir: Path | None) -> list[Point]:

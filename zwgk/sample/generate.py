@@ -285,6 +285,8 @@ def _dates(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> list[dt.d
             while _month(date) in gaps or _month(date + dt.timedelta(days=3)) in gaps:
                 date = start + dt.timedelta(days=rng.randint(0, span))
             dates.append(date)
+    if dates and not dept.lag and dates[-1].year == plan.as_of.year:
+        dates[-1] = plan.as_of - dt.timedelta(days=rng.randint(5, 12))  # something published this month
     return dates
 
 

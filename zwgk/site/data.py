@@ -10,7 +10,7 @@ from zwgk.site import html, static_search, urls
 from zwgk.catalog.codes import IndexNumber, implementation_code, parse_index
 from zwgk.rules.run import CheckResult
 from zwgk.catalog.flow import step_index
-from zwgk.catalog.model import Department, Entry, PowerItem, Scheme
+from zwgk.catalog.model import AnnualReport, Department, Entry, PowerItem, Scheme
 from zwgk.rules.items import EIGHT_DISCLOSURES
 
 
@@ -28,6 +28,7 @@ class SiteData:
     file_keys: dict[str, str] = field(default_factory=dict)  # catalogue file -> content key (Catalog.file_keys)
     items_by_dept: dict[str, list[PowerItem]] = field(default_factory=dict)
     entries_by_dept: dict[str, list[Entry]] = field(default_factory=dict)
+    annual: list[AnnualReport] = field(default_factory=list)  # the annual reports, every department and year
 
     def __post_init__(self) -> None:
         items_by_dept: dict[str, list[PowerItem]] = defaultdict(list)
@@ -63,4 +64,5 @@ def site_data(result: CheckResult, report_url: str = "", site_url: str = "") -> 
         report_url=report_url,
         site_url=site_url,
         file_keys=catalog.file_keys,
+        annual=catalog.annual,
     )
