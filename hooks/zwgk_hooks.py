@@ -20,11 +20,11 @@ def on_pre_build(config):
 
 
 def on_files(files, config):
-    return site.add_pages(files, config)
+    return build.add_pages(files, config)
 
 
 def on_page_content(html, page, config, files):
-    return site.restore_blocks(html, page, config)
+    return build.restore_blocks(html, page, config)
 
 
 def on_serve(server, config, builder):

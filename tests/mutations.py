@@ -652,7 +652,7 @@ def _(files):
 
 @mutation("inspection.veto-stale-columns")
 def _(files):
-    rel, _sentinel, _occurrence_ = _stale_entry(files)
+    rel = _stale_entry(files)[0]
     files["scheme.yml"]["limits"]["veto_stale_columns"] = 1
     return f"{rel.split('/disclosure/')[0]}/department.yml", None, 1
 

@@ -23,10 +23,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from zwgk.catalog.loader import CatalogError, PickleCache, code_version, default_cache_dir
 from zwgk.monitoring import annual as annual_pages
+from zwgk.monitoring import annual_export, scorecards, trend
 from zwgk.monitoring import pages as scorecard_pages
-from zwgk.monitoring import scorecards, trend
 from zwgk.rules.run import CheckResult, check
-from zwgk.site import exports, pages, static_search, urls
+from zwgk.site import exports, links, pages, static_search, urls
 from zwgk.site.data import site_data
 from zwgk.site.flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
 
@@ -110,7 +110,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
     built = [pages.home(data), pages.scheme_page(scheme), *pages.type_pages(data), *pages.topic_pages(data)]
-    cards = scorecards.scorecards(data, result.findings)
+    cards = scorecards.scorecards(data, result.findings, dt.date.today())
     points = trend.history(catalog_dir(config), dt.date.today(), {card.dept_id: card.score for card in cards}, default_cache_dir())
     built += scorecard_pages.monitoring_pages(data, cards, points)
     by_dept = {card.dept_id: card for card in cards}
@@ -173,6 +173,7 @@ def finish(config, log: logging.Logger) -> None:
     written.update({path: html.encode() for path, html in pages.index_resolvers(build.data).items()})
     written.update(static_search.code_shards(build.data, config["extra"]["zwgk_search_shards"]))
     written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
+    written.update(annual_export.annual_files(build.data.annual))
     for path, content in written.items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -191,11 +192,13 @@ def finish(config, log: logging.Logger) -> None:
     verified = time.perf_counter()
     build.counts["search_pages"] = _static_search(build, site_dir)
     static = time.perf_counter()
+    _check_links(site_dir, build, log)
     counts = build.counts
     log.info(
         f"耗时：导出 {exported - started:.1f} 秒，核对 {verified - exported:.1f} 秒，"
         f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面"
-        + ("，沿用上次的结果）。" if counts["search_bundle_cached"] else "）。")
+        + ("，沿用上次的结果）" if counts["search_bundle_cached"] else "）")
+        + f"，核对链接 {time.perf_counter() - static:.1f} 秒。"
     )
     if build.index is not None:
         index = _search_index(build, site_dir)
@@ -204,6 +207,17 @@ def finish(config, log: logging.Logger) -> None:
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
         f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{exported_files} 个导出文件。"
     )
+
+
+def _check_links(site_dir: Path, build: SiteBuild, log: logging.Logger) -> None:
+    """Every internal href and src of every built page resolves to a file (国办秘函〔2019〕19号 scores
+    broken links): the build fails otherwise."""
+    broken, checked_pages, checked_links = links.broken_links(site_dir, build.data.site_url)
+    build.counts["links"] = checked_links
+    if broken:
+        shown = "\n".join(f"{link.page}：{link.target}" for link in broken[:50])
+        raise PluginError(f"生成的网站中有 {len(broken)} 个链接指向不存在的文件（共核对 {checked_pages} 个页面）：\n{shown}")
+    log.info(f"链接核对：{checked_pages} 个页面中的 {checked_links} 个站内链接都能打开。")
 
 
 def _start_search_index(config, data: pages.SiteData):
@@ -275,6 +289,7 @@ EXPORT_MODULES = (
     "catalog/model.py",
     "catalog/codes.py",
     "monitoring/scorecards.py",
+    "monitoring/annual_export.py",
 )
 
 
@@ -287,7 +302,7 @@ def _cached_exports(build: SiteBuild) -> dict[str, bytes]:
     cache = PickleCache(default_cache_dir(), "exports")
     files = cache.get(digest.hexdigest())
     if files is None:
-        files = exports.build_exports(build.data, (scorecards.scores_resource(build.data),))
+        files = exports.build_exports(build.data, (scorecards.scores_resource(build.data), annual_export.ANNUAL_RESOURCE))
         cache.put(digest.hexdigest(), files)
         cache.prune(keep=2)
     return files

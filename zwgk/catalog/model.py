@@ -152,9 +152,7 @@ class Scheme(Record):
         default_factory=lambda: dict(DEFAULT_UPDATE_INTERVALS), title="各体裁栏目最长不更新月数（默认通知公告、政策文件类 6 个月）"
     )
     # Extension: the scorecard's weights by criterion (scheme.score-weights checks them).
-    score_weights: dict[str, Count] = Field(
-        default_factory=lambda: dict(DEFAULT_SCORE_WEIGHTS), title="监测评分各项标准的分值，合计 100"
-    )
+    score_weights: dict[str, Count] = Field(default_factory=lambda: dict(DEFAULT_SCORE_WEIGHTS), title="监测评分各项标准的分值，合计 100")
 
     @property
     def label(self) -> str:
@@ -382,6 +380,12 @@ class Applicants(Model):
         return self.grand_total if column == "total" else getattr(self, column)
 
 
+def summed_rows(rows: list[Applicants]) -> Applicants:
+    """Rows of table 三 added column by column (the 总计 column too)."""
+    values = {column: sum(getattr(row, column) for row in rows) for column in Applicants.COLUMNS}
+    return Applicants(**values, total=sum(row.grand_total for row in rows))
+
+
 class DocumentCounts(Model):
     made: Count = Field(0, title="本年制发件数")
     repealed: Count = Field(0, title="本年废止件数")
@@ -405,6 +409,10 @@ class ReasonGroup(Model):
 
     def reasons(self) -> list[Applicants]:
         return [getattr(self, name) for name in self.REASONS]
+
+    def summed(self) -> Applicants:
+        """The group row computed from its reasons."""
+        return summed_rows(self.reasons())
 
 
 class Withheld(ReasonGroup):
@@ -472,6 +480,10 @@ class Results(Model):
     def total_of(self, column: str) -> int:
         """（七）总计 of one column (or of the 总计 column), computed from the reason rows."""
         return sum(row.value(column) for row in self.rows())
+
+    def summed(self) -> Applicants:
+        """（七）总计 computed from the reason rows."""
+        return summed_rows(self.rows())
 
 
 class Applications(Model):

@@ -26,7 +26,10 @@ def _sum_model(models: list):
     values = {}
     for name in type(first).model_fields:
         parts = [getattr(model, name) for model in models]
-        values[name] = _sum_model(parts) if isinstance(parts[0], BaseModel) else sum(parts)
+        if name == "total":  # stated totals are checked against their parts; sums are computed again
+            values[name] = None
+        else:
+            values[name] = _sum_model(parts) if isinstance(parts[0], BaseModel) else sum(parts)
     return type(first)(**values)
 
 
@@ -67,7 +70,7 @@ def table_two(proactive: Proactive, year: int) -> str:
 
 
 def _applicant_cells(row: Applicants) -> list[str]:
-    return [str(getattr(row, column)) for column in APPLICANT_COLUMNS] + [str(row.total)]
+    return [str(getattr(row, column)) for column in APPLICANT_COLUMNS] + [str(row.grand_total)]
 
 
 def table_three(applications: Applications, year: int) -> str:
@@ -82,8 +85,8 @@ def table_three(applications: Applications, year: int) -> str:
     for name in ("withheld", "unavailable", "not_processed", "other"):
         group = getattr(results, name)
         rows.append([html.text(type(results).model_fields[name].title), *[""] * 7])
-        for field, info in type(group).model_fields.items():
-            rows.append([html.text(info.title), *_applicant_cells(getattr(group, field))])
+        for field in group.REASONS:
+            rows.append([html.text(type(group).model_fields[field].title), *_applicant_cells(getattr(group, field))])
     handled = _sum_applicants(results.rows())
     rows.append(["（七）总计", *_applicant_cells(handled)])
     rows.append(["四、结转下年度继续办理", *_applicant_cells(applications.carried_forward)])
@@ -93,8 +96,8 @@ def table_three(applications: Applications, year: int) -> str:
         ["本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和", *titles, "总计"],
         rows,
     )
-    received = applications.new.total + applications.carried_over.total
-    settled = handled.total + applications.carried_forward.total
+    received = applications.new.grand_total + applications.carried_over.grand_total
+    settled = handled.grand_total + applications.carried_forward.grand_total
     verdict = "相等" if received == settled else "不相等"
     note = f"<p>核对：本年新收与上年结转之和为 {received} 件，办理结果总计与结转下年度之和为 {settled} 件，两者{verdict}。</p>"
     return table + note

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from zwgk.monitoring import trend
-from zwgk.monitoring.scorecards import CRITERIA, MAX_SCORE, Scorecard
+from zwgk.monitoring.scorecards import CRITERIA, MAX_SCORE, Scorecard, weights
 from zwgk.rules.reference import rule_anchor
 from zwgk.site import html, urls
 from zwgk.site.data import SiteData
@@ -16,11 +16,12 @@ RULES_PAGE = "contributing/rules/"
 SHOWN_FINDINGS = 500  # per scorecard page; the rest are counted, and all are in `zwgk check`
 
 
-def _criteria_table(from_url: str) -> str:
+def _criteria_table(site, from_url: str) -> str:
+    weight = weights(site)
     rows = []
     for criterion in CRITERIA:
         rules = "、".join(html.link(_href(from_url, RULES_PAGE) + "#" + rule_anchor(rule), rule) for rule in criterion.rules)
-        rows.append([html.text(criterion.title), str(criterion.weight), html.text(criterion.explanation), rules or "—"])
+        rows.append([html.text(criterion.title), str(weight[criterion.key]), html.text(criterion.explanation), rules or "—"])
     return html.table("评分标准（满分 100）", ["标准", "分值", "怎样计算", "依据的检查规则"], rows)
 
 
@@ -32,7 +33,8 @@ def score_section(card: Scorecard, from_url: str) -> str:
 
 def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.Point]) -> list[tuple[str, str]]:
     url = urls.monitoring()
-    headers = ["部门", "层级", "得分", *(f"{c.title}（{c.weight}）" for c in CRITERIA), "问题数"]
+    weight = weights(site)
+    headers = ["部门", "层级", "得分", *(f"{c.title}（{weight[c.key]}）" for c in CRITERIA), "问题数"]
     rows = [
         [
             html.link(_href(url, urls.scorecard(card.dept_id)), card.name),
@@ -63,7 +65,7 @@ def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.
         + html.block(
             f"<p>全省 {len(cards)} 个部门，平均得分 <strong>{average:.1f}</strong> 分。得分由下表中的各项标准逐项计算，"
             "每项都是本部门记录中达到该标准的比例乘以分值；每个部门的页面列出扣分的检查问题。</p>",
-            _criteria_table(url),
+            _criteria_table(site, url),
         )
         + "\n## 得分趋势\n\n"
         + html.block(trend.svg(points, "全省平均得分（近 12 个月）"))
@@ -81,9 +83,7 @@ def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.
 
 def scorecard_page(card: Scorecard, points: list[trend.Point]) -> tuple[str, str]:
     url = urls.scorecard(card.dept_id)
-    rows = [
-        [html.text(mark.criterion.title), html.text(mark.share), f"{mark.points:.1f}", str(mark.criterion.weight)] for mark in card.marks
-    ]
+    rows = [[html.text(mark.criterion.title), html.text(mark.share), f"{mark.points:.1f}", str(mark.weight)] for mark in card.marks]
     marks = html.table(
         f"{html.text(card.name)}各项得分", ["标准", "达到", "得分", "分值"], rows, classes=["c-name", "c-short", "c-num", "c-num"]
     )

@@ -33,7 +33,9 @@ class Criterion:
 
 INDEX_RULES = ("index.duplicate", "index.format", "index.period-mismatch", "index.prefix-not-publisher", "index.serial-gap")
 CRITERIA = (
-    Criterion("eight", "八公开齐全", "须“八公开”的事项（scheme.yml 的 service_types）中，八项内容都已公开的比例。", ("item.eight-disclosures",)),
+    Criterion(
+        "eight", "八公开齐全", "须“八公开”的事项（scheme.yml 的 service_types）中，八项内容都已公开的比例。", ("item.eight-disclosures",)
+    ),
     Criterion("flowchart", "有运行流程图", "现行有效事项中，公开了运行流程（流程图）的比例。"),
     Criterion("basis", "引用法律依据", "现行有效事项中，写明设定依据或实施依据的比例。"),
     Criterion("review", "复核及时", "现行有效事项中，最近一次复核在规定月数以内的比例。", ("item.review-stale",)),
@@ -56,7 +58,12 @@ CRITERIA = (
         "服务类事项中，办事指南八个关键要素（事项名称、设定依据、申请条件、办理材料、办理地点、办理时间、联系电话、办理流程）齐全的比例。",
         ("inspection.guide-incomplete",),
     ),
-    Criterion("validity", "规范性文件标注有效性", "行政规范性文件（normative: true）中，明确标注了有效性的比例。", ("entry.normative-validity-missing",)),
+    Criterion(
+        "validity",
+        "规范性文件标注有效性",
+        "行政规范性文件（normative: true）中，明确标注了有效性的比例。",
+        ("entry.normative-validity-missing",),
+    ),
     Criterion(
         "interpretation",
         "政策解读关联",

@@ -20,20 +20,20 @@ def _rows(report):
     applications = report.applications
     results = applications.results
     base = ("applications",)
-    yield base + ("new",), "一、本年新收", applications.new
-    yield base + ("carried_over",), "二、上年结转", applications.carried_over
+    yield (*base, "new"), "一、本年新收", applications.new
+    yield (*base, "carried_over"), "二、上年结转", applications.carried_over
     for name in results.SINGLE:
-        yield base + ("results", name), type(results).model_fields[name].title, getattr(results, name)
+        yield (*base, "results", name), type(results).model_fields[name].title, getattr(results, name)
     for name in results.GROUPS:
         group = getattr(results, name)
         group_title = type(results).model_fields[name].title
         for reason in group.REASONS:
-            yield base + ("results", name, reason), f"{group_title}{type(group).model_fields[reason].title}", getattr(group, reason)
+            yield (*base, "results", name, reason), f"{group_title}{type(group).model_fields[reason].title}", getattr(group, reason)
         if group.total is not None:
-            yield base + ("results", name, "total"), f"{group_title}合计", group.total
+            yield (*base, "results", name, "total"), f"{group_title}合计", group.total
     if results.total is not None:
-        yield base + ("results", "total"), "（七）总计", results.total
-    yield base + ("carried_forward",), "四、结转下年度继续办理", applications.carried_forward
+        yield (*base, "results", "total"), "（七）总计", results.total
+    yield (*base, "carried_forward"), "四、结转下年度继续办理", applications.carried_forward
 
 
 @rule("annual.year-mismatch", ERROR, "annual")
@@ -124,7 +124,10 @@ def results_total(report, ctx):
     for column in COLUMNS:
         stated, summed = results.total.value(column), results.total_of(column)
         if stated != summed:
-            yield Hit(f"（七）总计的“{column_label(column)}”写为 {stated}，（一）至（六）各项之和为 {summed}。", ("applications", "results", "total", column))
+            yield Hit(
+                f"（七）总计的“{column_label(column)}”写为 {stated}，（一）至（六）各项之和为 {summed}。",
+                ("applications", "results", "total", column),
+            )
 
 
 @rule("annual.appeals-total", ERROR, "annual")
@@ -166,9 +169,7 @@ def carry_over_mismatch(ctx):
                 now, before = report.applications.carried_over.value(column), last.applications.carried_forward.value(column)
                 if now != before:
                     path = ("applications", "carried_over", column) if column != "total" else ("applications", "carried_over")
-                    yield Hit(
-                        f"上年结转的“{column_label(column)}”为 {now}，而 {year - 1} 年度报告的结转下年度为 {before}。", path, report
-                    )
+                    yield Hit(f"上年结转的“{column_label(column)}”为 {now}，而 {year - 1} 年度报告的结转下年度为 {before}。", path, report)
 
 
 # Figures that section 一 commonly quotes, by the words that name them. A number right after those

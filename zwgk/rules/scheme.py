@@ -47,7 +47,9 @@ def score_weights(scheme, ctx):
     weights = scheme.score_weights
     for key in weights:
         if key not in DEFAULT_SCORE_WEIGHTS:
-            yield Hit(f"score_weights 中的“{key}”不是评分标准：可用的有 {'、'.join(DEFAULT_SCORE_WEIGHTS)}。", ("score_weights", key), at_key=True)
+            yield Hit(
+                f"score_weights 中的“{key}”不是评分标准：可用的有 {'、'.join(DEFAULT_SCORE_WEIGHTS)}。", ("score_weights", key), at_key=True
+            )
     total = sum(weights.values())
     if total != 100:
         yield Hit(f"score_weights 的分值合计为 {total}，应为 100。", ("score_weights",))

@@ -34,7 +34,7 @@ def _applications(carried: dict[str, int], rng: random.Random) -> tuple[dict, di
     # Per column: everything received and not carried forward is handled, spread over the reasons.
     reasons = [("disclosed",), ("partly_disclosed",)]
     for group in Results.GROUPS:
-        reasons += [(group, reason) for reason in getattr(Results.model_fields[group].annotation, "REASONS")]
+        reasons += [(group, reason) for reason in Results.model_fields[group].annotation.REASONS]
     cells: dict[tuple, dict[str, int]] = {reason: {} for reason in reasons}
     for column in COLUMNS:
         handled = new.get(column, 0) + carried.get(column, 0) - forward[column]

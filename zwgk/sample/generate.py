@@ -297,12 +297,16 @@ def _genres(dept: _Dept, dates: list[dt.date], rng: random.Random, plan: Plan) -
     genres = [rng.choice([code for code in data.TITLES if code != INTERPRETATION]) for _ in dates]
     if dept.lag >= 2 or not dates:
         return genres
-    recent = sorted(range(len(dates)), key=lambda number: dates[number], reverse=True)
     fresh_after = add_months(plan.as_of, -3)
+    kept, stale = set(), []
     for genre in [code for code in DEFAULT_UPDATE_INTERVALS if code in data.TITLES]:
-        newest = max((dates[n] for n, g in enumerate(genres) if g == genre), default=None)
-        if newest is not None and newest >= fresh_after:
-            continue
+        newest = max((n for n, g in enumerate(genres) if g == genre), key=lambda n: dates[n], default=None)
+        if newest is not None and dates[newest] >= fresh_after:
+            kept.add(newest)  # already fresh: not to be given another genre
+        else:
+            stale.append(genre)
+    recent = sorted((n for n in range(len(dates)) if n not in kept), key=lambda number: dates[number], reverse=True)
+    for genre in stale:
         number = recent.pop(0)
         genres[number] = genre
         if dates[number] < fresh_after:
