@@ -358,7 +358,8 @@ def _entries(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> tuple[d
         if genre in ("02", "03", "04", "05", "06", "09", "10"):
             doc_serial[date.year] = doc_serial.get(date.year, 0) + 1
             entry["doc_number"] = f"{doc_prefix}〔{date.year}〕{doc_serial[date.year]}号"
-        normative = genre in ("04", "05", "06") and rng.random() < 0.3
+        # A department that keeps up has each policy interpreted before it issues the next one.
+        normative = genre in ("04", "05", "06") and rng.random() < 0.3 and (dept.lag or policy is None)
         entry.update(
             topic=data.SECTOR_TOPIC.get(dept.sector, "02.01") if rng.random() < 0.7 else rng.choice(list(data.TOPICS)),
             genre=genre,
@@ -375,6 +376,8 @@ def _entries(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> tuple[d
         if normative and entry["mode"] == "主动公开":
             policy = entry
         by_year.setdefault(date.year, []).append(entry)
+    if policy is not None and not dept.lag:
+        del policy["normative"]  # no entry left to interpret it: an ordinary notice
     remarks = {}
     if not dept.lag:
         first = _month(min(dates)) if dates else _month(plan.as_of)
