@@ -39,7 +39,7 @@ class Plan:
     lagging: float = 0.0
 
 
-SAMPLE_PLAN = Plan(provincial=11, cities=5, items=150, entries=1000, years=(2025, 2026), seed=2026, lagging=0.4)
+SAMPLE_PLAN = Plan(provincial=11, cities=5, items=150, entries=1000, years=(2025, 2026), seed=2026, lagging=0.6)
 LAGGARD = "340000-amr"
 # The months of the window in which a department must publish something or state why (up to date).
 RECENT_MONTHS = 14
