@@ -55,3 +55,21 @@ def monitoring() -> str:
 
 def scorecard(dept_id: str) -> str:
     return f"monitoring/{dept_id}/"
+
+
+def inspection() -> str:
+    """The 检查指标自查 page (国办秘函〔2019〕19号)."""
+    return "monitoring/inspection/"
+
+
+def annual_province() -> str:
+    return "annual/"
+
+
+def annual_region(region: str) -> str:
+    return f"annual/regions/{region}/"
+
+
+def annual_report(dept_id: str, year: int) -> str:
+    """A department's whole annual report of one year."""
+    return f"annual/{dept_id}/{year}/"
