@@ -116,5 +116,6 @@ def annual_files(reports: list[AnnualReport]) -> dict[str, bytes]:
     payload = {"reports": [_record(report) for report in ordered]}
     return {
         "exports/annual.csv": to_csv(ANNUAL_COLUMNS, rows),
-        "exports/annual.json": json.dumps(payload, ensure_ascii=False, indent=1).encode(),
+        # No indent: the C encoder, several times faster than the indenting one at province scale.
+        "exports/annual.json": json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
     }

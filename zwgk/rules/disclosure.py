@@ -248,7 +248,10 @@ def interpretation_unlinked(entry, ctx):
           # 没有 interprets
     修正：加上 interprets: <被解读政策文件的索引号>。
     """
-    if entry.genre in interpretation_genres(ctx.scheme) and not entry.interprets:
+    codes = ctx.__dict__.get("_interpretation_genres")
+    if codes is None:  # once per check, not once per entry
+        codes = ctx.__dict__["_interpretation_genres"] = interpretation_genres(ctx.scheme)
+    if entry.genre in codes and not entry.interprets:
         yield Hit("政策解读没有写明所解读的政策文件：请加上 interprets（政策文件的索引号）。", ("genre",))
 
 

@@ -55,37 +55,36 @@ def column_label(key: str, scheme) -> str:
     return f"{word}“{codes.get(code, code)}”栏目"
 
 
-def _contents(dept_id: str, entries, items) -> dict[str, int]:
-    """How many records each possible column of a department shows."""
-    counts: dict[str, int] = defaultdict(int)
-    for entry in entries:
-        counts[str(entry.date.year)] += 1
-        if entry.topic:
-            counts[f"topic:{entry.topic}"] += 1
-            if "." in entry.topic:
-                counts[f"topic:{entry.topic.split('.')[0]}"] += 1
-        if entry.genre:
-            counts[f"genre:{entry.genre}"] += 1
-    for item in items:
-        if item.is_active:
-            counts[f"type:{item.type}"] += 1
-    return counts
+def _shows(key: str, years: set[int], entries, items) -> bool:
+    """Whether the column `key` of a department shows anything."""
+    kind, _, code = key.partition(":")
+    if not code:
+        return key.isdigit() and int(key) in years
+    if kind == "topic":
+        return any(e.topic == code or (e.topic or "").startswith(code + ".") for e in entries)
+    if kind == "genre":
+        return any(e.genre == code for e in entries)
+    if kind == "type":
+        return any(item.is_active and item.type == code for item in items)
+    return False
 
 
 def empty_columns(dept, entries, items, file_keys, as_of: dt.date, scheme) -> list[Column]:
     """Columns of a department that show nothing and carry no 备注说明: every year from its first
     catalogue year to this year (this year from February on), and the columns it declares."""
-    counts = _contents(dept.dept_id, entries, items)
     base = f"departments/{dept.dept_id}/disclosure/"
     years = {entry.date.year for entry in entries}
-    years |= {int(rel[len(base) : -4]) for rel in file_keys if rel.startswith(base) and rel[len(base) : -4].isdigit()}
+    first = years | {int(rel[len(base) : -4]) for rel in file_keys if rel.startswith(base) and rel[len(base) : -4].isdigit()}
     columns = []
-    if years:
+    if first:
         last = as_of.year if as_of.month > 1 else as_of.year - 1
-        for year in range(min(years), max(last, max(years)) + 1):
-            columns.append(Column(str(year), column_label(str(year), scheme), ()))
+        columns += [Column(str(year), column_label(str(year), scheme), ()) for year in range(min(first), max(last, max(first)) + 1)]
     columns += [Column(key, column_label(key, scheme), ("columns", number)) for number, key in enumerate(dept.columns)]
-    return [column for column in columns if not counts.get(column.key) and not (dept.remarks.get(column.key) or "").strip()]
+    return [
+        column
+        for column in columns
+        if not (dept.remarks.get(column.key) or "").strip() and not _shows(column.key, years, entries, items)
+    ]
 
 
 def stale_columns(dept, entries, as_of: dt.date, intervals: dict[str, int]) -> list[tuple[str, int, object]]:
@@ -103,12 +102,16 @@ def stale_columns(dept, entries, as_of: dt.date, intervals: dict[str, int]) -> l
 
 
 def _by_dept(ctx):
-    entries, items = defaultdict(list), defaultdict(list)
-    for entry in ctx.catalog.entries:
-        entries[entry.dept_id].append(entry)
-    for item in ctx.catalog.items:
-        items[item.dept_id].append(item)
-    return entries, items
+    """Entries and items by department, grouped once per check for all the rules of this family."""
+    cached = ctx.__dict__.get("_inspection_by_dept")
+    if cached is None:
+        entries, items = defaultdict(list), defaultdict(list)
+        for entry in ctx.catalog.entries:
+            entries[entry.dept_id].append(entry)
+        for item in ctx.catalog.items:
+            items[item.dept_id].append(item)
+        cached = ctx.__dict__["_inspection_by_dept"] = (entries, items)
+    return cached
 
 
 @rule("inspection.empty-column", WARNING, "catalog")
