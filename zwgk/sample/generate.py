@@ -266,15 +266,16 @@ def _recent_months(as_of: dt.date) -> list[str]:
     return [_month(add_months(as_of.replace(day=1), -back)) for back in range(RECENT_MONTHS, -1, -1)]
 
 
-def _dates(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> list[dt.date]:
-    """Creation dates spread over the plan's years; a lagging department has months with nothing."""
+def _dates(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> tuple[list[dt.date], set[str]]:
+    """Creation dates spread over the plan's years, and the months a lagging department publishes
+    nothing in."""
     last_day = plan.as_of - dt.timedelta(days=5)
     gaps: set[str] = set()
     if dept.lag:
         recent = _recent_months(plan.as_of)[:-2]
         gaps = set(rng.sample(recent, min(len(recent), 1 + dept.lag)))
         if dept.id == LAGGARD:
-            gaps |= {"2025-07", "2025-08"}
+            gaps |= {"2025-11", "2025-12"}
     dates = []
     for year_count, year in zip(_spread(count, len(plan.years)), plan.years, strict=False):
         start = dt.date(year, 1, 2)
@@ -287,7 +288,7 @@ def _dates(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> list[dt.d
             dates.append(date)
     if dates and not dept.lag and dates[-1].year == plan.as_of.year:
         dates[-1] = plan.as_of - dt.timedelta(days=rng.randint(5, 12))  # something published this month
-    return dates
+    return dates, gaps
 
 
 def _genres(dept: _Dept, dates: list[dt.date], rng: random.Random, plan: Plan) -> list[str]:
@@ -320,7 +321,7 @@ INTERPRETATION = "15"
 def _entries(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> tuple[dict[int, list[dict]], dict[str, str]]:
     """A department's entries by year, and its remarks for the recent months it published nothing in."""
     sector_name = data.SECTORS[dept.sector][0]
-    dates = _dates(dept, count, rng, plan)
+    dates, gaps = _dates(dept, count, rng, plan)
     genres = _genres(dept, dates, rng, plan)
     pinned = {number for number, genre in enumerate(genres) if genre in DEFAULT_UPDATE_INTERVALS}
     order = sorted(range(len(dates)), key=lambda number: (dates[number], number))
@@ -347,6 +348,8 @@ def _entries(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> tuple[d
         if dept.lag and rng.random() < 0.08 * dept.lag:
             delay = rng.randint(32, 45)  # later than 20 working days
         published = min(date + dt.timedelta(days=delay), plan.as_of - dt.timedelta(days=1))
+        if _month(published) in gaps:  # late, but not into a month the department left empty
+            published = date + dt.timedelta(days=rng.randint(0, 3))
         entry = {
             "index": make_index(dept.index_format, dept.uscc, date, serials[period]),
             "title": title,

@@ -36,21 +36,46 @@ def _files(site_dir: Path) -> set[str]:
     return found
 
 
-def _resolves(page_dir: str, value: str, files: set[str], base: str) -> bool:
-    path = value.split("#", 1)[0].split("?", 1)[0]
-    if not path:
-        return True  # a link within the page
+def _target(page_dir: str, path: str, base: str) -> str | None:
+    """The file a link's path names, relative to the site's root; None above the root or off the site."""
     if path.startswith("/"):
         # Absolute paths (MkDocs writes them on the 404 page) are under the site's own path.
         if not path.startswith(base):
-            return False
-        path = path[len(base) :] or "."
-        page_dir = ""
+            return None
+        page_dir, path = "", path[len(base) :] or "."
     target = posixpath.normpath(posixpath.join(page_dir, path))
-    if target.startswith("../"):
-        return False  # above the site's root
-    target = "" if target == "." else target
-    return target in files or (target.rstrip("/") + "/index.html").lstrip("/") in files
+    if target == "..":
+        return None
+    return None if target.startswith("../") else ("" if target == "." else target)
+
+
+class _Resolver:
+    """Resolves links page after page. Most links of a page are the theme's and the navigation's,
+    written relative to the page (`../../assets/...`): once their leading `../` are taken against
+    the page's folder, they name the same few targets on every page, so each resolution is cached by
+    (the folder left, the rest of the path)."""
+
+    def __init__(self, files: set[str], base: str):
+        self.files, self.base, self.known = files, base, {}
+
+    def resolves(self, page_dir: str, value: str) -> bool:
+        path = value.split("#", 1)[0].split("?", 1)[0]
+        if not path:
+            return True  # a link within the page
+        ups = 0
+        while path.startswith("../", ups * 3):
+            ups += 1
+        parts = page_dir.split("/") if page_dir else []
+        if ups > len(parts):
+            return False  # above the site's root
+        key = ("/".join(parts[: len(parts) - ups]), path[ups * 3 :])
+        found = self.known.get(key)
+        if found is None:
+            target = _target(key[0], key[1], self.base)
+            found = self.known[key] = target is not None and (
+                target in self.files or (target.rstrip("/") + "/index.html").lstrip("/") in self.files
+            )
+        return found
 
 
 def broken_links(site_dir: Path, site_url: str = "") -> tuple[list[BrokenLink], int, int]:
@@ -59,6 +84,7 @@ def broken_links(site_dir: Path, site_url: str = "") -> tuple[list[BrokenLink], 
     base = "/" + urlsplit(site_url).path.strip("/")
     base = base.rstrip("/") + "/"
     files = _files(site_dir)
+    resolver = _Resolver(files, base)
     broken, pages, checked = [], 0, 0
     for rel in sorted(name for name in files if name.endswith(".html")):
         pages += 1
@@ -71,6 +97,6 @@ def broken_links(site_dir: Path, site_url: str = "") -> tuple[list[BrokenLink], 
             if _EXTERNAL.match(value):
                 continue
             checked += 1
-            if not _resolves(page_dir, value.strip(), files, base):
+            if not resolver.resolves(page_dir, value.strip()):
                 broken.append(BrokenLink(rel, value))
     return broken, pages, checked
