@@ -122,3 +122,135 @@ def test_the_exports_carry_every_cell_of_every_report():
     record = next(r for r in payload["reports"] if r["department"] == "340000-amr" and r["year"] == 2025)
     assert record["overview"]["applications"] == report.overview.applications and record["other"]["fee_amount"] == report.other.fee_amount
     assert record["computed"]["table_four"]["review"] == report.appeals.review.grand_total
+
+
+# ---- pages --------------------------------------------------------------------------------------
+
+TABLE_THREE_ROWS = [
+    "一、本年新收政府信息公开申请数量",
+    "二、上年结转政府信息公开申请数量",
+    "（一）予以公开",
+    "（三）不予公开",
+    "8.属于行政查询事项",
+    "（四）无法提供",
+    "（五）不予处理",
+    "（六）其他处理",
+    "3.其他",
+    "（七）总计",
+    "四、结转下年度继续办理",
+]
+
+
+def _text(page: str) -> str:
+    body = page[page.index("zwgk-annual-report") :]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_every_report_has_its_page_in_the_official_layout(sample_site):
+    catalog = load_catalog(SAMPLE)
+    for report in catalog.annual:
+        page = (sample_site / f"annual/{report.dept_id}/{report.year}/index.html").read_text(encoding="utf-8")
+        text = _text(page)
+        for heading in (
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+        ):
+            assert f"<h2>{heading}</h2>" in page, heading
+        assert "五、存在的主要问题及改进情况" in page and "六、其他需要报告的事项" in page
+        assert 'colspan="5">法人或其他组织</th>' in page and "第二十条第（八）项" in page
+        for label in TABLE_THREE_ROWS:
+            assert label in text, label
+        total = report.applications.results.summed()
+        cells = " ".join(str(getattr(total, c)) for c in Applicants.COLUMNS) + f" {total.grand_total}"
+        assert f"（七）总计 {cells}" in text
+        cells = []
+        for block in report.appeals.BLOCKS:
+            outcomes = getattr(report.appeals, block)
+            cells += [outcomes.upheld, outcomes.corrected, outcomes.other, outcomes.pending, outcomes.result_sum]
+        four = " ".join(map(str, cells))
+        assert four in text, four
+        assert "<strong>保密审查</strong>" in page  # the sample's Markdown, rendered
+    department = (sample_site / "departments/340000-amr/index.html").read_text(encoding="utf-8")
+    assert 'href="../../annual/340000-amr/2025/"' in department and "逾期" in department
+
+
+def test_province_and_region_pages_show_the_sums(sample_site):
+    catalog = load_catalog(SAMPLE)
+    province = _text((sample_site / "annual/index.html").read_text(encoding="utf-8"))
+    for year in (2024, 2025):
+        reports = [r for r in catalog.annual if r.year == year]
+        new = sum(r.applications.new.grand_total for r in reports)
+        assert f"{year} 年度（{len(reports)} 个部门合计）" in province
+        assert re.search(rf"一、本年新收政府信息公开申请数量( \d+){{6}} {new} ", province), (year, new)
+    for region, group in by_region(catalog.annual, catalog.departments).items():
+        page = _text((sample_site / f"annual/regions/{region}/index.html").read_text(encoding="utf-8"))
+        summed = {t.year: t for t in totals(group)}[2025]
+        assert f"（七）总计 {' '.join(str(getattr(summed.applications.results.summed(), c)) for c in Applicants.COLUMNS)}" in page
+
+
+def test_contributor_text_in_a_report_is_escaped():
+    from zwgk.catalog.model import AnnualReport, Origin
+    from zwgk.monitoring.annual import report_page
+    from zwgk.site.data import site_data
+
+    report = AnnualReport(
+        year=2025,
+        overview={"summary": "<script>alert(1)</script> **要点**"},
+        problems="<img src=x onerror=alert(1)>",
+        other={"text": "[x](javascript:alert(1))"},
+    )
+    report.place(Origin("departments/340000-amr/annual/2025.yml", (), "340000-amr"))
+    _uri, page = report_page(site_data(run_check(SAMPLE)), report, [report])
+    assert "<script>" not in page and "<img" not in page and 'href="javascript' not in page
+    assert "&lt;script&gt;" in page and "<strong>要点</strong>" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_a_report_prints_on_a4_landscape_with_every_column(sample_site, tmp_path):
+    import functools
+    import http.server
+    import shutil
+    import subprocess
+    import threading
+
+    import pytest
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("pdftotext"):
+        pytest.fail("pdftotext is missing: apt-get install -y poppler-utils")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    pdf = tmp_path / "report.pdf"
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                ],
+            )
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/annual/340000-amr/2025/")
+            page.pdf(path=str(pdf), prefer_css_page_size=True)
+            browser.close()
+    finally:
+        httpd.shutdown()
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
+    assert round(width) == 842 and round(height) == 595  # A4 landscape
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    report = next(r for r in load_catalog(SAMPLE).annual if r.dept_id == "340000-amr" and r.year == 2025)
+    total = report.applications.results.summed()
+    # Every column of table 三 on the line of its row: nothing cut off at the page's edge.
+    expected = [str(getattr(total, c)) for c in Applicants.COLUMNS] + [str(total.grand_total)]
+    line = next(line for line in text.splitlines() if line.startswith("（七）总计"))
+    assert line.split()[1:] == expected
+    for title in ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计", "尚未审结", "复议后起诉"):
+        assert title in text, title

@@ -8,7 +8,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_PLAN, run_check, write_catalog
+from conftest import SAMPLE, SMALL_PLAN, run_check, write_catalog
 from mkdocs.exceptions import PluginError
 
 from zwgk import build
@@ -158,3 +158,28 @@ def test_the_build_fails_on_a_broken_link(tmp_path):
 def test_the_sample_site_has_no_broken_link(sample_site):
     broken, pages, checked = broken_links(sample_site, "https://example.org/zwgk/")
     assert broken == [] and pages > 500 and checked > pages
+
+
+def test_the_self_check_page_shows_each_indicator_and_the_vetoes(sample_site):
+    page = (sample_site / "monitoring/inspection/index.html").read_text(encoding="utf-8")
+    result = run_check(SAMPLE)
+    departments = sorted(p.name for p in (SAMPLE / "departments").iterdir())
+    for dept_id in departments:
+        assert f'id="dept-{dept_id}"' in page
+    for title in ("空白栏目", "栏目更新", "发布日期", "办事指南要素", "单项否决"):
+        assert title in page
+    guide = {f.file.split("/")[1] for f in result.findings if f.rule == "inspection.guide-incomplete"}
+    assert "340000-amr" in guide
+    section = page[page.index('id="dept-340000-amr"') :]
+    section = section[: section.index('<h2 id="dept-', 10)]
+    assert "（单项否决）" in section and "办事指南要素：不通过" in section and "办理地点、办理时间" in section
+    clean = next(
+        d
+        for d in departments
+        if d not in guide and not [f for f in result.findings if f.rule.startswith("inspection.") and f"/{d}/" in f.file]
+    )
+    section = page[page.index(f'id="dept-{clean}"') :]
+    section = section[: section.find('<h2 id="dept-', 10) if '<h2 id="dept-' in section[10:] else len(section)]
+    assert "单项否决" not in section and "不通过" not in section
+    monitoring = (sample_site / "monitoring/index.html").read_text(encoding="utf-8")
+    assert 'href="../monitoring/inspection/"' in monitoring

@@ -137,3 +137,31 @@ def test_trend_comes_from_git_history(small_files, tmp_path):
     chart = trend.svg(points, "测试")
     assert chart.count("<circle") == 4 and "无记录" in chart
     shutil.rmtree(repo)
+
+
+def test_the_weights_are_published_on_the_monitoring_page(sample_site):
+    page = (sample_site / "monitoring/index.html").read_text(encoding="utf-8")
+    assert "score_weights" in page
+    for criterion in CRITERIA:
+        assert f"<td>{criterion.title}</td><td>{DEFAULT_SCORE_WEIGHTS[criterion.key]}</td>" in page, criterion.key
+
+
+def test_a_policy_and_its_interpretation_link_to_each_other(sample_site):
+    from zwgk.catalog.codes import parse_index
+    from zwgk.catalog.loader import load_catalog
+    from zwgk.site import urls
+
+    catalog = load_catalog(SAMPLE)
+    by_index = {entry.index: entry for entry in catalog.entries}
+    reading = next(entry for entry in catalog.entries if entry.interprets)
+    policy = by_index[reading.interprets]
+    forms = catalog.scheme.index_formats
+
+    def page_of(entry):
+        url = urls.entry(entry.dept_id, parse_index(entry.index, forms))
+        return (sample_site / url.split("#")[0] / "index.html").read_text(encoding="utf-8"), url
+
+    reading_page, reading_url = page_of(reading)
+    policy_page, policy_url = page_of(policy)
+    assert f'所解读的文件：<a href="../../../{policy_url}">{policy.title}</a>' in reading_page
+    assert f'政策解读：<a href="../../../{reading_url}">{reading.title}</a>' in policy_page
