@@ -66,7 +66,9 @@ def _summary(site: SiteData, url: str, title: str, scope: str, reports: list[Ann
         {
             "name": site.department_name(dept_id),
             "href": href(url, urls.department(dept_id)),
-            "reports": [{"year": r.year, "href": href(url, urls.annual_report(dept_id, r.year)), "status": _status(site, r)[0]} for r in group],
+            "reports": [
+                {"year": r.year, "href": href(url, urls.annual_report(dept_id, r.year)), "status": _status(site, r)[0]} for r in group
+            ],
         }
         for dept_id, group in sorted(_by_dept(reports).items())
     ]

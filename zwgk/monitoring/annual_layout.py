@@ -78,7 +78,9 @@ def table_three(applications: Applications) -> list[Row]:
     for name in results.GROUPS:
         group = getattr(results, name)
         rows.append(Row(titles[name].title, _applicant_cells(group.summed()), "group"))
-        rows += [Row(type(group).model_fields[reason].title, _applicant_cells(getattr(group, reason)), "reason") for reason in group.REASONS]
+        rows += [
+            Row(type(group).model_fields[reason].title, _applicant_cells(getattr(group, reason)), "reason") for reason in group.REASONS
+        ]
     rows.append(Row("（七）总计", _applicant_cells(results.summed()), "total"))
     rows.append(Row("四、结转下年度继续办理", _applicant_cells(applications.carried_forward)))
     return rows
@@ -100,7 +102,16 @@ def _balance(applications: Applications) -> tuple[int, int]:
 def _layout(year: int, proactive: Proactive, applications: Applications, appeals: Appeals, other: OtherMatters) -> Layout:
     received, settled = _balance(applications)
     two = table_two(proactive)
-    return Layout(year, two, table_three(applications), table_four(appeals), received, settled, fee_notices=other.fee_notices, fee_amount=other.fee_amount)
+    return Layout(
+        year,
+        two,
+        table_three(applications),
+        table_four(appeals),
+        received,
+        settled,
+        fee_notices=other.fee_notices,
+        fee_amount=other.fee_amount,
+    )
 
 
 def report_layout(report: AnnualReport) -> Layout:

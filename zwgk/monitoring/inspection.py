@@ -70,7 +70,9 @@ def inspection_page(site: SiteData, findings: list[Finding]) -> tuple[str, str]:
         for indicator in INDICATORS:
             hits = [f for rule in indicator.rules for f in found.get(rule, [])]
             shown = [{"location": f"{f.file}:{f.line}", "message": f.message} for f in hits[:SHOWN_PER_INDICATOR]]
-            indicators.append({"title": indicator.title, "findings": shown, "count": len(hits), "more": max(0, len(hits) - SHOWN_PER_INDICATOR)})
+            indicators.append(
+                {"title": indicator.title, "findings": shown, "count": len(hits), "more": max(0, len(hits) - SHOWN_PER_INDICATOR)}
+            )
         vetoes = [f.message for rule in VETO_RULES for f in found.get(rule, [])]
         if found.get("inspection.guide-incomplete"):
             vetoes.append(f"{len(found['inspection.guide-incomplete'])} 个服务事项的办事指南缺少关键要素。")
@@ -98,7 +100,8 @@ def inspection_page(site: SiteData, findings: list[Finding]) -> tuple[str, str]:
     body = render(
         "inspection.html",
         indicators=[
-            {"title": i.title, "explanation": i.explanation, "rules": [{"id": r, "anchor": rule_anchor(r)} for r in i.rules]} for i in INDICATORS
+            {"title": i.title, "explanation": i.explanation, "rules": [{"id": r, "anchor": rule_anchor(r)} for r in i.rules]}
+            for i in INDICATORS
         ],
         indicator_titles=[i.title for i in INDICATORS],
         rows=rows,

@@ -81,9 +81,7 @@ def empty_columns(dept, entries, items, file_keys, as_of: dt.date, scheme) -> li
         columns += [Column(str(year), column_label(str(year), scheme), ()) for year in range(min(first), max(last, max(first)) + 1)]
     columns += [Column(key, column_label(key, scheme), ("columns", number)) for number, key in enumerate(dept.columns)]
     return [
-        column
-        for column in columns
-        if not (dept.remarks.get(column.key) or "").strip() and not _shows(column.key, years, entries, items)
+        column for column in columns if not (dept.remarks.get(column.key) or "").strip() and not _shows(column.key, years, entries, items)
     ]
 
 
@@ -99,6 +97,11 @@ def stale_columns(dept, entries, as_of: dt.date, intervals: dict[str, int]) -> l
         for genre, entry in sorted(newest.items())
         if intervals[genre] and add_months(entry.date, intervals[genre]) < as_of
     ]
+
+
+def _intervals(scheme) -> dict[str, int]:
+    """The update intervals of the genres the scheme has (the defaults name genres a province may not use)."""
+    return {code: months for code, months in scheme.update_intervals.items() if code in scheme.genres}
 
 
 def _by_dept(ctx):
@@ -145,7 +148,7 @@ def stale_column(ctx):
     修正：及时发布该栏目的信息。
     """
     entries, _ = _by_dept(ctx)
-    intervals = ctx.scheme.update_intervals
+    intervals = _intervals(ctx.scheme)
     for dept_id in ctx.catalog.departments:
         for genre, months, entry in stale_columns(ctx.catalog.departments[dept_id], entries[dept_id], ctx.as_of, intervals):
             label = ctx.scheme.genres.get(genre, genre)
@@ -179,7 +182,7 @@ def veto_stale_columns(ctx):
     entries, _ = _by_dept(ctx)
     limit = ctx.scheme.limits.veto_stale_columns
     for dept_id, dept in ctx.catalog.departments.items():
-        count = len(stale_columns(dept, entries[dept_id], ctx.as_of, ctx.scheme.update_intervals))
+        count = len(stale_columns(dept, entries[dept_id], ctx.as_of, _intervals(ctx.scheme)))
         if limit and count >= limit:
             yield Hit(f"有 {count} 个栏目不更新，达到 {limit} 个：按国办秘函〔2019〕19号为单项否决。", (), dept)
 

@@ -57,12 +57,14 @@ def score_weights(scheme, ctx):
 
 @rule("scheme.update-interval-genre", ERROR, "scheme")
 def update_interval_genre(scheme, ctx):
-    """检查：scheme.yml 的 update_intervals（各体裁栏目最长不更新月数）中的体裁代码是否在 genres 中。
+    """检查：scheme.yml 中写明的 update_intervals（各体裁栏目最长不更新月数）的体裁代码是否在 genres 中（不写时用默认值，只用于 genres 中有的体裁）。
     原因：写了不存在的体裁，规定的更新周期就不会用在任何栏目上。
     示例：
         update_intervals: {"6": 6}
     修正：用 genres 中的代码，如 "06"。
     """
+    if "update_intervals" not in scheme.model_fields_set:
+        return  # the defaults apply to those of their genres the scheme has
     for code in scheme.update_intervals:
         if code not in scheme.genres:
             yield Hit(f"update_intervals 中的体裁“{code}”不在 genres 中。", ("update_intervals", code), at_key=True)
