@@ -43,8 +43,8 @@ class Layout:
     received: int
     settled: int
     overview: list[Section] = field(default_factory=list)
-    problems: Markup = Markup("")
-    other: Markup = Markup("")
+    problems: Markup = field(default_factory=Markup)
+    other: Markup = field(default_factory=Markup)
     fee_notices: int = 0
     fee_amount: float = 0
 
