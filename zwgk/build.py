@@ -23,12 +23,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from zwgk.catalog.loader import CatalogError, PickleCache, code_version, default_cache_dir
 from zwgk.monitoring import annual as annual_pages
-from zwgk.monitoring import annual_export, scorecards, trend
+from zwgk.monitoring import annual_export, inspection, scorecards, trend
 from zwgk.monitoring import pages as scorecard_pages
 from zwgk.rules.run import CheckResult, check
-from zwgk.site import exports, links, pages, static_search, urls
-from zwgk.site.data import site_data
+from zwgk.site import exports, links, static_search, urls
+from zwgk.site.data import SiteData, site_data
 from zwgk.site.flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
+from zwgk.site.pages.catalogue import catalogue_pages, index_resolvers
+from zwgk.site.pages.department import department
+from zwgk.site.pages.home import home
+from zwgk.site.pages.item import item_page
+from zwgk.site.pages.lists import topic_pages, type_pages
+from zwgk.site.pages.scheme import scheme_page
 
 STATE_KEY = "zwgk_build"
 # Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
@@ -39,7 +45,7 @@ NAV_PAGES = {"index.md", "types/index.md", "topics/index.md", "scheme/index.md",
 @dataclass
 class SiteBuild:
     result: CheckResult
-    data: pages.SiteData
+    data: SiteData
     pages: list[tuple[str, str]]
     charts: RenderStats
     counts: dict[str, int] = field(default_factory=dict)
@@ -50,7 +56,7 @@ class SiteBuild:
     rendered: list = field(default_factory=list)  # MkDocs pages whose HTML holds restored blocks
 
 
-# A generated page's HTML blocks (see html.block) need no Markdown processing, yet Python-Markdown and
+# A generated page's HTML blocks (see zwgk.site.templating.block) need no Markdown processing, yet Python-Markdown and
 # MkDocs would each parse them again with an HTML parser, which at province scale costs minutes. They
 # are taken out before rendering, leaving a placeholder, and put back into the rendered page.
 _BLOCK = re.compile(r'^<div class="zwgk">.*</div>$', re.M)
@@ -109,7 +115,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     except FlowchartError as error:
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
-    built = [pages.home(data), pages.scheme_page(scheme), *pages.type_pages(data), *pages.topic_pages(data)]
+    built = [home(data), scheme_page(scheme), *type_pages(data), *topic_pages(data)]
     cards = scorecards.scorecards(data, result.findings, dt.date.today())
     points = trend.history(catalog_dir(config), dt.date.today(), {card.dept_id: card.score for card in cards}, default_cache_dir())
     built += scorecard_pages.monitoring_pages(data, cards, points)
@@ -118,19 +124,22 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     for report in catalog.annual:
         annual.setdefault(report.dept_id, []).append(report)
     built.append(annual_pages.province_page(data, catalog.annual))
+    built += annual_pages.region_pages(data, catalog.annual)
+    built += annual_pages.report_pages(data, catalog.annual)
+    built.append(inspection.inspection_page(data, result.findings))
     built += [
-        pages.department(
+        department(
             data,
             dept,
             scorecard_pages.score_section(by_dept[dept_id], urls.department(dept_id))
-            + annual_pages.department_section(data, annual.get(dept_id, [])),
+            + annual_pages.department_section(data, dept_id, annual.get(dept_id, [])),
         )
         for dept_id, dept in catalog.departments.items()
     ]
-    built += pages.catalogue_pages(data)
+    built += catalogue_pages(data)
     for item in catalog.items:
         svg = svgs.get(f"{item.dept_id}/{item.basic_code}", "")
-        built.append(pages.item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
+        built.append(item_page(data, item, accessible(svg, f"{item.name}运行流程图", "flowchart-title") if svg else ""))
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
@@ -170,7 +179,7 @@ def finish(config, log: logging.Logger) -> None:
     build: SiteBuild = config[STATE_KEY]
     site_dir = Path(config.site_dir)
     written = _cached_exports(build)
-    written.update({path: html.encode() for path, html in pages.index_resolvers(build.data).items()})
+    written.update({path: html.encode() for path, html in index_resolvers(build.data).items()})
     written.update(static_search.code_shards(build.data, config["extra"]["zwgk_search_shards"]))
     written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
     written.update(annual_export.annual_files(build.data.annual))
@@ -220,7 +229,7 @@ def _check_links(site_dir: Path, build: SiteBuild, log: logging.Logger) -> None:
     log.info(f"链接核对：{checked_pages} 个页面中的 {checked_links} 个站内链接都能打开。")
 
 
-def _start_search_index(config, data: pages.SiteData):
+def _start_search_index(config, data: SiteData):
     """Start updating the Whoosh index beside the site (for `zwgk search` and `zwgk serve`): changed
     records are written by a separate process while MkDocs renders the pages."""
     from zwgk.search.index import BackgroundUpdate, index_dir, plan_update
@@ -283,7 +292,7 @@ def _localise_theme_scripts(site_dir: Path) -> None:
 
 EXPORT_MODULES = (
     "site/exports.py",
-    "site/pages.py",
+    "site/pages/common.py",
     "site/urls.py",
     "site/data.py",
     "catalog/model.py",

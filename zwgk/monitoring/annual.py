@@ -44,7 +44,7 @@ def report_page(site: SiteData, report: AnnualReport, others: list[AnnualReport]
     government = bool(dept and dept.is_government)
     _text, late = _status(site, report)
     body = render(
-        "annual_report.html",
+        "annual_report.md",
         name=site.department_name(report.dept_id) if dept is None else dept.name,
         layout=report_layout(report),
         organisation_titles=ORGANISATION_TITLES,
@@ -73,7 +73,7 @@ def _summary(site: SiteData, url: str, title: str, scope: str, reports: list[Ann
         for dept_id, group in sorted(_by_dept(reports).items())
     ]
     return render(
-        "annual_summary.html",
+        "annual_summary.md",
         title=title,
         scope=scope,
         years=years,
@@ -115,7 +115,7 @@ def department_section(site: SiteData, dept_id: str, reports: list[AnnualReport]
         for r in sorted(reports, key=lambda r: -r.year)
     ]
     remarks = [{"column": _remark_label(site, key), "text": text} for key, text in sorted(dept.remarks.items()) if (text or "").strip()]
-    return render("annual_department.html", reports=listed, remarks=remarks)
+    return render("annual_department.md", reports=listed, remarks=remarks)
 
 
 def _remark_label(site: SiteData, key: str) -> str:

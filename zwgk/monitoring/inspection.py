@@ -98,7 +98,7 @@ def inspection_page(site: SiteData, findings: list[Finding]) -> tuple[str, str]:
         )
     limits = site.scheme.limits
     body = render(
-        "inspection.html",
+        "inspection.md",
         indicators=[
             {"title": i.title, "explanation": i.explanation, "rules": [{"id": r, "anchor": rule_anchor(r)} for r in i.rules]}
             for i in INDICATORS

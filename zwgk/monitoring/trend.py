@@ -14,11 +14,15 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
+
+from markupsafe import Markup
 
 from zwgk.catalog.loader import PickleCache, code_version
-from zwgk.site import html
+from zwgk.site.templating import renderer
 
 MONTHS = 12
+_render = renderer("zwgk.monitoring", "zwgk.site")
 
 
 @dataclass
@@ -79,7 +83,42 @@ def history(catalog_root: Path, as_of: dt.date, current: dict[str, float], cache
     return points
 
 
-def svg(points: list[Point], title: str, dept_id: str | None = None) -> str:
+class GridLine(NamedTuple):
+    y: str
+    label_y: str
+    score: int
+
+
+class MonthLabel(NamedTuple):
+    x: str
+    month: str
+
+
+class Dot(NamedTuple):
+    x: str
+    y: str
+
+
+class MonthValue(NamedTuple):
+    month: str
+    value: str
+
+
+class Chart(NamedTuple):
+    """The view of a trend chart (templates/trend.html): coordinates already formatted."""
+
+    title: str
+    width: int
+    height: int
+    left: int
+    right: int
+    grid: list[GridLine]
+    labels: list[MonthLabel]
+    dots: list[Dot]
+    rows: list[MonthValue]
+
+
+def chart(points: list[Point], title: str, dept_id: str | None = None) -> Chart:
     """A line chart of the score (0-100) by month, with a table giving the same figures."""
     values = [(p.month, p.scores.get(dept_id) if dept_id else p.average) for p in points]
     width, height, left, bottom, top = 640, 220, 40, 30, 15
@@ -88,25 +127,19 @@ def svg(points: list[Point], title: str, dept_id: str | None = None) -> str:
     def y(score: float) -> float:
         return top + (height - top - bottom) * (1 - score / 100)
 
-    grid = "".join(
-        f'<line x1="{left}" x2="{width - 10}" y1="{y(s):.1f}" y2="{y(s):.1f}" stroke="#ccc"/>'
-        f'<text x="{left - 6}" y="{y(s) + 4:.1f}" text-anchor="end" font-size="11">{s}</text>'
-        for s in (0, 25, 50, 75, 100)
+    return Chart(
+        title=title,
+        width=width,
+        height=height,
+        left=left,
+        right=width - 10,
+        grid=[GridLine(f"{y(s):.1f}", f"{y(s) + 4:.1f}", s) for s in (0, 25, 50, 75, 100)],
+        labels=[MonthLabel(f"{left + i * step:.1f}", month[2:]) for i, (month, _) in enumerate(values)],
+        dots=[Dot(f"{left + i * step:.1f}", f"{y(v):.1f}") for i, (_, v) in enumerate(values) if v is not None],
+        rows=[MonthValue(month, f"{value:.1f}" if value is not None else "无记录") for month, value in values],
     )
-    labels = "".join(
-        f'<text x="{left + i * step:.1f}" y="{height - 8}" text-anchor="middle" font-size="10">{html.text(month[2:])}</text>'
-        for i, (month, _) in enumerate(values)
-    )
-    known = [(left + i * step, y(v)) for i, (_, v) in enumerate(values) if v is not None]
-    line = " ".join(f"{x:.1f},{py:.1f}" for x, py in known)
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{py:.1f}" r="3" fill="#1a4f8b"/>' for x, py in known)
-    polyline = f'<polyline points="{line}" fill="none" stroke="#1a4f8b" stroke-width="2"/>' if len(known) > 1 else ""
-    chart = (
-        f'<svg role="img" aria-labelledby="trend-title" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'xmlns="http://www.w3.org/2000/svg" class="zwgk-trend"><title id="trend-title">{html.text(title)}</title>'
-        f"{grid}{labels}{polyline}{dots}</svg>"
-    )
-    rows = [[html.text(month), f"{value:.1f}" if value is not None else "无记录"] for month, value in values]
-    return f'<figure class="zwgk-flowchart">{chart}<figcaption>{html.text(title)}；各月数值见下表。</figcaption></figure>' + html.table(
-        html.text(title), ["月份", "得分"], rows
-    )
+
+
+def svg(points: list[Point], title: str, dept_id: str | None = None) -> Markup:
+    """The chart as markup: an SVG line chart and the table of its figures (templates/trend.html)."""
+    return _render("trend.html", chart=chart(points, title, dept_id))

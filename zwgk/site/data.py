@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from zwgk.site import html, static_search, urls
 from zwgk.catalog.codes import IndexNumber, implementation_code, parse_index
@@ -38,6 +39,27 @@ class SiteData:
         for entry in self.entries:
             entries_by_dept[entry.dept_id].append(entry)
         self.items_by_dept, self.entries_by_dept = dict(items_by_dept), dict(entries_by_dept)
+
+    @cached_property
+    def entry_by_index(self) -> dict[str, Entry]:
+        return {entry.index: entry for entry in self.entries}
+
+    @cached_property
+    def interpretations(self) -> dict[str, list[Entry]]:
+        """A policy's 索引号 -> the entries that interpret it (their `interprets`)."""
+        found: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            if entry.interprets and entry.interprets in self.entry_by_index:
+                found[entry.interprets].append(entry)
+        return dict(found)
+
+    def related(self, entry: Entry) -> list[tuple[str, Entry]]:
+        """Entries linked to this one: the policy it interprets, and the interpretations of it."""
+        links = []
+        if entry.interprets and entry.interprets in self.entry_by_index:
+            links.append(("所解读的文件", self.entry_by_index[entry.interprets]))
+        links += [("政策解读", reading) for reading in self.interpretations.get(entry.index, ())]
+        return links
 
     def entry_url(self, entry: Entry) -> str:
         return urls.entry(entry.dept_id, self.numbers[id(entry)])

@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 from zwgk.site import urls
 from zwgk.catalog.codes import implementation_code
 from zwgk.site.data import SiteData
-from zwgk.site.pages import latest
+from zwgk.site.pages.common import latest
 
 FEED_SIZE = 50
 

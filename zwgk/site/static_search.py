@@ -21,8 +21,9 @@ import subprocess
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
-from zwgk.site import html, urls
+from zwgk.site import urls
 from zwgk.catalog.codes import implementation_code
 
 BUNDLE_DIR = "pagefind"
@@ -55,24 +56,32 @@ def _gram_weight(title: str, withdrawn: bool = False) -> float:
     return round(weight * (0.2 if withdrawn else 1.0), 2)
 
 
-def tags(kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: bool = False) -> str:
-    """The hidden part of a page that only the search reads: its kind, its filter values and the
-    bigram tokens of its title."""
-    parts = [f'<span data-pagefind-meta="kind">{html.text(kind)}</span>']
-    for name, values in filters.items():
-        parts += [f'<span data-pagefind-filter="{name}">{html.text(value)}</span>' for value in dict.fromkeys(values) if value]
+class Grams(NamedTuple):
+    """A title's bigram tokens and their weight (rendered by templates/macros.html)."""
+
+    tokens: str
+    weight: float
+
+
+class Tags(NamedTuple):
+    """The hidden part of a page that only the search reads (templates/macros.html `search_tags`)."""
+
+    kind: str
+    filters: list[tuple[str, str]]  # (filter name, value)
+    grams: Grams | None
+
+
+def tags(kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: bool = False) -> Tags:
+    """A page's kind, its filter values and the bigram tokens of its title."""
+    pairs = [(name, value) for name, values in filters.items() for value in dict.fromkeys(values) if value]
     tokens = gram_tokens(grams)
-    if tokens:
-        parts.append(f'<span data-pagefind-weight="{_gram_weight(grams, withdrawn)}">{" ".join(tokens)}</span>')
-    return '<div class="zwgk-search-tags" hidden>' + "".join(parts) + "</div>"
+    return Tags(kind, pairs, Grams(" ".join(tokens), _gram_weight(grams, withdrawn)) if tokens else None)
 
 
-def entry_grams(title: str) -> str:
+def entry_grams(title: str) -> Grams | None:
     """An entry's tokens, placed after its heading so that they belong to its sub-result."""
     tokens = gram_tokens(title)
-    if not tokens:
-        return ""
-    return f'<span class="zwgk-search-tags" hidden data-pagefind-weight="{_gram_weight(title)}">{" ".join(tokens)}</span>'
+    return Grams(" ".join(tokens), _gram_weight(title)) if tokens else None
 
 
 # ---- exact codes ---------------------------------------------------------------------------------

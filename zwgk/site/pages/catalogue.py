@@ -1,0 +1,61 @@
+"""The catalogue pages (one per department, period and chunk of 500 serials) and the redirect pages
+at URLs computed from a 索引号 alone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from zwgk.catalog.model import Entry
+from zwgk.site import static_search, urls
+from zwgk.site.data import SiteData
+from zwgk.site.pages.common import entry_rows, href, page, period_label
+from zwgk.site.templating import render
+
+
+def catalogue_pages(site: SiteData) -> list[tuple[str, str]]:
+    """One page per department, period and chunk of 500 serials."""
+    grouped: dict[tuple[str, str, int], list[Entry]] = defaultdict(list)
+    for entry in site.entries:
+        number = site.numbers[id(entry)]
+        grouped[(entry.dept_id, number.period, urls.chunk_of(number.serial))].append(entry)
+    pages = []
+    for (dept_id, period, chunk), entries in sorted(grouped.items()):
+        entries.sort(key=lambda e: site.numbers[id(e)].serial)
+        url = urls.catalogue_page(dept_id, period, chunk)
+        name = site.departments[dept_id].name if dept_id in site.departments else dept_id
+        heading = f"{name} {period_label(period, chunk)}政府信息公开目录"
+        filters = {
+            "department": [site.department_name(dept_id)],
+            "year": sorted({str(entry.date.year) for entry in entries}),
+            "topic": sorted({site.scheme.topics.get(entry.topic, entry.topic) for entry in entries if entry.topic}),
+        }
+        body = render(
+            "catalogue.md",
+            heading=heading,
+            department=name,
+            back_href=href(url, urls.department(dept_id)),
+            tags=static_search.tags("catalogue", filters),
+            rows=entry_rows(site, entries, url, grams=True),
+        )
+        pages.append((urls.page_source(url), page(heading, body, wide=True)))
+    return pages
+
+
+def index_resolvers(site: SiteData) -> dict[str, str]:
+    """Plain HTML redirect pages at URLs computed from a 索引号 alone: {path: html}."""
+    targets: dict[str, tuple[str, str]] = {}
+    for entry in site.entries:
+        number = site.numbers[id(entry)]
+        targets[urls.index_resolver(number).split("#")[0]] = (entry.dept_id, number.period)
+    pages = {}
+    for path, (dept_id, period) in targets.items():
+        up = "../" * path.count("/")
+        pages[path + "index.html"] = str(
+            render(
+                "resolver.html",
+                base=up + urls.catalogue_page(dept_id, period),
+                chunked=up + f"catalogue/{dept_id}/{period}/",
+                rows_per_page=urls.ROWS_PER_PAGE,
+            )
+        )
+    return pages

@@ -1,0 +1,116 @@
+"""What several kinds of page share: the page frame (front matter), relative links, paging, and the
+view of a catalogue entry as a table row."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import NamedTuple
+
+from markupsafe import Markup
+
+from zwgk.catalog.model import Entry
+from zwgk.site import html, static_search, urls
+from zwgk.site.data import SiteData
+
+
+def page(title: str, body: Markup, *, description: str = "", searchable: bool = True, wide: bool = False) -> str:
+    """A generated page: front matter (title sanitised, search exclusion) and the body. A `wide`
+    page (mostly a table) hides the table of contents to give the table the room. Pages that only
+    list records found elsewhere (home, browsing by type or topic) stay out of the search."""
+    meta: dict = {"title": html.title(title)}
+    if wide:
+        meta["hide"] = ["toc"]
+    if description:
+        meta["description"] = html.title(description)[:160]
+    if not searchable:
+        meta["search"] = {"exclude": True}
+    return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n\n" + str(body)
+
+
+def href(from_url: str, to_url: str) -> str:
+    """A relative link between two directory URLs (the site may be served under any path)."""
+    return "../" * from_url.count("/") + to_url
+
+
+def root(from_url: str) -> str:
+    """The relative link from a page to the top of the site (prefix of every site URL)."""
+    return "../" * from_url.count("/")
+
+
+def chunks(values: list, size: int = urls.ROWS_PER_PAGE) -> list[list]:
+    return [values[start : start + size] for start in range(0, len(values), size)] or [[]]
+
+
+class PagerLink(NamedTuple):
+    number: int
+    href: str
+    current: bool
+
+
+def pager(url_of: Callable[[int], str], count: int, current: int, from_url: str) -> list[PagerLink]:
+    """The links to each page of a list split over `count` pages (none for a single page)."""
+    if count <= 1:
+        return []
+    return [PagerLink(number, href(from_url, url_of(number)), number == current) for number in range(1, count + 1)]
+
+
+def period_label(period: str, chunk: int) -> str:
+    label = f"{period[:4]} 年 {int(period[4:])} 月" if len(period) == 6 else f"{period} 年"
+    return label + (f"（第 {chunk} 页）" if chunk > 1 else "")
+
+
+class EntryRow(NamedTuple):
+    """One catalogue entry as a row of an entries table (templates/entries.html)."""
+
+    index: str
+    href: str  # the entry's permalink
+    title: str
+    url: str | None  # the full text, on the publisher's site
+    serial: str  # the permalink's anchor
+    department: str
+    department_href: str
+    date: object
+    published: object
+    doc_number: str | None
+    topic: str
+    genre: str
+    mode: str | None
+    validity: str
+    grams: static_search.Grams | None  # the title's search tokens (catalogue pages only)
+    related: tuple = ()  # (label, href, title): the policy an interpretation reads, the interpretations of a policy
+
+
+def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_department: bool = False, grams: bool = False) -> list[EntryRow]:
+    up = root(from_url)
+    topics, genres = site.scheme.topics, site.scheme.genres
+    rows = []
+    for entry in entries:
+        number = site.numbers[id(entry)]
+        rows.append(
+            EntryRow(
+                entry.index,
+                up + urls.entry(entry.dept_id, number),
+                entry.title,
+                entry.url,
+                f"{number.serial:05d}",
+                site.department_name(entry.dept_id) if with_department else "",
+                up + urls.department(entry.dept_id) if with_department else "",
+                entry.date,
+                entry.published,
+                entry.doc_number,
+                site.code_label(topics, entry.topic),
+                site.code_label(genres, entry.genre),
+                entry.mode,
+                entry.validity,
+                static_search.entry_grams(entry.title) if grams else None,
+                tuple(
+                    (label, up + urls.entry(other.dept_id, site.numbers[id(other)]), other.title) for label, other in site.related(entry)
+                ),
+            )
+        )
+    return rows
+
+
+def latest(entries: list[Entry], count: int) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.published or e.date, e.index), reverse=True)[:count]

@@ -1,0 +1,80 @@
+"""Browsing by power type and by topic: an index page each, and the records of each code in pages
+of at most 500 rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import NamedTuple
+
+from zwgk.catalog.model import Entry, PowerItem
+from zwgk.site import urls
+from zwgk.site.data import SiteData
+from zwgk.site.pages.common import chunks, entry_rows, href, page, pager
+from zwgk.site.templating import render
+
+
+class CodeCount(NamedTuple):
+    href: str
+    label: str
+    count: int
+
+
+class ItemRow(NamedTuple):
+    code: str
+    href: str
+    name: str
+    department_href: str
+    department: str
+    status: str
+
+
+def type_pages(site: SiteData) -> list[tuple[str, str]]:
+    scheme = site.scheme
+    by_type: dict[str, list[PowerItem]] = defaultdict(list)
+    for item in sorted(site.items, key=lambda i: (i.basic_code, i.dept_id)):
+        by_type[item.type].append(item)
+    pages, index_rows = [], []
+    for code, label in scheme.power_types.items():
+        items = by_type.get(code, [])
+        index_rows.append(CodeCount(urls.power_type(code).removeprefix("types/"), f"{code} {label}", len(items)))
+        parts = chunks(items)
+        for number, part in enumerate(parts, start=1):
+            url = urls.power_type(code, number)
+            rows = [
+                ItemRow(
+                    item.basic_code,
+                    href(url, urls.item(item.dept_id, item.basic_code)),
+                    item.name,
+                    href(url, urls.department(item.dept_id)),
+                    site.department_name(item.dept_id),
+                    item.status,
+                )
+                for item in part
+            ]
+            heading = f"{label}（共 {len(items)} 项）"
+            links = pager(lambda n, c=code: urls.power_type(c, n), len(parts), number, url)
+            body = render("type.md", heading=heading, items=rows, pages=links)
+            pages.append((urls.page_source(url), page(heading, body, searchable=False)))
+    index = render("list_index.md", heading="按权力类型浏览", caption="权力类型", headers=["权力类型", "事项数"], rows=index_rows)
+    return [("types/index.md", page("按权力类型浏览", index, searchable=False)), *pages]
+
+
+def topic_pages(site: SiteData) -> list[tuple[str, str]]:
+    scheme = site.scheme
+    by_topic: dict[str, list[Entry]] = defaultdict(list)
+    for entry in sorted(site.entries, key=lambda e: (e.date, e.index), reverse=True):
+        if entry.topic:
+            by_topic[entry.topic].append(entry)
+    pages, index_rows = [], []
+    for code, label in scheme.topics.items():
+        entries = by_topic.get(code, [])
+        index_rows.append(CodeCount(urls.topic(code).removeprefix("topics/"), f"{code} {label}", len(entries)))
+        parts = chunks(entries)
+        for number, part in enumerate(parts, start=1):
+            url = urls.topic(code, number)
+            heading = f"主题：{label}（共 {len(entries)} 条）"
+            links = pager(lambda n, c=code: urls.topic(c, n), len(parts), number, url)
+            body = render("topic.md", heading=heading, rows=entry_rows(site, part, url, with_department=True), pages=links)
+            pages.append((urls.page_source(url), page(heading, body, searchable=False, wide=True)))
+    index = render("list_index.md", heading="按主题浏览", caption="主题分类", headers=["主题", "条目数"], rows=index_rows)
+    return [("topics/index.md", page("按主题浏览", index, searchable=False)), *pages]
