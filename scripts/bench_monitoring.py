@@ -66,7 +66,9 @@ def main() -> None:
     by_dept: dict[str, list] = {}
     for report in reports:
         by_dept.setdefault(report.dept_id, []).append(report)
-    _timed("annual sections of department pages", lambda: [annual.department_section(data, d, by_dept.get(d, [])) for d in data.departments])
+    _timed(
+        "annual sections of department pages", lambda: [annual.department_section(data, d, by_dept.get(d, [])) for d in data.departments]
+    )
     _timed("annual exports (JSON, CSV)", annual_export.annual_files, reports)
     _timed("scores export (CSV)", scorecards.scores_csv, data, cards)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu

@@ -199,7 +199,14 @@ def test_the_monitoring_pages_pass_axe_in_chromium(sample_site):
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     server = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+    args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+    ]
     problems = []
     try:
         with playwright_api.sync_playwright() as playwright:
@@ -207,7 +214,9 @@ def test_the_monitoring_pages_pass_axe_in_chromium(sample_site):
             for path in ("annual/340000-amr/2025/", "annual/", "annual/regions/340100/", "monitoring/inspection/"):
                 page = browser.new_page()
                 outside = []
-                page.on("request", lambda request, outside=outside: outside.append(request.url) if not request.url.startswith(server) else None)
+                page.on(
+                    "request", lambda request, outside=outside: outside.append(request.url) if not request.url.startswith(server) else None
+                )
                 page.goto(server + path)
                 violations = axe_module.Axe().run(page).response["violations"]
                 problems += [f"{path}: {v['id']} {v['help']}" for v in violations] + [f"{path}: request to {url}" for url in outside]

@@ -81,9 +81,7 @@ def empty_columns(dept, entries, items, file_keys, as_of: dt.date, scheme) -> li
         columns += [Column(str(year), column_label(str(year), scheme), ()) for year in range(min(first), max(last, max(first)) + 1)]
     columns += [Column(key, column_label(key, scheme), ("columns", number)) for number, key in enumerate(dept.columns)]
     return [
-        column
-        for column in columns
-        if not (dept.remarks.get(column.key) or "").strip() and not _shows(column.key, years, entries, items)
+        column for column in columns if not (dept.remarks.get(column.key) or "").strip() and not _shows(column.key, years, entries, items)
     ]
 
 
