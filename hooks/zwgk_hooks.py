@@ -34,3 +34,7 @@ def on_serve(server, config, builder):
 
 def on_post_build(config):
     build.finish(config, log)
+
+
+def on_build_error(error):
+    build.release_all_locks()

@@ -31,10 +31,21 @@ def sample_site(tmp_path_factory) -> Path:
     return site
 
 
+class Link(str):
+    """A symbolic link to this target, for what no file content can express (the rule file.symlink)."""
+
+
+class Fifo:
+    """A named pipe in place of a file (the rule file.unreadable)."""
+
+
 def write_catalog(files: dict, root: Path) -> Path:
     for rel, value in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(value, Link | Fifo):
+            path.symlink_to(value) if isinstance(value, Link) else os.mkfifo(path)
+            continue
         path.write_bytes(value if isinstance(value, bytes) else synth.dump(value).encode("utf-8"))
     return root
 

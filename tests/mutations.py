@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import Raw
+from conftest import Fifo, Link, Raw
 
 from zwgk.catalog.codes import make_uscc, org_check_char, uscc_check_char
 from zwgk.sample import generate as synth
@@ -77,6 +77,20 @@ def _(files):
 def _(files):
     rel = annual_files(files)[0]
     files[rel] = Raw(b"year: 2025\n" + b"#" * (64 * 1024 * 1024 + 1) + b"\n")
+    return rel, None, 1
+
+
+@mutation("file.symlink")
+def _(files):
+    rel = items(files)[0].rsplit("/", 1)[0] + "/linked"
+    files[rel] = Link("/etc")  # a folder outside: neither read nor listed
+    return rel, None, 0
+
+
+@mutation("file.unreadable")
+def _(files):
+    rel = disclosure_files(files)[0]
+    files[rel] = Fifo()
     return rel, None, 1
 
 
@@ -745,3 +759,71 @@ def expected_line(root, rel: str, sentinel: str | None, occurrence: int) -> int:
             if seen == occurrence:
                 return number
     raise AssertionError(f"sentinel {sentinel!r} not found in {rel}")
+
+
+# ---- hostile input (issue 10; tests/test_hostile_input.py has the threat model) -------------------
+
+
+@mutation("yaml.tag-value")
+def _(files):
+    rel = annual_files(files)[0]
+    files[rel] = Raw(b"year: 2025\nproactive:\n  licensing: !!int abc\n")
+    return rel, "licensing", 1
+
+
+@mutation("yaml.number-out-of-range")
+def _(files):
+    rel = annual_files(files)[0]
+    files[rel] = Raw(b"year: 2025\nproactive:\n  fees: .inf\n")
+    return rel, "fees", 1
+
+
+@mutation("yaml.key-not-text")
+def _(files):
+    rel = annual_files(files)[0]
+    files[rel] = Raw(b"year: 2025\nproactive:\n  licensing: 1\n  3: x\n")
+    return rel, "3: x", 1
+
+
+@mutation("text.control-char")
+def _(files):
+    rel = disclosure_files(files)[0]
+    files[rel][2]["title"] = "关于印发\x7f实施办法的通知"
+    return rel, "\\x7F", 1
+
+
+@mutation("text.invisible-char")
+def _(files):
+    rel = items(files)[0]
+    files[rel]["name"] = "食品\u200b经营许可"
+    return rel, "name: ", 1
+
+
+@mutation("text.too-long")
+def _(files):
+    rel = disclosure_files(files)[0]
+    files[rel][2]["title"] = "长" * 201
+    return rel, "长长长", 1
+
+
+@mutation("entry.publisher-not-own")
+def _(files):
+    rel = disclosure_files(files)[0]
+    own = rel.split("/")[1]
+    other = next(d.split("/")[1] for d in depts(files) if d.split("/")[1] != own)
+    files[rel][2]["publisher"] = other
+    return rel, f"publisher: {other}", 1
+
+
+@mutation("dept.duplicate-identity")
+def _(files):
+    first, second = depts(files)[:2]
+    files[second]["uscc"] = files[first]["uscc"]
+    return second, files[first]["uscc"], 1
+
+
+@mutation("dept.maintainer-invalid")
+def _(files):
+    rel = depts(files)[0]
+    files[rel]["maintainers"] = ["zhang-san\n* @attacker"]
+    return rel, "zhang-san", 1

@@ -21,6 +21,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from zwgk.catalog.findings import log_safe_lines
 from zwgk.catalog.loader import CatalogError, PickleCache, code_version, default_cache_dir
 from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import annual_export, inspection, scorecards, trend
@@ -102,7 +103,75 @@ def check_for_build(config, log: logging.Logger) -> CheckResult:
     return result
 
 
+# Site folders this process holds the build lock of (path -> open lock file). A lock is a property of
+# the process, not of one build's state: a build that failed keeps it until `release_lock` or exit.
+_LOCKS: dict[str, object] = {}
+
+
+def lock_path(site_dir: Path) -> Path:
+    return site_dir.with_name(site_dir.name + ".lock")
+
+
+def take_lock(config) -> None:
+    """One build at a time into a site folder: an flock on a file beside it, for the whole build (the
+    kernel releases it if the build dies). A second build fails at once, before MkDocs cleans the folder."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        return
+    path = lock_path(Path(config.site_dir).resolve())
+    if str(path) in _LOCKS:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held until release_lock)
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        who = f"（进程 {holder}）" if holder.isdigit() else ""
+        raise PluginError(f"另一个构建{who}正在写入 {config.site_dir}：请等它结束后再构建（锁文件 {path}）。") from None
+    handle.truncate(0)
+    handle.write(str(os.getpid()))
+    handle.flush()
+    _LOCKS[str(path)] = handle
+
+
+def release_lock(config) -> None:
+    handle = _LOCKS.pop(str(lock_path(Path(config.site_dir).resolve())), None)
+    if handle is not None:
+        handle.close()  # closing the file releases the flock
+
+
+def release_all_locks() -> None:
+    """After a failed build (MkDocs's build_error event names no config): release what this process holds."""
+    while _LOCKS:
+        _LOCKS.popitem()[1].close()
+
+
+class _LogSafe(logging.Filter):
+    """Every line MkDocs prints passes here: catalogue text in it (a title in a warning, a label in an
+    error) cannot forge a workflow command in the CI log (see findings.log_safe)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        safe = log_safe_lines(message)
+        if safe != message:
+            record.msg, record.args = safe, None
+        return True
+
+
+def guard_logs() -> None:
+    for logger in (logging.getLogger("mkdocs"), logging.getLogger()):
+        for handler in logger.handlers:
+            if not any(isinstance(existing, _LogSafe) for existing in handler.filters):
+                handler.addFilter(_LogSafe())
+
+
 def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild:
+    guard_logs()
+    take_lock(config)
     started = time.perf_counter()
     result = check_for_build(config, log)
     checked = time.perf_counter()
@@ -144,6 +213,8 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
     log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
     build = SiteBuild(result, data, built, stats, index=_start_search_index(config, data) if search_index else None, cards=cards)
+    if build.index is not None and build.index.update.repaired:
+        log.info(build.index.update.repaired)
     config[STATE_KEY] = build
     return build
 
@@ -212,6 +283,7 @@ def finish(config, log: logging.Logger) -> None:
     if build.index is not None:
         index = _search_index(build, site_dir)
         log.info(f"检索索引：更新 {index.added} 条，删除 {index.removed} 条，等待后台写入 {time.perf_counter() - static:.1f} 秒。")
+    release_lock(config)
     log.info(
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
         f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{exported_files} 个导出文件。"
@@ -345,7 +417,11 @@ def verify(build: SiteBuild, site_dir: Path) -> dict[str, int]:
             if f"{data.numbers[id(entry)].serial:05d}" not in ids:
                 missing.append(f"目录条目 {entry.label}（{url}）")
     exported = (site_dir / "exports/entries.csv").read_bytes().decode("utf-8-sig")
-    exported_rows = sum(1 for _ in csv.reader(io.StringIO(exported))) - 1
+    limit = csv.field_size_limit(max(csv.field_size_limit(), len(exported) + 1))  # no cell may be too long to count
+    try:
+        exported_rows = sum(1 for _ in csv.reader(io.StringIO(exported))) - 1
+    finally:
+        csv.field_size_limit(limit)
     if exported_rows != len(data.entries):
         missing.append(f"导出文件 entries.csv 有 {exported_rows} 条，目录有 {len(data.entries)} 条")
     if missing:

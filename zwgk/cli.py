@@ -13,7 +13,7 @@ import click
 
 from zwgk import rules
 from zwgk.catalog import schemas
-from zwgk.catalog.findings import format_github, format_json, format_text
+from zwgk.catalog.findings import format_github, format_json, format_text, log_safe, log_safe_lines
 from zwgk.catalog.loader import CatalogError, default_cache_dir
 from zwgk.rules import reference as docs
 from zwgk.rules.run import check as check_catalog
@@ -25,6 +25,29 @@ def _fail(message: str) -> None:
     """A mistake in how the command was called, or a catalogue that cannot be read at all: exit 2."""
     click.echo(f"错误：{message}", err=True)
     raise SystemExit(2)
+
+
+def _text_arguments(**values: str | None) -> None:
+    """Refuse command-line text that would write a record the check refuses: not UTF-8 (the shell's
+    bytes reach Python as lone surrogates, which cannot be written to a file), with a control
+    character, or too long. Exit 2 with the option's name."""
+    from zwgk.catalog.text import LENGTH_LIMITS, control_chars, describe_char
+
+    for option, value in values.items():
+        if value is None:
+            continue
+        flag = f"--{option.replace('_', '-')}"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            _fail(f"{flag} 的值不是有效的 UTF-8 文本：请把终端或脚本的编码设为 UTF-8 后重新输入。")
+        found = control_chars(value, multiline=False)
+        if found:
+            position, ch = found[0]
+            _fail(f"{flag} 的值第 {position} 个字符是控制字符 {describe_char(ch)}：请删除它。")
+        limit = LENGTH_LIMITS.get(option)
+        if limit and len(value) > limit:
+            _fail(f"{flag} 的值有 {len(value)} 个字符，超过了 {limit} 个字符的上限。")
 
 
 def _as_of(value: dt.datetime | None) -> dt.date:
@@ -127,7 +150,7 @@ def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, st
     try:
         mkdocs_build(load_config(config_file=str(config_file), **overrides))
     except MkDocsException as error:
-        click.echo(str(error), err=True)
+        click.echo(log_safe_lines(str(error)), err=True)
         raise SystemExit(1) from None
 
 
@@ -153,23 +176,25 @@ def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, st
 def search_command(query, site_dir, dept, power_type, topic, year, region, genre, mode, validity, limit, output_format) -> None:
     """检索事项和目录条目。完全匹配的基本编码、索引号或文号排在最前面。"""
     from zwgk.search.index import index_dir
-    from zwgk.search.query import QueryError, Searcher
+    from zwgk.search.query import IndexDamaged, QueryError, Searcher
 
     try:
         searcher = Searcher(index_dir(site_dir.resolve()))
     except FileNotFoundError:
         _fail(f"{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。")
+    except IndexDamaged as error:
+        _fail(f"{error} 命令：zwgk index CATALOG_DIR --site-dir {site_dir}")
     try:
         filters = {"department": dept, "type": power_type, "topic": topic, "year": year, "region": region, "genre": genre}
         hits = searcher.search(query, limit=limit, mode=mode, validity=validity, **filters)
-    except QueryError as error:
+    except (QueryError, IndexDamaged) as error:
         _fail(str(error))
     if output_format == "json":
         click.echo(json.dumps({"results": [hit.as_json() for hit in hits]}, ensure_ascii=False, indent=2))
         return
     for hit in hits:
         kind = "事项" if hit.kind == "item" else "条目"
-        click.echo(f"{hit.score:7.2f}  {kind}  {hit.code}  {hit.title}  （{hit.department}）  /{hit.url}")
+        click.echo(log_safe(f"{hit.score:7.2f}  {kind}  {hit.code}  {hit.title}  （{hit.department}）  /{hit.url}"))
     if not hits:
         click.echo("没有找到结果。")
 
@@ -237,8 +262,13 @@ def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
     except CatalogError as error:
         _fail(str(error))
     text = codeowners.render(catalog_dir, catalog.departments)
+    for dept_id, dept in sorted(catalog.departments.items()):
+        skipped = [name for name in dept.maintainers if not codeowners.is_valid_handle(name)]
+        if skipped:
+            shown = "、".join(name.encode("unicode_escape").decode("ascii")[:60] for name in skipped)
+            click.echo(f"{dept_id} 的维护人 {shown} 不是账号、团队或电子邮箱，没有写入（见规则 dept.maintainer-invalid）。", err=True)
     target = codeowners.committed_path(catalog_dir)
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    current = codeowners.read_committed(catalog_dir)
     if check_only:
         if current != text:
             click.echo(f"{target} 不是最新的：请运行 zwgk codeowners 重新生成。", err=True)
@@ -246,8 +276,9 @@ def codeowners_command(catalog_dir: Path, check_only: bool) -> None:
         click.echo(f"{target} 是最新的。")
         return
     target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)  # a link is replaced by the file, never written through
     target.write_text(text, encoding="utf-8")
-    owned = sum(1 for dept in catalog.departments.values() if dept.maintainers)
+    owned = sum(1 for dept in catalog.departments.values() if codeowners.valid_maintainers(dept.maintainers))
     click.echo(f"已写入 {target}：{owned} 个部门文件夹有维护人。")
 
 
@@ -265,6 +296,7 @@ def new_item(dept_id: str, power_type: str, name: str, catalog_dir: Path) -> Non
     """写出一个新事项的文件（省级新增事项，编码取下一个可用的主项序号）；其中标“待填写”的内容请补全。"""
     from zwgk.contrib.new import NewError, write_item
 
+    _text_arguments(dept=dept_id, type=power_type, name=name)
     try:
         path = write_item(catalog_dir, dept_id, power_type, name)
     except (NewError, CatalogError) as error:
@@ -283,6 +315,7 @@ def new_entry(dept_id: str, date, title: str, mode: str, doc_number: str | None,
     """在 disclosure/<年份>.yml 末尾追加一条目录条目，索引号取下一个可用的序号。"""
     from zwgk.contrib.new import NewError, write_entry
 
+    _text_arguments(dept=dept_id, title=title, mode=mode, doc_number=doc_number)
     try:
         path, index = write_entry(catalog_dir, dept_id, date.date(), title, mode, doc_number)
     except (NewError, CatalogError) as error:
@@ -296,9 +329,17 @@ def new_entry(dept_id: str, date, title: str, mode: str, doc_number: str | None,
 @click.option("--port", type=int, default=8000, show_default=True)
 def serve_command(site_dir: Path, host: str, port: int) -> None:
     """提供生成好的网站，以及 GET /api/search?q=…（JSON，与 zwgk search 同一个索引）。"""
+    from zwgk.search.query import IndexDamaged
     from zwgk.search.server import make_server
 
-    server = make_server(site_dir.resolve(), host, port)
+    try:
+        server = make_server(site_dir.resolve(), host, port)
+    except FileNotFoundError:
+        _fail(f"{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。")
+    except IndexDamaged as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"无法在 {host}:{port} 上提供服务（{error.strerror or error}）。")
     click.echo(f"网站：http://{host}:{server.server_address[1]}/  检索接口：/api/search?q=…")
     try:
         server.serve_forever()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import PurePosixPath
@@ -11,6 +12,29 @@ from pathlib import PurePosixPath
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+
+# Contributor text echoed into a CI log must not become a workflow command: GitHub reads a line that
+# starts with "::" (::error, ::stop-commands, ...) and the older "##[" form anywhere in a line. Line
+# breaks and other control characters (ESC sequences can rewrite what a terminal shows) are written as
+# visible escapes, "::" and "##[" are broken apart.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r"}
+
+
+def _visible(match: re.Match) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def log_safe(text: str) -> str:
+    """One line of log output that no CI runner reads as a command, whatever `text` holds."""
+    return _CONTROL.sub(_visible, text).replace("::", ": :").replace("##[", "# #[")
+
+
+def log_safe_lines(text: str) -> str:
+    """Text of several lines (our own line breaks kept), each made safe as by `log_safe`."""
+    return "\n".join(log_safe(line) for line in text.split("\n"))
 
 
 @dataclass(frozen=True, order=True)
@@ -29,7 +53,7 @@ class Finding:
 
     def text(self) -> str:
         subject = f"{self.record}：" if self.record else ""
-        return f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.rule} {subject}{self.message}"
+        return log_safe(f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.rule} {subject}{self.message}")
 
     def as_json(self) -> dict:
         data = asdict(self)

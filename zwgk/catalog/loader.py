@@ -23,10 +23,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from zwgk.catalog import yamlio
+from zwgk.catalog import text, yamlio
 from zwgk.catalog.codes import DEPT_ID_RE, YEAR_FILE_RE
 from zwgk.catalog.findings import Finding, Severity
 from zwgk.catalog.model import AnnualReport, Department, Entry, Origin, PowerItem, Record, Scheme
+from zwgk.catalog.safe_read import UnreadableFile, read_regular, symlink_message
 from zwgk.catalog.schema_errors import describe
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
@@ -80,12 +81,21 @@ class _Source:
 
 
 def _discover(root: Path, catalog: Catalog, reports: list[Report]) -> list[_Source]:
+    """Every file to load. Symbolic links are never followed (see safe_read): each is reported by its
+    path, and a linked folder is not listed, so no outside file or name gets into a report."""
     sources = [_Source(root / "scheme.yml", "scheme.yml", "scheme")]
     departments = root / "departments"
+    if departments.is_symlink():
+        reports.append(Report("file.symlink", "departments", (), symlink_message("departments"), line=0))
+        return sources
     if not departments.is_dir():
         return sources
     for folder in sorted(p for p in departments.iterdir() if not p.name.startswith(".")):
         rel_folder = f"departments/{folder.name}"
+        if folder.is_symlink():
+            line = _whole(folder)
+            reports.append(Report("file.symlink", rel_folder, (), symlink_message(rel_folder), line=line, column=line))
+            continue
         if not folder.is_dir():
             reports.append(Report("file.unexpected", rel_folder, (), "departments/ 下只应有部门文件夹：请移走这个文件。"))
             continue
@@ -100,10 +110,11 @@ def _discover(root: Path, catalog: Catalog, reports: list[Report]) -> list[_Sour
             )
             continue
         catalog.folders.append(folder.name)
-        if not (folder / "department.yml").is_file():
+        department = folder / "department.yml"
+        if not department.is_symlink() and not department.is_file():
             reports.append(Report("dept.missing-file", rel_folder, (), "部门文件夹中缺少 department.yml：请按格式说明添加部门信息。"))
-        else:
-            sources.append(_Source(folder / "department.yml", f"{rel_folder}/department.yml", "department", folder.name))
+        else:  # a link is refused when it is read, naming it
+            sources.append(_Source(department, f"{rel_folder}/department.yml", "department", folder.name))
         sources += _discover_folder(folder, rel_folder, reports)
     return sources
 
@@ -111,13 +122,33 @@ def _discover(root: Path, catalog: Catalog, reports: list[Report]) -> list[_Sour
 _SUBFOLDERS = {"powers": "item", "disclosure": "disclosure", "annual": "annual"}
 
 
+def _walk(folder: Path) -> Iterator[tuple[Path, os.DirEntry]]:
+    """Everything under `folder`, without entering linked or hidden folders."""
+    with os.scandir(folder) as entries:
+        listed = list(entries)
+    for entry in listed:
+        yield Path(entry.path), entry
+        if entry.is_dir(follow_symlinks=False) and not entry.name.startswith("."):
+            yield from _walk(Path(entry.path))
+
+
 def _discover_folder(folder: Path, rel_folder: str, reports: list[Report]) -> Iterator[_Source]:
-    for path in sorted(folder.rglob("*")):
-        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(folder).parts):
+    for path, entry in sorted(_walk(folder), key=lambda found: found[0]):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
         rel = f"{rel_folder}/{path.relative_to(folder).as_posix()}"
+        if entry.is_symlink():
+            line = _whole(path)
+            reports.append(Report("file.symlink", rel, (), symlink_message(rel), line=line, column=line))
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            continue
         parts = path.relative_to(folder).parts
         if parts == ("department.yml",):
+            continue
+        if not entry.is_file(follow_symlinks=False):
+            message = f"“{rel}”不是普通文件（而是设备、管道或套接字），不会被读取：请删除它。"
+            reports.append(Report("file.unreadable", rel, (), message, line=1, column=1))
             continue
         kind = _SUBFOLDERS.get(parts[0]) if len(parts) == 2 else None
         if kind is None or path.suffix != ".yml":
@@ -284,7 +315,100 @@ def _validate(model: type[Record], raw: Any, source: _Source, at: tuple, result:
     record.place(Origin(source.rel, at, source.dept))
     for path, key, suggestion in _unknown_keys(record, ()):
         result.reports.append(_unknown_key_report(source, at + path, key, suggestion, record.label))
+    _drop_extras(record)
     result.records.append(record)
+
+
+def _drop_extras(value: Any) -> None:
+    """Forget unknown keys once reported: only the model's fields reach the site, the exports and the
+    search index (an unknown key may hold an internal note, or megabytes)."""
+    if isinstance(value, list):
+        for element in value:
+            _drop_extras(element)
+        return
+    if not isinstance(value, BaseModel):
+        return
+    if value.__pydantic_extra__:
+        value.__pydantic_fields_set__.difference_update(value.__pydantic_extra__)
+        object.__setattr__(value, "__pydantic_extra__", {})
+    for name in _nested_model_fields(type(value)):
+        _drop_extras(getattr(value, name))
+
+
+_SHORTEST_LIMIT = min(text.TEXT_LIMIT, *text.LENGTH_LIMITS.values())
+
+
+def _texts_to_look_at(value: Any, path: tuple, key: str, found: list) -> None:
+    """Collect (path, field, text, is key) for every text of `value` that may break a rule: longer
+    than the shortest limit, or holding a control or invisible character. Most texts are neither
+    and cost one regular-expression scan."""
+    if value.__class__ is dict:
+        for name, child in value.items():
+            named = name.__class__ is str
+            if named and text.suspicious(name):
+                found.append(((*path, name), "", name, True))
+            if child.__class__ is str:
+                if len(child) > _SHORTEST_LIMIT or text.suspicious(child):
+                    found.append(((*path, name), name if named else key, child, False))
+            elif child.__class__ in (dict, list):
+                _texts_to_look_at(child, (*path, name), name if named else key, found)
+    elif value.__class__ is list:
+        for number, child in enumerate(value):
+            if child.__class__ is str:
+                if len(child) > _SHORTEST_LIMIT or text.suspicious(child):
+                    found.append(((*path, number), key, child, False))
+            elif child.__class__ in (dict, list):
+                _texts_to_look_at(child, (*path, number), key, found)
+
+
+def _text_reports(value: Any, source: _Source, path: tuple, label: str) -> Iterator[Report]:
+    """Control and invisible characters and over-long values in every text of a record, keys too.
+    The field a text belongs to says whether line breaks are allowed and how long it may be."""
+    found: list = []
+    _texts_to_look_at(value, path, "", found)
+    for at, key, value_text, is_key in found:
+        if is_key:
+            for position, ch in text.control_chars(value_text, multiline=False):
+                yield Report("text.control-char", source.rel, at, _control_message(value_text, position, ch, "键名"), label, True)
+            continue
+        limit = text.LENGTH_LIMITS.get(key, text.TEXT_LIMIT)
+        if len(value_text) > limit:
+            yield Report(
+                "text.too-long",
+                source.rel,
+                at,
+                f"“{key}”有 {len(value_text)} 个字符，超过了 {limit} 个字符的上限：请压缩，全文请放在 url 指向的页面。",
+                label,
+            )
+        what = f"“{key}”" if key else "这个值"
+        for position, ch in text.control_chars(value_text, key in text.MULTILINE_KEYS)[:3]:
+            yield Report("text.control-char", source.rel, at, _control_message(value_text, position, ch, what), label)
+        for position, ch in text.invisible_chars(value_text)[:3]:
+            yield Report(
+                "text.invisible-char",
+                source.rel,
+                at,
+                f"{what}的第 {position} 个字符是看不见的 {text.describe_char(ch)}：它会让文字显示错乱，或让两个看起来相同的名称被当成不同的名称。请删除它。",
+                label,
+            )
+
+
+def _control_message(value: str, position: int, ch: str, what: str) -> str:
+    where = value[max(0, position - 6) : position - 1]
+    after = f"（在“{text.one_line(where)}”之后）" if text.one_line(where) else ""
+    kind = "换行或制表符" if ch in "\n\t\u2028\u2029" else "控制字符"
+    allowed = "这个字段只能写一行。" if ch in "\n\t\u2028\u2029" else "它在网页、订阅源和流程图中会造成错误。"
+    return f"{what}的第 {position} 个字符是{kind} {text.describe_char(ch)}{after}：{allowed}请删除它。"
+
+
+def _check_texts(data: Any, source: _Source, result: FileResult) -> None:
+    records = (
+        [((number,), entry) for number, entry in enumerate(data)]
+        if source.kind == "disclosure" and isinstance(data, list)
+        else [((), data)]
+    )
+    for path, raw in records:
+        result.reports += _text_reports(raw, source, path, _raw_label(raw))
 
 
 _MODELS = {"scheme": Scheme, "department": Department, "item": PowerItem, "annual": AnnualReport}
@@ -300,7 +424,9 @@ def load_file(source: _Source, raw: bytes) -> FileResult:
         result.rejected = True
         if not problems:
             result.reports.append(Report("file.shape", source.rel, (), "文件是空的：请填写内容，或删除这个文件。"))
-    elif source.kind != "disclosure":
+        return result
+    _check_texts(data, source, result)
+    if source.kind != "disclosure":
         _validate(_MODELS[source.kind], data, source, (), result)
     elif not isinstance(data, list):
         result.reports.append(Report("file.shape", source.rel, (), "目录文件应为条目列表：每个条目以“- ”开头。"))
@@ -311,11 +437,24 @@ def load_file(source: _Source, raw: bytes) -> FileResult:
     return result
 
 
+def _refused(source: _Source, error: UnreadableFile) -> FileResult:
+    return FileResult(reports=[Report(error.rule, source.rel, (), error.message, line=1, column=1)], rejected=True)
+
+
+def _whole(path: Path) -> int:
+    """The line of a finding about a whole file (1) or folder (0, as for every folder-level finding)."""
+    return 0 if path.is_dir() else 1
+
+
 def _load_and_store(job: tuple[_Source, str, Path | None]) -> bytes:
     """Load one file and cache the result; returns the pickled result, which is what a worker sends back
     anyway, so it is pickled once."""
     source, key, cache_dir = job
-    payload = pickle.dumps(load_file(source, source.path.read_bytes()), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        raw = read_regular(source.path, source.rel)
+    except UnreadableFile as error:  # changed since it was listed: refused, and not cached
+        return pickle.dumps(_refused(source, error), protocol=pickle.HIGHEST_PROTOCOL)
+    payload = pickle.dumps(load_file(source, raw), protocol=pickle.HIGHEST_PROTOCOL)
     LoadCache(cache_dir).put_pickled(key, payload)
     return payload
 
@@ -326,7 +465,12 @@ def _load_all(sources: list[_Source], cache_dir: Path | None, workers: int, keys
     results: list[FileResult | None] = []
     misses: list[tuple[int, str, int]] = []
     for number, source in enumerate(sources):
-        raw = source.path.read_bytes()
+        try:
+            raw = read_regular(source.path, source.rel)
+        except UnreadableFile as error:
+            keys[source.rel] = hashlib.sha256(f"{error.rule}\0{error.message}".encode()).hexdigest()
+            results.append(_refused(source, error))
+            continue
         key = keys[source.rel] = cache.key(source, raw, version)
         cached = cache.get(key)
         results.append(cached)
@@ -371,7 +515,10 @@ def fingerprint(root: Path, salt: str) -> str:
     digest = hashlib.sha256(f"{salt}\0".encode())
     version = code_version()
     for source in sources:
-        digest.update(f"{LoadCache.key(source, source.path.read_bytes(), version)}\0".encode())
+        try:
+            digest.update(f"{LoadCache.key(source, read_regular(source.path, source.rel), version)}\0".encode())
+        except UnreadableFile as error:
+            digest.update(f"{source.rel}\0{error.rule}\0".encode())
     for report in scratch.reports:
         digest.update(f"{report.rule}\0{report.file}\0".encode())
     return digest.hexdigest()
@@ -380,6 +527,8 @@ def fingerprint(root: Path, salt: str) -> str:
 def _require_catalogue(root: Path) -> None:
     if not root.is_dir():
         raise CatalogError(f"找不到目录文件夹：{root}")
+    if (root / "scheme.yml").is_symlink():
+        raise CatalogError(f"{root} 中的 scheme.yml 是符号链接，不会被读取：请把链接换成文件本身。")
     if not (root / "scheme.yml").is_file():
         raise CatalogError(f"{root} 中没有 scheme.yml（编码方案），这不是一个目录文件夹。")
 
@@ -429,8 +578,11 @@ def locate_reports(root: Path, reports: list[Report], severity_of: Callable[[str
     for rel, group in by_file.items():
         path = root / rel
         node = None
-        if path.is_file() and any(not report.line for report in group):
-            node = yamlio.compose(path.read_bytes())
+        if any(not report.line for report in group):
+            try:
+                node = yamlio.compose(read_regular(path, rel))
+            except UnreadableFile:
+                node = None  # a link, a device or too large: reported at the file, never read
         for report in group:
             if report.line:
                 line, column = report.line, report.column

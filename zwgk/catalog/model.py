@@ -16,13 +16,13 @@ from typing import Annotated, Any, ClassVar, Literal, NamedTuple
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _iso_date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise PydanticCustomError("zwgk_date_format", "日期应写成 YYYY-MM-DD，如 2024-03-05（当前是“{value}”）", {"value": value})
     try:
         return dt.date.fromisoformat(value)
@@ -52,8 +52,9 @@ INDEX_FORMATS = ("uscc-yyyymm", "org-yyyymm", "org-yyyy")
 
 
 class Model(BaseModel):
-    # Unknown keys are kept and reported as warnings (schema.unknown-key), never silently dropped.
-    model_config = ConfigDict(extra="allow")
+    # Unknown keys are kept and reported as warnings (schema.unknown-key), then dropped by the loader:
+    # only the model's fields are published. Numbers must be finite (no inf, nan) everywhere.
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
 
 
 class Origin(NamedTuple):

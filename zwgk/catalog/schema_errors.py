@@ -68,6 +68,8 @@ def describe(problem: dict, model: type[BaseModel]) -> tuple[str, str, tuple, bo
         return "schema.type", f"{named}应为文本，当前是{_kind(value)}“{_show(value)}”：{hint}。", loc, False
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return "schema.type", f"{named}应为整数（阿拉伯数字，不加引号），当前是{_kind(value)}“{_show(value)}”。", loc, False
+    if kind == "finite_number":
+        return "schema.value", f"{named}应为有限的数字（不能是无穷大或非数），当前是“{_show(value)}”。", loc, False
     if kind in ("float_type", "float_parsing"):
         return "schema.type", f"{named}应为数字（不加引号），当前是{_kind(value)}“{_show(value)}”。", loc, False
     if kind in ("bool_type", "bool_parsing"):

@@ -8,14 +8,19 @@ files, for names), so a small change to a province is compared in seconds."""
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from zwgk.catalog.loader import CatalogError, default_cache_dir, load_catalog
+from zwgk.catalog.findings import log_safe
+from zwgk.catalog.loader import default_cache_dir, load_catalog
 from zwgk.catalog.model import Entry, PowerItem, Record
-from zwgk.catalog.snapshot import SnapshotError, catalogue_of
+from zwgk.catalog.safe_read import UnreadableFile, read_regular
+from zwgk.catalog.snapshot import UNCHECKABLE, SnapshotError, catalogue_of, uncheckable_reason
+from zwgk.catalog.text import xml_safe
 
 MAX_LISTED = 200  # per list in the Markdown summary: a job summary page has a size limit
 
@@ -55,9 +60,20 @@ class DiffError(Exception):
 
 
 def _digests(root: Path) -> dict[str, str]:
-    return {
-        path.relative_to(root).as_posix(): hashlib.sha1(path.read_bytes()).hexdigest() for path in root.rglob("*.yml") if path.is_file()
-    }
+    """A digest of every .yml file under `root`. Links are not followed (the loader reports them) and
+    no file is read past the size limit: an unreadable file's digest is its refusal."""
+    digests = {}
+    for folder, dirs, files in os.walk(root):  # os.walk does not enter linked folders
+        for name in [*files, *(d for d in dirs if os.path.islink(os.path.join(folder, d)))]:
+            path = Path(folder) / name
+            if path.suffix != ".yml" and not path.is_symlink():
+                continue
+            rel = path.relative_to(root).as_posix()
+            try:
+                digests[rel] = hashlib.sha1(read_regular(path, rel)).hexdigest()
+            except UnreadableFile as error:
+                digests[rel] = f"{error.rule}:{error.message}"
+    return digests
 
 
 def _fields_changed(old: Record, new: Record) -> list[str]:
@@ -71,9 +87,12 @@ def diff_catalogues(base: Path, head: Path, cache_dir: Path | None = None) -> Ca
     changed = {rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel)}
     try:
         old = load_catalog(base, cache_dir=cache_dir, only=changed.__contains__)
+    except UNCHECKABLE as error:
+        raise DiffError(f"无法读取旧版本的目录：{uncheckable_reason(error)}") from None
+    try:
         new = load_catalog(head, cache_dir=cache_dir, only=changed.__contains__)
-    except CatalogError as error:
-        raise DiffError(str(error)) from None
+    except UNCHECKABLE as error:
+        raise DiffError(f"无法读取新版本的目录：{uncheckable_reason(error)}") from None
     names = {dept_id: dept.short_name for dept_id, dept in {**old.departments, **new.departments}.items()}
     departments: dict[str, DepartmentDiff] = {}
 
@@ -179,20 +198,31 @@ def summary_line(result: CatalogDiff) -> str:
 
 
 def format_text(result: CatalogDiff) -> str:
+    """Plain text for a terminal or a CI log: catalogue text never forms a workflow command."""
     out = []
     for dept in result.departments:
-        out.append(f"{dept.name}（{dept.dept_id}）")
+        out.append(log_safe(f"{dept.name}（{dept.dept_id}）"))
         for label, lines in _lines(dept):
             if lines:
                 out.append(f"  {label}：")
-                out += [f"    {line}" for line in lines]
+                out += [log_safe(f"    {line}") for line in lines]
     out.append(summary_line(result))
     return "\n".join(out) + "\n"
 
 
+# Markdown (GitHub's, for job summaries and comments) that contributor text could use to link to or
+# load from any host: links and images ([x](…), ![x](…), [x]: …), autolinks (<…>, https://…, www.…,
+# a@b.c: the colon, the dot and the @ are escaped) and the emphasis and code marks around them. Any
+# ASCII punctuation may be backslash-escaped in CommonMark; < > & become entities.
+_MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:@])")
+_MD_SPACE = re.compile(r"\s+")
+
+
 def _md(value: str) -> str:
-    """Contributor text in a Markdown table or list: no markup, no table breaks."""
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    """Contributor text in a Markdown table or list: no markup, no links, images or autolinks, no
+    table breaks, one line."""
+    text = _MD_PUNCTUATION.sub(r"\\\1", _MD_SPACE.sub(" ", xml_safe(value)).strip())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def format_markdown(result: CatalogDiff) -> str:

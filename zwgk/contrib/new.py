@@ -5,17 +5,26 @@ A new item is a province-added item (`SS` = the province prefix) of the given ty
 sector, under the next main-item serial free anywhere in the catalogue (the same basic code means the
 same item everywhere). Its skeleton passes the check; every text to be written is marked 待填写.
 A new entry is appended to disclosure/<year>.yml, leaving what is there untouched, under the next
-serial of its publisher prefix and period.
+serial of its publisher prefix and period. It is written through the YAML structure: after the last
+entry of a block list (before a `...` end marker, at the list's indentation), or inside a flow list
+(`[]`, `[{...}]`); the result is parsed again and must be the old list plus the new entry, or nothing
+is written and the command refuses. A link, or a file with errors, is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from pathlib import Path
 
+import yaml
+
+from zwgk.catalog import yamlio
 from zwgk.catalog.codes import index_period, index_prefix, make_index, parse_index
 from zwgk.catalog.loader import Catalog, load_catalog
 from zwgk.catalog.model import MODES
+from zwgk.catalog.safe_read import UnreadableFile, read_regular
 from zwgk.sample import generate as synth
 
 TODO = "待填写"
@@ -90,8 +99,10 @@ def write_item(root: Path, dept_id: str, power_type: str, name: str, today: dt.d
     catalog = load_catalog(root)
     code, item = item_skeleton(catalog, dept_id, power_type, name, today or dt.date.today())
     path = root / "departments" / dept_id / "powers" / f"{code}.yml"
+    if path.is_symlink() or path.exists():  # a link the loader refused: never written through
+        raise NewError(f"departments/{dept_id}/powers/{code}.yml 已存在（或是符号链接）：请先删除它，再新增事项。")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(synth.dump(item), encoding="utf-8")
+    _replace(path, synth.dump(item).encode("utf-8"))
     return path
 
 
@@ -121,8 +132,52 @@ def write_entry(
         entry["doc_number"] = doc_number
     path = root / "departments" / dept_id / "disclosure" / f"{date.year}.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if existing and not existing.endswith("\n"):
-        existing += "\n"
-    path.write_text(existing + synth.dump([entry]), encoding="utf-8")
+    _append_entry(path, f"departments/{dept_id}/disclosure/{date.year}.yml", entry)
     return path, index
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def _append_entry(path: Path, rel: str, entry: dict) -> None:
+    """Add `entry` at the end of the list in `path`, leaving every existing byte as it was."""
+    if not path.is_symlink() and not path.exists():
+        _replace(path, synth.dump([entry]).encode("utf-8"))
+        return
+    try:
+        raw = read_regular(path, rel)
+    except UnreadableFile as error:
+        raise NewError(error.message) from None
+    data, problems = yamlio.parse(raw)
+    if any(problem.rule != "file.bom" for problem in problems):
+        raise NewError(f"{rel} 中有错误，无法追加条目：请先运行 zwgk check 修正。")
+    bom, text = (_BOM, raw[len(_BOM) :].decode("utf-8")) if raw.startswith(_BOM) else (b"", raw.decode("utf-8"))
+    node = yamlio.compose(raw)
+    if data is None or node is None:  # empty, or only comments
+        updated = text + ("\n" if text and not text.endswith("\n") else "") + synth.dump([entry])
+    elif not isinstance(node, yaml.SequenceNode):
+        raise NewError(f"{rel} 不是条目列表，无法追加条目：目录文件中每个条目以“- ”开头。")
+    elif node.flow_style:
+        # Inside the brackets: after the last entry (before any trailing comma or comment), or after "[".
+        at = node.value[-1].end_mark.index if node.value else node.start_mark.index + 1
+        updated = text[:at] + (", " if node.value else "") + json.dumps(entry, ensure_ascii=False) + text[at:]
+    else:
+        # A block list ends where the next token starts: the end of the file, or a "..." end marker.
+        at = node.end_mark.index
+        block = "".join(" " * node.start_mark.column + line for line in synth.dump([entry]).splitlines(keepends=True))
+        if at and text[at - 1] != "\n":
+            block = "\n" + block
+        updated = text[:at] + block + text[at:]
+    payload = bom + updated.encode("utf-8")
+    after, _ = yamlio.parse(payload)
+    expected, _ = yamlio.parse(synth.dump([entry]).encode("utf-8"))
+    if after != (data or []) + expected:
+        raise NewError(f"无法在 {rel} 中安全地追加条目（文件的写法不常见）：请手工添加，或把它改写成以“- ”开头的列表。")
+    _replace(path, payload)
+
+
+def _replace(path: Path, payload: bytes) -> None:
+    """Write `payload` to `path` all at once (a temporary file renamed over it; never through a link)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(payload)
+    os.replace(temporary, path)

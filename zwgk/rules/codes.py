@@ -1,6 +1,7 @@
 """Rules on codes: check digits, membership of the scheme's code lists, and the basic-code layout."""
 
 from zwgk.catalog.codes import BASIC_CODE_RE, USCC_RE, BasicCode, has_fullwidth, org_check_char, org_code_of, to_halfwidth, uscc_check_char
+from zwgk.catalog.text import visible
 from zwgk.rules import ERROR, Hit, rule
 
 # The fields that hold codes, per record kind: a code is compared character by character.
@@ -224,3 +225,25 @@ def file_name(item, ctx):
     stem = item.file.rsplit("/", 1)[-1].removesuffix(".yml")
     if stem != item.basic_code:
         yield Hit(f"文件名“{stem}.yml”与基本编码“{item.basic_code}”不一致：请把文件改名为 {item.basic_code}.yml。", ("basic_code",))
+
+
+@rule("dept.duplicate-identity", ERROR, "catalog")
+def duplicate_identity(ctx):
+    """检查：两个部门文件夹是否使用了同一个部门全称、简称或统一社会信用代码（比较名称时去掉看不见的字符和空白）。
+    原因：名称和代码是部门的身份：复制了别的部门身份的文件夹，就能以那个部门的名义公开信息、占用它的索引号前缀。两个文件夹都会报告，以便双方核对。
+    示例：
+        # departments/340000-fgw/department.yml 和 departments/340100-fgw/department.yml
+        uscc: 11340000002986061N
+    修正：核对两个文件夹：各自填写本部门证书上的统一社会信用代码和全称；重复建立的文件夹请删除。
+    """
+    fields = (("name", "部门全称"), ("short_name", "部门简称"), ("uscc", "统一社会信用代码"))
+    departments = sorted(ctx.catalog.departments.items())
+    for key, label in fields:
+        holders: dict[str, list[str]] = {}
+        for dept_id, dept in departments:
+            holders.setdefault(visible(getattr(dept, key)), []).append(dept_id)
+        for dept_id, dept in departments:
+            value = visible(getattr(dept, key))
+            others = [other for other in holders[value] if other != dept_id] if value else []
+            if others:
+                yield Hit(f"{label}“{getattr(dept, key)}”与部门 {'、'.join(others)} 相同：每个部门的{label}应是它自己的。", (key,), dept)

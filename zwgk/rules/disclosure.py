@@ -4,9 +4,10 @@ import re
 from collections import defaultdict
 
 from zwgk.catalog.codes import INDEX_EXAMPLES, has_fullwidth, index_period, index_prefix, workdays_between
+from zwgk.catalog.text import visible
 from zwgk.rules import ERROR, WARNING, Hit, rule
 
-_DOC_NUMBER = re.compile(r"〔\d{4}〕\s*\d+\s*号$")
+_DOC_NUMBER = re.compile(r"〔[0-9]{4}〕\s*[0-9]+\s*号\Z")
 _DOC_NUMBER_BRACKETS = re.compile(r"[\[(（【［]\s*(\d{4})\s*[\])）】］]")
 
 
@@ -71,7 +72,8 @@ def duplicate(ctx):
     """
     first = {}
     for entry in ctx.catalog.entries:
-        earlier = first.setdefault(entry.index, entry)
+        # Compared as readers see them: a trailing line break (`index: |`) makes no new 索引号.
+        earlier = first.setdefault(visible(entry.index), entry)
         if earlier is not entry:
             yield Hit(
                 f"索引号与 {earlier.file} 中的“{earlier.title}”重复：已公开的索引号不能改，请给后编的条目换一个序号。", ("index",), entry
@@ -200,18 +202,59 @@ def publisher_unknown(entry, ctx):
         yield Hit(f"发布机构“{entry.publisher}”不是已有的部门文件夹名（如 340000-fgw）。", ("publisher",))
 
 
+@rule("entry.publisher-not-own", ERROR, "entry")
+def publisher_not_own(entry, ctx):
+    """检查：publisher（发布机构）是否是条目所在文件夹的部门本身。每个部门只在自己的文件夹中列出自己发布的信息；几个部门联合发布的文件，由各部门以各自的索引号分别列入自己的目录。
+    原因：索引号的前缀和网址 /i/<前缀>/… 都属于发布机构；别的部门文件夹中的条目若写了它的 publisher，就能以它的名义发布，并把它自己的索引号网址引向别处。
+    示例：
+        # departments/340000-fgw/disclosure/2024.yml
+        - index: 11340000002500113R/202401-00001
+          publisher: 340000-amr
+    修正：删去 publisher，改用本部门的索引号；由其他部门发布的信息，请该部门在自己的文件夹中列出。
+    """
+    if entry.publisher and entry.publisher != entry.dept_id and entry.publisher in ctx.catalog.departments:
+        yield Hit(
+            f"发布机构“{entry.publisher}”不是本部门（{entry.dept_id}）：条目只能列在发布机构自己的文件夹中，请删去 publisher 并使用本部门的索引号。",
+            ("publisher",),
+        )
+
+
 @rule("entry.url-scheme", ERROR, "entry")
 def url_scheme(entry, ctx):
-    """检查：全文链接是否是 http:// 或 https:// 开头的完整网址。
-    原因：其他写法（如 javascript:、file:、相对路径）在网站上打不开，甚至不安全。
+    """检查：全文链接是否是 http:// 或 https:// 开头的完整网址：有带点的主机名，整个网址中没有空格、换行、控制字符和反斜杠“\\”，主机名前没有“用户名@”。
+    原因：其他写法（如 javascript:、file:、相对路径）在网站上打不开，甚至不安全；“https://可信网站@其他网站/”和反斜杠能让链接看起来指向一个网站，实际打开另一个；末尾的换行会让网址失效。
     示例：
         url: javascript:alert(1)
-    修正：写部门网站上全文页面的完整网址。
+        url: https://www.ah.gov.cn@evil.example/
+    修正：写部门网站上全文页面的完整网址，如 https://www.ah.gov.cn/xxgk/123.html。
     """
     if entry.url is None:
         return
-    if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", entry.url):
-        yield Hit(f"全文链接“{entry.url[:80]}”不是以 http:// 或 https:// 开头的完整网址。", ("url",))
+    problem = _url_problem(entry.url)
+    if problem:
+        shown = entry.url[:80].encode("unicode_escape").decode("ascii") if not entry.url[:80].isprintable() else entry.url[:80]
+        yield Hit(f"全文链接“{shown}”{problem}。", ("url",))
+
+
+_URL = re.compile(r"https?://([^/?#]*)([/?#].*)?", re.S)
+_HOST = re.compile(r"(?:[^\W_]|[-.])+\.(?:[^\W_]|[-])+(?::[0-9]{1,5})?")
+_URL_FORBIDDEN = re.compile(r"[\s\\\x00-\x1f\x7f-\x9f]")
+
+
+def _url_problem(url: str) -> str:
+    """Why `url` is not a full http(s) address, or "" when it is one."""
+    match = _URL.fullmatch(url)
+    if not match:
+        return "不是以 http:// 或 https:// 开头的完整网址"
+    forbidden = _URL_FORBIDDEN.search(url)
+    if forbidden:
+        what = "反斜杠“\\”" if forbidden.group() == "\\" else "空格、换行或控制字符"
+        return f"第 {forbidden.start() + 1} 个字符是{what}：网址中不能有它"
+    if "@" in match.group(1):
+        return "在主机名前有“用户名@”：这种写法会让链接看起来指向一个网站，实际打开另一个，请删去“@”及其之前的部分"
+    if not _HOST.fullmatch(match.group(1)):
+        return "的主机名不完整：应形如 www.ah.gov.cn"
+    return ""
 
 
 def interpretation_genres(scheme) -> frozenset[str]:

@@ -44,6 +44,28 @@ def file_too_large(*args):
     return _reported_by_loader(*args)
 
 
+@rule("file.symlink", ERROR, "load")
+def file_symlink(*args):
+    """检查：目录文件夹中是否有符号链接（文件或文件夹）。
+    原因：链接可以指向目录以外的任何文件，会把不该公开的内容发布到网站上，或在检查结果中列出别处的文件名；因此链接一律不读取，无论指向哪里。
+    示例：
+        departments/340000-fgw/powers/340101001000.yml -> /etc/passwd
+    修正：删除链接，把文件本身放在这里。
+    """
+    return _reported_by_loader(*args)
+
+
+@rule("file.unreadable", ERROR, "load")
+def file_unreadable(*args):
+    """检查：文件是否为可以读取的普通文件（不是设备、管道或套接字，且有读取权限）。
+    原因：设备或管道（如 /dev/zero）会被无止境地读下去，拖垮检查和构建。
+    示例：
+        departments/340000-fgw/disclosure/2024.yml 是一个命名管道
+    修正：删除它，换成普通的 UTF-8 文本文件。
+    """
+    return _reported_by_loader(*args)
+
+
 @rule("file.unexpected", WARNING, "load")
 def file_unexpected(*args):
     """检查：文件是否放在约定的位置、使用约定的扩展名。
@@ -225,5 +247,78 @@ def schema_unknown_key(*args):
     示例：
         titel: 关于……的通知
     修正：按提示改成正确的字段名；确需新增字段的，先在格式说明中补充。
+    """
+    return _reported_by_loader(*args)
+
+
+# ---- hostile input: values that cannot be read, characters that break pages, limits ---------------
+
+
+@rule("yaml.tag-value", ERROR, "load")
+def yaml_tag_value(*args):
+    """检查：带 YAML 标签（!!int、!!float、!!bool）的值能否按标签读出。
+    原因：标签强制把值读成数字或是否值；读不出时整个文件都无法检查，标签本身也不是目录需要的写法。
+    示例：
+        year: !!int abc
+    修正：去掉标签，直接写出值，如 year: 2025。
+    """
+    return _reported_by_loader(*args)
+
+
+@rule("yaml.number-out-of-range", ERROR, "load")
+def yaml_number_out_of_range(*args):
+    """检查：数字是否是有限的数，且绝对值不超过 10¹⁵（.inf、.nan 和几千位的整数都不行）。
+    原因：目录中的天数、件数和金额都远小于这个范围；无穷大、非数和超长的数字无法计算、显示和导出。
+    示例：
+        proactive:
+          fees: .inf
+    修正：写出实际的数字，如 fees: 12.5。
+    """
+    return _reported_by_loader(*args)
+
+
+@rule("yaml.key-not-text", ERROR, "load")
+def yaml_key_not_text(*args):
+    """检查：映射的键是否是文本（字段名或加了引号的代码）。
+    原因：不加引号的 01、true、null 作键会被读成数字、是否值或空值，字段和代码就对不上了。
+    示例：
+        sectors:
+          01: 发展改革
+    修正：键用字段名；代码表中的代码加引号，如 "01": 发展改革。
+    """
+    return _reported_by_loader(*args)
+
+
+@rule("text.control-char", ERROR, "load")
+def text_control_char(*args):
+    """检查：文本中是否有控制字符：C0 控制字符（U+0000 至 U+001F，多行字段中的换行和制表符除外）、DEL（U+007F）、C1 控制字符（U+0080 至 U+009F）和非字符 U+FFFE、U+FFFF；名称、标题、代码等只能写一行的字段中也不能有换行、制表符和行分隔符（U+2028、U+2029）。
+    原因：这些字符看不见，却会让网页标题和元数据无法读取、让订阅源（Atom）成为无效的 XML、让流程图无法绘制、让标题断成两行。
+    示例：
+        title: "关于印发\\x7f实施办法的通知"
+        name: |
+          食品经营许可
+    修正：删除提示位置上的字符；只能写一行的字段不要用 | 或 >，直接写在冒号后面。
+    """
+    return _reported_by_loader(*args)
+
+
+@rule("text.invisible-char", WARNING, "load")
+def text_invisible_char(*args):
+    """检查：文本中是否有看不见的字符：双向文字控制符（U+202A 至 U+202E、U+2066 至 U+2069、U+200E、U+200F）和零宽字符（U+200B 至 U+200D、U+2060、U+FEFF）。
+    原因：它们会让文字显示的顺序与实际不同，或让两个看起来一样的名称被当成不同的名称（比较名称时会先去掉它们）。
+    示例：
+        name: "食品经营\\u200b许可"
+    修正：删除这些字符（在编辑器中把光标移过去，看不见却要多按一次方向键的位置就是）。
+    """
+    return _reported_by_loader(*args)
+
+
+@rule("text.too-long", ERROR, "load")
+def text_too_long(*args):
+    """检查：文本是否超过长度上限：名称、简称、标题最多 200 个字符，文号最多 100 个字符，其他任何文本最多 20000 个字符。
+    原因：名称和标题用作网页标题并被整体检索（检索词最多 200 个字）；过长的文本会让导出文件和检索无法处理，也不是目录该放的内容。
+    示例：
+        summary: （一篇 15 万字的全文）
+    修正：压缩为概述，全文放在 url 指向的页面上。
     """
     return _reported_by_loader(*args)

@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from zwgk.catalog.codes import BASIC_CODE_RE, add_months
+from zwgk.catalog.text import visible
 from zwgk.rules import ERROR, WARNING, Hit, rule
 
 EIGHT_DISCLOSURES = {
@@ -44,22 +45,23 @@ def name_conflict(ctx):
     修正：统一使用国家或省级目录中的规范名称。
     """
     for code, items in ctx.items_by_code.items():
-        names = {item.name for item in items}
+        # Names as readers see them: an invisible character makes no other name (text.invisible-char says so).
+        names = {visible(item.name) for item in items}
         if len(names) < 2:
             continue
         counts = defaultdict(int)
         for item in items:
-            counts[item.name] += 1
+            counts[visible(item.name)] += 1
         usual = max(sorted(counts), key=counts.get)
         for item in items:
-            if item.name != usual:
-                others = "、".join(sorted(name for name in names if name != item.name))
+            if visible(item.name) != usual:
+                others = "、".join(sorted(name for name in names if name != visible(item.name)))
                 yield Hit(f"基本编码“{code}”在其他部门中名为“{others}”：同一编码应使用同一名称（多数部门使用“{usual}”）。", ("name",), item)
 
 
 @rule("item.same-name-different-code", WARNING, "catalog")
 def same_name_different_code(ctx):
-    """检查：同一行业中，同一个事项名称是否出现在不同的基本编码下。
+    """检查：同一行业中，同一个事项名称是否出现在不同的基本编码下（比较名称时去掉看不见的字符和多余的空白）。
     原因：多半是同一项权力被编了两个码，全省统计时会被算成两项。
     示例：
         # 000111001000 食品经营许可
@@ -69,11 +71,11 @@ def same_name_different_code(ctx):
     by_sector_name = defaultdict(set)
     for item in ctx.catalog.items:
         if BASIC_CODE_RE.match(item.basic_code) and item.is_active:
-            by_sector_name[(item.basic_code[4:6], item.name)].add(item.basic_code)
+            by_sector_name[(item.basic_code[4:6], visible(item.name))].add(item.basic_code)
     for item in ctx.catalog.items:
         if not (BASIC_CODE_RE.match(item.basic_code) and item.is_active):
             continue
-        codes = by_sector_name[(item.basic_code[4:6], item.name)]
+        codes = by_sector_name[(item.basic_code[4:6], visible(item.name))]
         if len(codes) > 1:
             others = "、".join(sorted(code for code in codes if code != item.basic_code))
             yield Hit(f"同一行业中，名称“{item.name}”还用于基本编码 {others}：请确认是否为同一事项，统一编码。", ("name",), item)

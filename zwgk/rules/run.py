@@ -239,8 +239,8 @@ def check(
     root, as_of = Path(root), as_of or dt.date.today()
     cache = PickleCache(cache_dir, "results") if cache_dir and not records else None
     # The committed CODEOWNERS lies outside the catalogue, but a rule reads it.
-    owners = codeowners.committed_path(root)
-    owners_key = hashlib.sha256(owners.read_bytes()).hexdigest() if owners.is_file() else ""
+    owners = codeowners.read_committed(root)
+    owners_key = hashlib.sha256(owners.encode()).hexdigest() if owners is not None else ""
     key = fingerprint(root, f"{code_version(ALL_MODULES)}\0{as_of}\0{owners_key}") if cache else ""
     cached = cache.get(key) if cache else None
     if cached is not None:

@@ -12,10 +12,14 @@ import atexit
 import hashlib
 import os
 import pickle
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +28,8 @@ from whoosh import index as whoosh_index
 
 from zwgk.catalog.codes import implementation_code
 from zwgk.catalog.loader import code_version, paused_gc
-from zwgk.search.query import Searcher
-from zwgk.search.schema import CJK_RUN, INDEX_VERSION, schema
+from zwgk.search.query import DAMAGE, MAX_QUERY_CHARS, IndexDamaged, Searcher, damage
+from zwgk.search.schema import INDEX_VERSION, plain_words, schema
 from zwgk.site import urls
 from zwgk.site.data import SiteData
 from zwgk.site.static_search import normalise_code
@@ -138,18 +142,36 @@ class IndexUpdate:
     stale: list[str]
     state: dict[str, tuple[str, str]]
     changed_state: bool
+    repaired: str = ""  # why the index was found damaged and is written afresh
 
     @property
     def stats(self) -> IndexStats:
         return IndexStats(documents=len(self.state), added=len(self.fresh), removed=len(self.stale))
 
 
+def _damage(folder: Path, digests_file: Path) -> str:
+    """Why the existing index at `folder` must be rebuilt from scratch ("" when it can be updated)."""
+    try:
+        pickle.loads(digests_file.read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError) as error:
+        return f"检索索引的记录摘要文件已损坏（{type(error).__name__}），已删除并重新建立整个索引。"
+    kind = damage(folder)
+    return f"检索索引已损坏（{kind}），已删除并重新建立整个索引。" if kind else ""
+
+
 def plan_update(folder: Path, site: SiteData) -> IndexUpdate:
-    """Compare the catalogue with the index at `folder` (created empty if missing or outdated)."""
+    """Compare the catalogue with the index at `folder` (created empty if missing, outdated or damaged:
+    a damaged index is rebuilt, and `repaired` says why)."""
     version_file = folder / "zwgk-index-version"
     digests_file = folder / "zwgk-digests.pickle"
+    repaired = ""
     if folder.exists() and (not version_file.is_file() or version_file.read_text() != INDEX_VERSION or not digests_file.is_file()):
         shutil.rmtree(folder)
+    elif folder.exists():
+        repaired = _damage(folder, digests_file)
+        if repaired:
+            clean_stale_writers(folder)
+            shutil.rmtree(folder)
     if not folder.exists():
         folder.mkdir(parents=True)
         whoosh_index.create_in(str(folder), schema())
@@ -172,7 +194,7 @@ def plan_update(folder: Path, site: SiteData) -> IndexUpdate:
             if not known or known[1] != document["digest"]:
                 fresh.append(document)
     stale = [key for key in indexed if key not in state or state[key][1] != indexed[key][1]]
-    return IndexUpdate(folder, fresh, stale, state, state != indexed)
+    return IndexUpdate(folder, fresh, stale, state, state != indexed, repaired)
 
 
 def apply_update(update: IndexUpdate, procs: int = 1, parallel_above: int = 5000) -> IndexStats:
@@ -207,23 +229,74 @@ def update_index(folder: Path, site: SiteData, procs: int = 1, parallel_above: i
     return apply_update(plan_update(folder, site), procs, parallel_above)
 
 
+WRITER_FILE = "zwgk-writer.pid"  # beside Whoosh's lock: "writer pid, build pid, plan file" of a running writer
+PLAN_PREFIX = "zwgk-index-"  # plan files in the temporary folder: zwgk-index-<build pid>-<random>.pickle
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_writer(pid: int) -> bool:
+    try:
+        return b"zwgk.search.index" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return not Path("/proc/self").exists() and _alive(pid)  # no /proc: trust the pid file
+
+
+def clean_stale_writers(folder: Path) -> None:
+    """Before writing: stop a writer whose build has died (SIGKILL leaves no chance to stop it), and
+    remove plan files of builds that are gone. Whoosh's lock is an flock, released when its holder
+    dies; the pid file beside it says who holds it. A writer whose build is alive is another build's
+    (or `zwgk index`'s) and is left alone: Whoosh's lock then refuses this update with a clear error."""
+    record = folder / WRITER_FILE
+    try:
+        writer, parent, plan = record.read_text(encoding="utf-8").split("\n")[:3]
+        writer_pid, parent_pid = int(writer), int(parent)
+    except (OSError, ValueError):
+        writer_pid = parent_pid = 0
+        plan = ""
+    if writer_pid and not (_alive(parent_pid) and parent_pid != os.getpid()):
+        if _alive(writer_pid) and _is_writer(writer_pid):
+            os.kill(writer_pid, signal.SIGKILL)
+            for _ in range(100):
+                if not _alive(writer_pid):
+                    break
+                time.sleep(0.05)
+        if plan:
+            Path(plan).unlink(missing_ok=True)
+        record.unlink(missing_ok=True)
+    for stale in Path(tempfile.gettempdir()).glob(f"{PLAN_PREFIX}*-*.pickle"):
+        owner = stale.name[len(PLAN_PREFIX) :].split("-")[0]
+        if owner.isdigit() and not _alive(int(owner)):
+            stale.unlink(missing_ok=True)
+
+
 class BackgroundUpdate:
     """An index update written by a separate Python process while the build goes on (MkDocs renders
     pages on one core; the index is written on the other). The process is started afresh rather than
-    forked, so it holds only the documents, not a copy of the build's memory."""
+    forked, so it holds only the documents, not a copy of the build's memory. It dies with the build
+    (see `_run_writer`), even when the build is killed with SIGKILL."""
 
     def __init__(self, update: IndexUpdate):
         self.update = update
         self.process: subprocess.Popen | None = None
         if update.stale or update.fresh:
-            handle, name = tempfile.mkstemp(prefix="zwgk-index-", suffix=".pickle")
+            clean_stale_writers(update.folder)
+            handle, name = tempfile.mkstemp(prefix=f"{PLAN_PREFIX}{os.getpid()}-", suffix=".pickle")
             with os.fdopen(handle, "wb") as file:
                 pickle.dump(update, file, protocol=pickle.HIGHEST_PROTOCOL)
             self.plan_file = Path(name)
             # Run from the folder holding this package, so that `-m` finds this very code and not a
             # zwgk folder in the build's working directory.
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "zwgk.search.index", str(self.plan_file)],
+                [sys.executable, "-m", "zwgk.search.index", str(self.plan_file), str(os.getpid())],
                 cwd=Path(__file__).resolve().parent.parent,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
@@ -270,30 +343,50 @@ def write_index(folder: Path, site: SiteData, procs: int | None = None) -> Index
 
 def verify_index(folder: Path, site: SiteData, stats: IndexStats) -> IndexStats:
     expected = len(site.items) + len(site.entries)
-    with whoosh_index.open_dir(str(folder)).searcher() as searcher:
-        indexed = searcher.doc_count()
+    try:
+        with whoosh_index.open_dir(str(folder)).searcher() as searcher:
+            indexed = searcher.doc_count()
+    except DAMAGE as error:
+        raise SearchIndexError(str(IndexDamaged(folder, error))) from None
     if stats.documents != expected or indexed != expected:
         raise SearchIndexError(f"检索索引有 {indexed} 条记录，目录有 {expected} 条。")
-    silent = failing_canaries(folder, site)
+    try:
+        silent = failing_canaries(folder, site)
+    except IndexDamaged as error:
+        raise SearchIndexError(str(error)) from None
     if silent:
         raise SearchIndexError("检索索引查不到应有的结果：" + "、".join(silent))
     return stats
 
 
+def _searchable(query: str) -> bool:
+    """Whether `query` is one the searcher takes (not too long, something to search): a canary must
+    be, whatever the catalogue holds."""
+    text = query.strip()
+    return 0 < len(text) <= MAX_QUERY_CHARS and bool(plain_words(text) or normalise_code(text))
+
+
+_CHINESE_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+
+
 def canaries(site: SiteData) -> list[tuple[str, str]]:
-    """Queries taken from the catalogue itself that must find their record: (query, expected code)."""
+    """Queries taken from the catalogue itself that must find their record: (query, expected code).
+    Picked so that any valid catalogue has working ones: the first item whose name can be searched,
+    a two-character Chinese word of a name (a Latin word is indexed whole, never by its first two
+    letters), the first entry's 索引号 and a 文号 that can be searched."""
     found = []
-    item = next((i for i in site.items if i.is_active), None)
+    item = next((i for i in site.items if i.is_active and _searchable(i.name)), None)
     if item:
         found += [(item.name, item.basic_code), (item.basic_code, item.basic_code)]
-        words = [w for w in CJK_RUN.findall(item.name) if len(w) >= 2]
-        if words:
-            found.append((words[0][:2], ""))
+    named = next((i for i in site.items if i.is_active and _CHINESE_WORD.search(i.name)), None)
+    if named:
+        found.append((_CHINESE_WORD.search(named.name).group()[:2], ""))
     entry = next(iter(site.entries), None)
     if entry:
         found.append((entry.index, entry.index))
-        if entry.doc_number:
-            found.append((entry.doc_number, entry.index))
+    numbered = next((e for e in site.entries if e.doc_number and _searchable(e.doc_number)), None)
+    if numbered:
+        found.append((numbered.doc_number, numbered.index))
     return found
 
 
@@ -311,6 +404,41 @@ def failing_canaries(folder: Path, site: SiteData) -> list[str]:
     return failures
 
 
-if __name__ == "__main__":  # the background writer (BackgroundUpdate): python -m zwgk.search.index PLAN
-    with open(sys.argv[1], "rb") as plan:
-        apply_update(pickle.load(plan))
+def _die_with(parent: int) -> None:
+    """End this process when `parent` ends: the kernel's parent-death signal on Linux, and a thread
+    watching the parent pid everywhere (also covering a parent that died before the signal was set).
+    The kernel sends the signal when the thread that started this process ends: builds start the writer
+    from their main thread (`mkdocs serve`, which rebuilds on other threads, writes no index)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # no prctl: the thread below still watches
+    if os.getppid() != parent:
+        os._exit(3)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(3)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _run_writer(plan_file: str, parent: int) -> None:
+    """The background writer: python -m zwgk.search.index PLAN BUILD-PID."""
+    _die_with(parent)
+    with open(plan_file, "rb") as plan:
+        update = pickle.load(plan)
+    record = update.folder / WRITER_FILE
+    record.write_text(f"{os.getpid()}\n{parent}\n{plan_file}\n", encoding="utf-8")
+    try:
+        apply_update(update)
+    finally:
+        record.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    _run_writer(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else os.getppid())

@@ -4,7 +4,10 @@ words, then (for typos) most bigrams.
 
 from __future__ import annotations
 
+import pickle
+import struct
 import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +45,47 @@ class QueryError(ValueError):
 
 MAX_QUERY_CHARS = 200
 
+# What Whoosh raises reading a damaged index (a truncated or overwritten segment or table of contents,
+# a missing file): the index must then be rebuilt. A Whoosh LockError is not damage.
+DAMAGE = (EOFError, OSError, struct.error, pickle.UnpicklingError, zlib.error, ValueError, LookupError, whoosh_index.IndexError)
+
+
+def error_kind(error: BaseException) -> str:
+    name = type(error).__name__
+    return f"{type(error).__module__}.{name}" if name == "error" else name  # struct.error, zlib.error
+
+
+class IndexDamaged(Exception):
+    """The index cannot be read; the message says so in Chinese and how to rebuild it."""
+
+    def __init__(self, folder: Path, error: BaseException):
+        super().__init__(
+            f"检索索引 {folder} 已损坏，无法读取（{error_kind(error)}）：请运行 zwgk index 重建它"
+            "（zwgk build 和 mkdocs build 会自动重建）。"
+        )
+
+
+def open_searcher(folder: Path):
+    """The Whoosh index at `folder` and a searcher over it, or IndexDamaged."""
+    try:
+        ix = whoosh_index.open_dir(str(folder))
+        searcher = ix.searcher()
+        searcher.doc_count()
+    except DAMAGE as error:
+        raise IndexDamaged(folder, error) from None
+    return ix, searcher
+
+
+def damage(folder: Path) -> str:
+    """The kind of error reading the index at `folder` fails with ("" when it can be read)."""
+    try:
+        ix = whoosh_index.open_dir(str(folder))
+        with ix.searcher() as searcher:
+            searcher.doc_count()
+    except DAMAGE as error:
+        return error_kind(error)
+    return ""
+
 
 class Searcher:
     """Queries over one index: exact codes first, then all words, then (for typos) most bigrams.
@@ -53,9 +97,9 @@ class Searcher:
     def __init__(self, folder: Path):
         if not (folder / "zwgk-index-version").is_file():
             raise FileNotFoundError(folder)
-        self.ix = whoosh_index.open_dir(str(folder))
+        self.folder = folder
+        self.ix, self._searcher = open_searcher(folder)
         self.words = MultifieldParser(["title_grams", "text"], self.ix.schema)
-        self._searcher = self.ix.searcher()
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -70,6 +114,12 @@ class Searcher:
         plain = plain_words(text)
         if not plain and not normalise_code(text):
             raise QueryError("查询中没有可以检索的文字。")
+        try:
+            return self._search(text, limit, plain, restrict)
+        except DAMAGE as error:
+            raise IndexDamaged(self.folder, error) from None
+
+    def _search(self, text: str, limit: int, plain: str, restrict) -> list[Hit]:
         hits: dict[str, Hit] = {}
         with self._lock:
             if not self._searcher.up_to_date():

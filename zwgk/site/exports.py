@@ -9,10 +9,12 @@ import datetime as dt
 import io
 import json
 from collections import defaultdict
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr as _quoteattr
 
 from zwgk.site import urls
 from zwgk.catalog.codes import implementation_code
+from zwgk.catalog.text import xml_safe
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import latest
 
@@ -225,7 +227,8 @@ def build_exports(site: SiteData, extra_resources: tuple[dict, ...] = ()) -> dic
 
 def _record(site: SiteData, model) -> dict:
     """A record as exported JSON: all its fields, its department and (items, entries) its page."""
-    data = {**model.model_dump(mode="json", exclude_none=True), "department": model.dept_id}
+    # Only the model's fields: an unknown key is reported by the check and never published.
+    data = {**model.model_dump(mode="json", exclude_none=True, include=set(type(model).model_fields)), "department": model.dept_id}
     if model.kind == "item":
         data["permalink"] = absolute_url(site, urls.item(model.dept_id, model.basic_code))
     elif model.kind == "entry":
@@ -243,6 +246,16 @@ def _json(records: dict[int, dict], departments, items, entries) -> bytes:
 
 
 # ---- Atom ----------------------------------------------------------------------------------------
+
+
+def escape(value: str) -> str:
+    """XML text. Characters XML cannot carry at all (NUL, most C0 controls, U+FFFE, U+FFFF) are
+    dropped, whatever the input: the check refuses them, and a feed must never be invalid XML."""
+    return _escape(xml_safe(value))
+
+
+def quoteattr(value: str) -> str:
+    return _quoteattr(xml_safe(value))
 
 
 def _timestamp(day: dt.date) -> str:

@@ -17,7 +17,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 
+from zwgk.catalog.text import xml_safe
 from zwgk.site import html
 from zwgk.catalog.flow import step_index
 from zwgk.catalog.model import PowerItem
@@ -35,7 +37,8 @@ class FlowchartError(Exception):
 
 def _label(value: str) -> str:
     """A DOT quoted-string label that Graphviz shows literally (it reads entities and escapes)."""
-    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # Characters SVG (XML) cannot carry are dropped (the check refuses them; a NUL fails Graphviz).
+    escaped = xml_safe(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return '"' + escaped.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -145,6 +148,46 @@ def accessible(svg: str, title: str, element_id: str) -> str:
     return svg[:opening_end] + f'<title id="{element_id}">{html.text(title)}</title>' + svg[opening_end:]
 
 
+def is_svg(text: str) -> bool:
+    """A whole SVG document: well-formed XML whose root is <svg>. A half-written or empty file is not.
+    Parsed with expat and no tree (a third of ElementTree's cost: every cached chart is read back)."""
+    parser = expat.ParserCreate()
+    root: list[str] = []
+
+    def first(name: str, _attributes) -> None:
+        root.append(name)
+        parser.StartElementHandler = None
+
+    parser.StartElementHandler = first
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError:
+        return False
+    return root == ["svg"]
+
+
+def _read_cached(path: Path) -> str | None:
+    """A cached chart, or None when it is missing or not a whole SVG (it is then rendered again)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if is_svg(text) else None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Readers see the old file or the whole new one, never part of it (a killed build, a full disk)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 @dataclass
 class RenderStats:
     charts: int = 0
@@ -165,21 +208,22 @@ def render_all(
     missing: dict[str, list[tuple[str, str, str]]] = {}
     for chart_id, (label, source) in charts.items():
         key = chart_key(source, version)
-        cached = folder / key[:2] / f"{key}.svg" if folder else None
-        if cached is not None and cached.is_file():
-            results[chart_id] = cached.read_text(encoding="utf-8")
+        svg = _read_cached(folder / key[:2] / f"{key}.svg") if folder else None
+        if svg is not None:
+            results[chart_id] = svg
         else:
             missing.setdefault(key, []).append((chart_id, label, source))
     unique = [(key, group[0][1], group[0][2]) for key, group in missing.items()]
     batches = [unique[start : start + BATCH_SIZE] for start in range(0, len(unique), BATCH_SIZE)]
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
         rendered = list(pool.map(lambda batch: _render_or_blame([(label, source) for _, label, source in batch]), batches))
+    batch_labels = {key: label for key, label, _ in unique}
     for batch, svgs in zip(batches, rendered, strict=True):
         for (key, _, _), svg in zip(batch, svgs, strict=True):
+            if not is_svg(svg):
+                raise FlowchartError(f"事项“{batch_labels[key]}”的运行流程图：Graphviz 的输出不是完整的 SVG。")
             if folder is not None:
-                path = folder / key[:2] / f"{key}.svg"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(svg, encoding="utf-8")
+                _write_atomically(folder / key[:2] / f"{key}.svg", svg)
             for chart_id, _, _ in missing[key]:
                 results[chart_id] = svg
     return results, RenderStats(charts=len(charts), rendered=len(unique))

@@ -8,7 +8,11 @@ import html
 import json
 import re
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+from zwgk.catalog.text import one_line
+
+# The characters Python-Markdown (with the tables extension) treats as syntax and lets a backslash
+# escape. Others, such as `~`, have no escape: a backslash before them would be shown.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 
 
 def text(value: object) -> str:
@@ -17,14 +21,15 @@ def text(value: object) -> str:
 
 
 def md(value: object) -> str:
-    """Text safe in a line of Markdown: HTML-escaped, and Markdown syntax backslash-escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text(value))
+    """Text safe in a line of Markdown (a heading): on one line (line breaks and control characters
+    would split or break it), HTML-escaped, and Markdown syntax backslash-escaped."""
+    return "" if value is None else _MARKDOWN_SPECIAL.sub(r"\\\1", text(one_line(str(value))))
 
 
 def title(value: object) -> str:
     """Text for page titles and navigation labels. Themes pass these through `striptags`, which
     unescapes entities, so markup characters are replaced by their full-width forms instead."""
-    return str(value).replace("&", "＆").replace("<", "＜").replace(">", "＞").replace('"', "＂").replace("\n", " ")
+    return one_line(str(value)).replace("&", "＆").replace("<", "＜").replace(">", "＞").replace('"', "＂")
 
 
 def json_ld(data: dict) -> str:

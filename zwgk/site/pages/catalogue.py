@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from zwgk.catalog.codes import index_prefix
 from zwgk.catalog.model import Entry
 from zwgk.site import static_search, urls
 from zwgk.site.data import SiteData
@@ -46,6 +47,11 @@ def index_resolvers(site: SiteData) -> dict[str, str]:
     targets: dict[str, tuple[str, str]] = {}
     for entry in site.entries:
         number = site.numbers[id(entry)]
+        dept = site.departments.get(entry.dept_id)
+        # A prefix's resolver belongs to the department whose code it is, never to a department that
+        # merely writes that code (the rules refuse such entries; this keeps it so whatever the input).
+        if dept is None or index_prefix(number.form, dept.uscc) != number.prefix:
+            continue
         targets[urls.index_resolver(number).split("#")[0]] = (entry.dept_id, number.period)
     pages = {}
     for path, (dept_id, period) in targets.items():

@@ -4,6 +4,7 @@ view of a catalogue entry as a table row."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -25,7 +26,16 @@ def page(title: str, body: Markup, *, description: str = "", searchable: bool = 
         meta["description"] = html.title(description)[:160]
     if not searchable:
         meta["search"] = {"exclude": True}
-    return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n\n" + str(body)
+    return "---\n" + _front_matter(meta) + "\n---\n\n" + str(body)
+
+
+# Characters that JSON leaves raw but YAML (which reads the front matter) refuses or reads as a line
+# break: written as \u escapes, so the front matter stays valid whatever a name holds.
+_YAML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _front_matter(meta: dict) -> str:
+    return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", json.dumps(meta, ensure_ascii=False))
 
 
 def href(from_url: str, to_url: str) -> str:

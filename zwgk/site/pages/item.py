@@ -107,7 +107,9 @@ def _successor(site: SiteData, item: PowerItem, url: str) -> Link | None:
 
 def _report(site: SiteData, item: PowerItem, dept: Department) -> Report:
     if site.report_url:
-        return Report(site.report_url.format(code=item.basic_code, dept=item.dept_id, name=item.name), None)
+        # Every value URL-encoded: a name must not add query parameters or change the address.
+        values = {"code": item.basic_code, "dept": item.dept_id, "name": item.name}
+        return Report(site.report_url.format(**{key: quote(value, safe="") for key, value in values.items()}), None)
     if dept.disclosure_office.email:
         subject = f"事项 {item.basic_code} {item.name} 的信息有误"
         return Report(f"mailto:{dept.disclosure_office.email}?subject={quote(subject)}", None)
