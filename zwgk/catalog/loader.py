@@ -178,7 +178,13 @@ PACKAGE = Path(__file__).resolve().parent.parent  # code_version's patterns are 
 
 
 def code_version(
-    modules: tuple[str, ...] = ("catalog/model.py", "catalog/yamlio.py", "catalog/loader.py", "catalog/schema_errors.py"),
+    modules: tuple[str, ...] = (
+        "catalog/model.py",
+        "catalog/yamlio.py",
+        "catalog/loader.py",
+        "catalog/schema_errors.py",
+        "catalog/text.py",  # the loader reports control and invisible characters by its lists
+    ),
 ) -> str:
     """A cached result is only as good as the code that made it: key the cache on that code too."""
     digest = hashlib.sha256()
