@@ -88,9 +88,10 @@ ANNUAL_CONSISTENCY_RULES = (
 )
 
 
-def weights(site) -> dict[str, int]:
-    """The weight of every criterion: scheme.yml's score_weights (criteria it leaves out weigh 0)."""
-    configured = site.scheme.score_weights if site.scheme.score_weights is not None else DEFAULT_SCORE_WEIGHTS
+def weights(site=None) -> dict[str, int]:
+    """The weight of every criterion: scheme.yml's score_weights (criteria it leaves out weigh 0); the
+    defaults without a site."""
+    configured = DEFAULT_SCORE_WEIGHTS if site is None or site.scheme.score_weights is None else site.scheme.score_weights
     return {criterion.key: configured.get(criterion.key, 0) for criterion in CRITERIA}
 
 
@@ -241,7 +242,7 @@ def scorecards(site, findings: list[Finding], as_of: dt.date | None = None) -> l
     return cards
 
 
-def score_columns(site) -> list[tuple[str, str, str]]:
+def score_columns(site=None) -> list[tuple[str, str, str]]:
     weight = weights(site)
     return [
         ("department", "部门文件夹", "string"),
@@ -266,5 +267,9 @@ def scores_csv(site: SiteData, cards) -> bytes:
     return to_csv(score_columns(site), rows)
 
 
-def scores_resource(site) -> dict:
+def scores_resource(site=None) -> dict:
     return resource("scores", "scores.csv", "各部门监测得分", score_columns(site), ["department"])
+
+
+# The description with the default weights; the build describes the scheme's own (scores_resource).
+SCORES_RESOURCE = scores_resource(None)
