@@ -46,15 +46,11 @@ def main() -> None:
             lagging=args.lagging,
         )
         header = ""
-    # The hand-written README.md of a catalogue folder survives its regeneration.
-    readme = args.out / "README.md"
-    kept = readme.read_bytes() if readme.is_file() else None
-    if args.out.exists():
-        shutil.rmtree(args.out)
+    # Only what the generator writes is replaced: a hand-written README beside it stays.
+    shutil.rmtree(args.out / "departments", ignore_errors=True)
+    (args.out / "scheme.yml").unlink(missing_ok=True)
     files = synth.generate(plan)
     synth.write(files, args.out, header)
-    if kept is not None:
-        readme.write_bytes(kept)
     print(
         f"wrote {len(files)} files to {args.out} ({plan.provincial + plan.cities} departments, {plan.items} items, {plan.entries} entries)"
     )

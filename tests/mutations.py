@@ -216,6 +216,12 @@ def _(files):
     return "scheme.yml", "'34010'", 1
 
 
+@mutation("scheme.synonym-group")
+def _(files):
+    files["scheme.yml"]["synonyms"].append(["孤零零的词"])
+    return "scheme.yml", "孤零零的词", 1
+
+
 @mutation("code.fullwidth")
 def _(files):
     rel = disclosure_files(files)[0]

@@ -23,7 +23,8 @@ LAYERS = {
     "monitoring": 4,
     "build": 5,
     "cli": 6,
-    "__main__": 7,  # `python -m zwgk` runs the CLI
+    "entry": 7,  # the console script: `zwgk search` without the rest of the CLI, else the CLI
+    "__main__": 8,  # `python -m zwgk` runs the console script's entry
 }
 
 

@@ -21,6 +21,9 @@ from click.testing import CliRunner
 from conftest import SMALL_PLAN, Raw, build, run_check, write_catalog
 from mutations import depts, disclosure_files, expected_line, items, service_item
 
+import zwgk.site.pages.catalogue
+import zwgk.site.pages.common
+import zwgk.site.pages.item  # noqa: F401  (pages.catalogue, pages.common, pages.item below)
 from zwgk.catalog import codeowners
 from zwgk.cli import cli
 from zwgk.site import exports, html, pages
@@ -374,7 +377,7 @@ def test_class_12_invisible_characters_are_warnings_and_names_compare_without_th
 
 def test_class_12_front_matter_stays_valid_whatever_the_name():
     hostile = "".join(chr(code) for code in [*range(0, 32), *range(0x7F, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF])
-    source = pages.page(f"名{hostile}称", "正文")
+    source = pages.common.page(f"名{hostile}称", "正文")
     meta = yaml.safe_load(source.split("\n---\n")[0].removeprefix("---\n"))
     assert meta["title"] == "名 称"
 
@@ -417,8 +420,7 @@ def test_class_19_report_url_placeholders_are_encoded(fresh_files, tmp_path):
     result = run_check(write_catalog(fresh_files, tmp_path))
     data = site_data(result, report_url="https://report.example/?code={code}&name={name}&dept={dept}")
     item = next(i for i in result.catalog.items if i.file == item_rel)
-    link = pages._report_link(data, item, data.departments[item.dept_id])
-    href = link.split('href="')[1].split('"')[0]
+    href = pages.item._report(data, item, data.departments[item.dept_id]).href
     assert "&amp;admin=1" not in href and "#" not in href and " " not in href
     assert "%26admin%3D1%23x%3Fy%3D2%20" in href
 
@@ -526,6 +528,6 @@ def test_class_11_index_resolvers_belong_to_the_prefix_owner(fresh_files, tmp_pa
     entry["publisher"] = victim.split("/")[1]
     entry["index"] = fresh_files[victim]["uscc"] + entry["index"][18:]
     data = site_data(run_check(write_catalog(fresh_files, tmp_path)))
-    resolvers = pages.index_resolvers(data)
+    resolvers = pages.catalogue.index_resolvers(data)
     path = f"i/{entry['index'][:18]}/{entry['index'][19:25]}/index.html"
     assert f"catalogue/{own}/" not in resolvers.get(path, "")

@@ -114,7 +114,9 @@ def test_class_01_zwgk_diff_on_uncheckable_revisions_says_so_in_chinese(bad_hist
         assert result.exit_code == 2 and isinstance(result.exception, SystemExit), (head, result.output)
         assert "错误：" in result.output and expected in result.output and "Traceback" not in result.output
     crash = runner.invoke(cli, ["diff", commits["restored"], commits["crash"]])
-    assert isinstance(crash.exception, SystemExit) and crash.exit_code in (0, 1, 2), crash.output
+    # A file that once crashed the loader is a finding now: the diff runs, or says in Chinese why not.
+    assert (crash.exception is None or isinstance(crash.exception, SystemExit)) and crash.exit_code in (0, 1, 2), crash.output
+    assert "Traceback" not in crash.output
 
 
 def test_class_01_a_build_over_bad_history_succeeds_and_shows_the_gaps(bad_history, tmp_path):
@@ -422,7 +424,10 @@ def _locked(path: Path) -> bool:
 def test_class_14_a_second_build_into_the_same_site_is_refused_and_the_log_forges_nothing(tmp_path):
     root = _sample_copy(tmp_path / "catalog")
     item = next((root / AMR / "powers").glob("*.yml"))
-    item.write_text(item.read_text(encoding="utf-8") + f"{json.dumps(FORGED)}: 1\n", encoding="utf-8")  # a warning
+    # One line of text may not hold a line break (an error since text.control-char), so the key that
+    # tries to forge workflow commands here is one line: a warning that the build log echoes.
+    forged = FORGED.replace("\n", " ").replace("\r", " ").replace("\x1b", " ")
+    item.write_text(item.read_text(encoding="utf-8") + f"{json.dumps(forged, ensure_ascii=False)}: 1\n", encoding="utf-8")  # a warning
     site = tmp_path / "site"
     env = _build_env(tmp_path, root)
     first = subprocess.Popen(_build_command(site), env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -14,7 +14,8 @@ from zwgk.site.data import site_data
 
 
 def _lookup(site, code: str) -> list[dict]:
-    shards = len(list((site / static_search.CODES_DIR).glob("*.json")))
+    shards = json.loads((site / static_search.SETTINGS_FILE).read_text(encoding="utf-8"))["shards"]
+    assert shards == len(list((site / static_search.CODES_DIR).glob("*.json"))) - 1
     key = static_search.normalise_code(code)
     table = json.loads((site / static_search.CODES_DIR / f"{static_search.shard_of(key, shards)}.json").read_text(encoding="utf-8"))
     return table.get(key, [])
@@ -56,3 +57,21 @@ def test_bigram_tokens_and_codes():
     assert static_search.gram_tokens("营许 A食品") == ["zg84258bb8", "zg98df54c1"]
     assert static_search.normalise_code("皖交通运[2026]9号") == static_search.normalise_code("皖交通运〔２０２６〕９号")
     assert static_search.shard_count(10) == 1 and static_search.shard_count(212_000) == 1024
+
+
+def test_the_search_settings_carry_the_synonyms_and_departments(sample_site):
+    data = site_data(check(SAMPLE))
+    settings = json.loads((sample_site / static_search.SETTINGS_FILE).read_text(encoding="utf-8"))
+    assert settings["synonyms"] == data.scheme.synonyms and ["开饭店", "开餐馆", "餐饮"] in settings["synonyms"]
+    assert {d[5] for d in settings["departments"]} == {urls.department(d) for d in data.departments}
+
+
+def test_a_partial_index_number_has_tokens_of_its_publisher():
+    assert static_search.index_tokens("11340000002500113R/202501-00003") == ["zi11340000002500113r", "zi11340000002500113ry2025"]
+    assert static_search.index_tokens("022500022/2026-00004") == ["zi022500022", "zi022500022y2026"]
+    assert static_search.index_tokens("不是索引号") == []
+
+
+def test_item_pages_carry_their_record_for_the_results(sample_site):
+    page = (sample_site / "items/340000-amr/000125001000/index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind-meta="zwgk"' in page and "开饭店" in page and "俗称" in page

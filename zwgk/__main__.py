@@ -1,3 +1,3 @@
-from zwgk.cli import main
+from zwgk.entry import main
 
 main()

@@ -21,13 +21,14 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
 from zwgk.catalog.findings import log_safe_lines
-from zwgk.catalog.loader import CatalogError, PickleCache, code_version, default_cache_dir
+from zwgk.catalog.loader import CatalogError
 from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import annual_export, inspection, scorecards, trend
 from zwgk.monitoring import pages as scorecard_pages
 from zwgk.rules.run import CheckResult, check
-from zwgk.site import exports, links, static_search, urls
+from zwgk.site import exports, links, static_search, urls, xlsx
 from zwgk.site.data import SiteData, site_data
 from zwgk.site.flowchart import FlowchartError, RenderStats, accessible, dot_source, render_all
 from zwgk.site.pages.catalogue import catalogue_pages, index_resolvers
@@ -225,6 +226,9 @@ def add_pages(files: Files, config) -> Files:
         inclusion = InclusionLevel.UNDEFINED if uri in NAV_PAGES else InclusionLevel.NOT_IN_NAV
         markdown, build.blocks[uri] = _take_blocks(content)
         files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+    # The blank workbooks the contributor guide links to (MkDocs checks those links in --strict).
+    for uri, content in xlsx.template_workbooks(build.data.scheme).items():
+        files.append(File.generated(config, uri, content=content))
     return files
 
 
@@ -250,6 +254,7 @@ def finish(config, log: logging.Logger) -> None:
     build: SiteBuild = config[STATE_KEY]
     site_dir = Path(config.site_dir)
     written = _cached_exports(build)
+    written.update(_cached_workbooks(build))
     written.update({path: html.encode() for path, html in index_resolvers(build.data).items()})
     written.update(static_search.code_shards(build.data, config["extra"]["zwgk_search_shards"]))
     written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
@@ -389,6 +394,37 @@ def _cached_exports(build: SiteBuild) -> dict[str, bytes]:
     return files
 
 
+WORKBOOK_MODULES = ("site/xlsx.py", "site/exports.py", "catalog/model.py")
+
+
+def _cached_workbooks(build: SiteBuild) -> dict[str, bytes]:
+    """Each department's Excel workbook, from the cache when its files, the scheme, the departments
+    (the 发布机构 names) and the code are unchanged: at province scale writing them all takes most of
+    a minute, and one changed entry should cost one workbook."""
+    catalog, data = build.result.catalog, build.data
+    shared = hashlib.sha256(code_version(WORKBOOK_MODULES).encode())
+    for rel, key in sorted(catalog.file_keys.items()):
+        if rel == "scheme.yml" or rel.endswith("/department.yml"):
+            shared.update(f"{rel}\0{key}\0".encode())
+    own: dict[str, list[str]] = {}
+    for rel, key in sorted(catalog.file_keys.items()):
+        if rel.startswith("departments/"):
+            own.setdefault(rel.split("/")[1], []).append(f"{rel}\0{key}\0")
+    cache = PickleCache(default_cache_dir(), "workbooks")
+    files = {}
+    for dept_id in sorted(data.departments):
+        key = hashlib.sha256(shared.digest() + "".join(own.get(dept_id, [])).encode()).hexdigest()
+        path = f"exports/departments/{dept_id}/{dept_id}.xlsx"
+        content = cache.get(key)
+        if content is None:
+            items, entries = data.items_by_dept.get(dept_id, []), data.entries_by_dept.get(dept_id, [])
+            content = xlsx.department_workbook(data.scheme, data.departments, data.departments[dept_id], items, entries)
+            cache.put(key, content)
+        files[path] = content
+    cache.prune(keep=2 * len(files) + 8)
+    return files
+
+
 ENTRY_ANCHOR = re.compile(r'<h2 class="zwgk-entry" id="(\d{5})"')
 
 
@@ -424,6 +460,9 @@ def verify(build: SiteBuild, site_dir: Path) -> dict[str, int]:
         csv.field_size_limit(limit)
     if exported_rows != len(data.entries):
         missing.append(f"导出文件 entries.csv 有 {exported_rows} 条，目录有 {len(data.entries)} 条")
+    for dept_id in data.departments:  # the row counts are checked as each workbook is written
+        if not (site_dir / f"exports/departments/{dept_id}/{dept_id}.xlsx").is_file():
+            missing.append(f"部门 {dept_id} 的 Excel 工作簿")
     if missing:
         shown = "\n".join(missing[:50])
         raise PluginError(f"有 {len(missing)} 个记录没有出现在生成的网站中：\n{shown}")

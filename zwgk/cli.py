@@ -13,10 +13,12 @@ import click
 
 from zwgk import rules
 from zwgk.catalog import schemas
-from zwgk.catalog.findings import format_github, format_json, format_text, log_safe, log_safe_lines
-from zwgk.catalog.loader import CatalogError, default_cache_dir
+from zwgk.catalog.cache import default_cache_dir
+from zwgk.catalog.findings import format_github, format_json, format_text, log_safe_lines
+from zwgk.catalog.loader import CatalogError
 from zwgk.rules import reference as docs
 from zwgk.rules.run import check as check_catalog
+from zwgk.search.command import search_command
 
 FORMATS = {"text": format_text, "json": format_json}
 
@@ -154,49 +156,7 @@ def build(catalog_dir: Path | None, site_dir: Path | None, config_file: Path, st
         raise SystemExit(1) from None
 
 
-@cli.command("search")
-@click.argument("query")
-@click.option(
-    "--site-dir",
-    type=click.Path(path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="zwgk build 生成的网站文件夹（索引在它旁边）。",
-)
-@click.option("--dept", help="只看这个部门（部门文件夹名）。")
-@click.option("--type", "power_type", help="只看这个权力类型代码。")
-@click.option("--topic", help="只看这个主题分类代码。")
-@click.option("--year", help="只看这一年。")
-@click.option("--region", help="只看这个行政区划代码。")
-@click.option("--genre", help="只看这个体裁分类代码。")
-@click.option("--mode", help="只看这种公开方式（主动公开、依申请公开……）。")
-@click.option("--validity", help="只看这种有效性（有效、失效、废止……；事项为其状态）。")
-@click.option("--limit", type=click.IntRange(1, 200), default=10, show_default=True)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-def search_command(query, site_dir, dept, power_type, topic, year, region, genre, mode, validity, limit, output_format) -> None:
-    """检索事项和目录条目。完全匹配的基本编码、索引号或文号排在最前面。"""
-    from zwgk.search.index import index_dir
-    from zwgk.search.query import IndexDamaged, QueryError, Searcher
-
-    try:
-        searcher = Searcher(index_dir(site_dir.resolve()))
-    except FileNotFoundError:
-        _fail(f"{site_dir} 旁边没有检索索引：请先运行 zwgk build --site-dir {site_dir}（或 zwgk index）。")
-    except IndexDamaged as error:
-        _fail(f"{error} 命令：zwgk index CATALOG_DIR --site-dir {site_dir}")
-    try:
-        filters = {"department": dept, "type": power_type, "topic": topic, "year": year, "region": region, "genre": genre}
-        hits = searcher.search(query, limit=limit, mode=mode, validity=validity, **filters)
-    except (QueryError, IndexDamaged) as error:
-        _fail(str(error))
-    if output_format == "json":
-        click.echo(json.dumps({"results": [hit.as_json() for hit in hits]}, ensure_ascii=False, indent=2))
-        return
-    for hit in hits:
-        kind = "事项" if hit.kind == "item" else "条目"
-        click.echo(log_safe(f"{hit.score:7.2f}  {kind}  {hit.code}  {hit.title}  （{hit.department}）  /{hit.url}"))
-    if not hits:
-        click.echo("没有找到结果。")
+cli.add_command(search_command)
 
 
 @cli.command("index")
@@ -321,6 +281,90 @@ def new_entry(dept_id: str, date, title: str, mode: str, doc_number: str | None,
     except (NewError, CatalogError) as error:
         _fail(str(error))
     click.echo(f"已在 {path} 末尾追加条目，索引号 {index}。")
+
+
+def _import_options(command):
+    """The options both `zwgk import` commands take."""
+    options = [
+        click.argument("workbook", type=click.Path(path_type=Path)),
+        click.option("--dept", "dept_id", required=True, help="导入到这个部门（部门文件夹名），如 340000-amr。"),
+        click.option("--catalog", "catalog_dir", default=Path("catalog"), type=click.Path(path_type=Path), show_default=True),
+        click.option("--sheet", help="工作表名称（默认自动找到有表头的工作表）。"),
+        click.option(
+            "--map",
+            "maps",
+            multiple=True,
+            metavar="列名=字段",
+            help="指定某列对应的字段，如 --map 职权名称=name；字段写 - 表示不导入这一列。",
+        ),
+        click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text", help="输出格式。"),
+        click.option("--dry-run", is_flag=True, help="只报告会写入什么，不写文件。"),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run_import(kind: str, workbook: Path, dept_id: str, catalog_dir: Path, sheet, maps, output_format: str, dry_run: bool) -> None:
+    from zwgk.contrib.spreadsheet.report import render
+    from zwgk.contrib.spreadsheet.run import ImportFailure, import_workbook
+
+    try:
+        result = import_workbook(workbook, kind, catalog_dir, dept_id, sheet, maps, dry_run)
+    except ImportFailure as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(render(result, output_format), nl=False)
+    raise SystemExit(result.exit_code)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """从 Excel 工作簿（.xlsx、.xls）或 CSV 导入权责清单、政府信息公开目录，合并到部门文件夹。
+
+    每一行都导入为一个记录，或报告为一个问题（文件名、行号、列号）。全部导入时退出码为 0，
+    有的行有错误（这些行未写入）为 1，无法运行为 2。"""
+
+
+@import_group.command("powers")
+@_import_options
+def import_powers(**options) -> None:
+    """导入权责清单：合并单元格的主项及其子项、一格多值、“无”“/”表示空；没有编码的事项按 zwgk new item 的方式分配编码。"""
+    _run_import("powers", **options)
+
+
+@import_group.command("entries")
+@_import_options
+def import_entries(**options) -> None:
+    """导入政府信息公开目录：发布机构名称转为部门文件夹名，主题、体裁名称转为代码；没有索引号的条目分配下一个可用的索引号。"""
+    _run_import("entries", **options)
+
+
+@cli.group("export")
+def export_group() -> None:
+    """导出目录。"""
+
+
+@export_group.command("xlsx")
+@click.argument("catalog_dir", default="catalog", type=click.Path(path_type=Path))
+@click.option(
+    "--output", required=True, type=click.Path(path_type=Path, file_okay=False), help="写入这个文件夹：每个部门一个 <部门文件夹名>.xlsx。"
+)
+@click.option("--dept", "dept_id", help="只导出这个部门。")
+def export_xlsx(catalog_dir: Path, output: Path, dept_id: str | None) -> None:
+    """每个部门一个 Excel 工作簿：“权责清单”（主项单元格合并在子项之上）和“政府信息公开目录”两个工作表，可用 zwgk import 导回。"""
+    from zwgk.catalog.loader import load_catalog
+    from zwgk.site.xlsx import write_workbooks
+
+    try:
+        catalog = load_catalog(catalog_dir, cache_dir=default_cache_dir())
+    except CatalogError as error:
+        _fail(str(error))
+    if dept_id is not None and dept_id not in catalog.departments:
+        raise click.UsageError(f"没有部门“{dept_id}”：--dept 应为 {catalog_dir}/departments/ 下的部门文件夹名之一。")
+    if catalog.scheme is None:
+        _fail(f"{catalog_dir}/scheme.yml 无法读取：请先按 zwgk check 的提示修正它。")
+    paths = write_workbooks(catalog, output, [dept_id] if dept_id else None)
+    click.echo(f"已写入 {len(paths)} 个工作簿到 {output}。")
 
 
 @cli.command("serve")

@@ -46,6 +46,7 @@ class Finding:
     severity: Severity
     record: str  # the record's code or 索引号 and title; "" for a file-level finding
     message: str  # plain Chinese: what is wrong and how to fix it
+    sheet: str = ""  # the worksheet, for findings about a workbook (zwgk import); shown only when set
 
     @property
     def is_error(self) -> bool:
@@ -53,12 +54,14 @@ class Finding:
 
     def text(self) -> str:
         subject = f"{self.record}：" if self.record else ""
-        return log_safe(f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.rule} {subject}{self.message}")
+        sheet = f"工作表“{self.sheet}”：" if self.sheet else ""
+        return log_safe(f"{self.file}:{self.line}:{self.column}: {self.severity.value} {self.rule} {sheet}{subject}{self.message}")
 
     def as_json(self) -> dict:
         data = asdict(self)
         data["severity"] = self.severity.value
-        return {key: data[key] for key in ("rule", "severity", "file", "line", "column", "record", "message")}
+        keys = ("rule", "severity", "file", *(("sheet",) if self.sheet else ()), "line", "column", "record", "message")
+        return {key: data[key] for key in keys}
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,21 @@ def format_github(findings: list[Finding], summary: Summary, file_prefix: str = 
         if finding.line:
             props += [f"line={finding.line}", f"col={finding.column}"]
         props.append(f"title={_escape_property(finding.rule)}")
-        subject = f"{finding.record}：" if finding.record else ""
+        subject = (f"工作表“{finding.sheet}”：" if finding.sheet else "") + (f"{finding.record}：" if finding.record else "")
         lines.append(f"::{finding.severity.value} {','.join(props)}::{_escape_data(subject + finding.message)}")
     lines.append(summary.text())
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class Report:
+    """A finding whose position is still a key path; `locate_reports` gives it a line and column."""
+
+    rule: str
+    file: str
+    path: tuple
+    message: str
+    record: str = ""
+    at_key: bool = False
+    line: int = 0  # set when the position is already known (a YAML syntax problem): no key path to map
+    column: int = 0

@@ -154,6 +154,9 @@ class Scheme(Record):
     )
     # Extension: the scorecard's weights by criterion (scheme.score-weights checks them).
     score_weights: dict[str, Count] = Field(default_factory=lambda: dict(DEFAULT_SCORE_WEIGHTS), title="监测评分各项标准的分值，合计 100")
+    # Extension: province-wide synonyms for the search, applied when someone searches (both the
+    # browser's search and `zwgk search`): a query holding one word of a group also finds the others.
+    synonyms: list[list[str]] = Field(default_factory=list, title="检索同义词组，如 [营业执照, 企业登记]")
 
     @property
     def label(self) -> str:
@@ -264,6 +267,10 @@ class PowerItem(Record):
     kind: ClassVar[str] = "item"
     basic_code: str = Field(title="基本编码（12 位）：来源 2 位 + 类型 2 位 + 行业 2 位 + 主项 3 位 + 子项 3 位")
     name: str = Field(title="事项名称")
+    # Extension: the names citizens use for the item (俗称), searched like its name.
+    aliases: Annotated[list[str], BeforeValidator(_as_list, json_schema_input_type=str | list[str])] = Field(
+        default_factory=list, title="俗称（群众常用的叫法），如 开饭店、开餐馆"
+    )
     type: str = Field(title="权力类型代码")
     basis: list[Basis] | None = Field(None, title="设定依据、实施依据")
     subject: str | None = Field(None, title="实施主体（默认为本部门）")
@@ -291,6 +298,8 @@ class PowerItem(Record):
     status_reason: str | None = Field(None, title="状态变更原因")
     replaced_by: str | None = Field(None, title="合并后的事项基本编码")
     updated: IsoDate | None = Field(None, title="最近复核日期")
+    # Extension: the 备注 column of the power-list workbooks (zwgk import powers).
+    remarks: str | None = Field(None, title="备注")
 
     @property
     def label(self) -> str:

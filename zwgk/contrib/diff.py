@@ -15,8 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zwgk.catalog.cache import default_cache_dir
 from zwgk.catalog.findings import log_safe
-from zwgk.catalog.loader import default_cache_dir, load_catalog
+from zwgk.catalog.loader import load_catalog
 from zwgk.catalog.model import Entry, PowerItem, Record
 from zwgk.catalog.safe_read import UnreadableFile, read_regular
 from zwgk.catalog.snapshot import UNCHECKABLE, SnapshotError, catalogue_of, uncheckable_reason

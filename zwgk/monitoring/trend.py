@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from zwgk.catalog.loader import PickleCache, code_version
+from zwgk.catalog.cache import PickleCache, code_version
 from zwgk.catalog.snapshot import UNCHECKABLE, uncheckable_reason
 from zwgk.site.templating import renderer
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from zwgk import rules
 from zwgk.catalog import codeowners
+from zwgk.catalog.cache import PickleCache, code_version, paused_gc
 from zwgk.catalog.codes import IndexNumber, has_fullwidth, parse_index, uscc_is_valid
-from zwgk.catalog.findings import Finding, Summary, sort_findings
-from zwgk.catalog.loader import Catalog, PickleCache, Report, code_version, fingerprint, load_catalog, locate_reports, paused_gc
+from zwgk.catalog.findings import Finding, Report, Summary, sort_findings
+from zwgk.catalog.loader import Catalog, fingerprint, load_catalog, locate_reports
 from zwgk.catalog.model import Department, Entry, PowerItem, Record, Scheme
 
 

@@ -68,3 +68,32 @@ def update_interval_genre(scheme, ctx):
     for code in scheme.update_intervals:
         if code not in scheme.genres:
             yield Hit(f"update_intervals 中的体裁“{code}”不在 genres 中。", ("update_intervals", code), at_key=True)
+
+
+@rule("scheme.synonym-group", ERROR, "scheme")
+def synonym_group(scheme, ctx):
+    """检查：scheme.yml 的 synonyms 中每组检索同义词至少有两个不同的词，词不为空、不含空格，且一个词只属于一组。
+    原因：同义词组在检索时互相替换；只有一个词的组不起作用，一个词在两组中会把不相干的词连在一起。
+    示例：
+        synonyms:
+          - [营业执照]
+          - [开饭店, 餐饮]
+          - [餐饮, 食品经营]
+    修正：每组写两个以上意思相同的词；同一个词出现在两组时，把两组合并成一组。
+    """
+    seen: dict[str, int] = {}
+    for number, group in enumerate(scheme.synonyms):
+        words = [word.strip() for word in group]
+        for position, word in enumerate(group):
+            if not word.strip() or any(character.isspace() for character in word.strip()):
+                yield Hit(
+                    f"同义词组第 {number + 1} 组的词“{word}”为空或含空格：每个词写成一个不带空格的词语。", ("synonyms", number, position)
+                )
+        if len(set(filter(None, words))) < 2:
+            yield Hit(f"同义词组第 {number + 1} 组只有一个不同的词：每组至少写两个意思相同的词。", ("synonyms", number))
+        for position, word in enumerate(words):
+            if word and word in seen and seen[word] != number:
+                yield Hit(
+                    f"“{word}”同时在同义词组第 {seen[word] + 1} 组和第 {number + 1} 组中：请把两组合并。", ("synonyms", number, position)
+                )
+            seen.setdefault(word, number)

@@ -172,6 +172,7 @@ def _item(dept: _Dept, code: str, item_type: str, name: str, basis: tuple[str, s
     item = {
         "basic_code": code,
         "name": name,
+        **({"aliases": list(data.ALIASES[name])} if name in data.ALIASES else {}),
         "type": item_type,
         "basis": [{"level": _basis_level(title), "title": title, "article": article, "text": f"依据{title}{article}的规定。"}],
         "subject": dept.name,
@@ -241,6 +242,19 @@ def _dept_items(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> list
         )
     planned = planned[:count]
     items = [_item(dept, code, item_type, name, basis, rng, plan) for code, item_type, name, basis in planned]
+    extra_items = [
+        _item(dept, f"00{item_type}{sector}{serial:03d}000", item_type, name, (title, article), random.Random(f"{dept.id}/{name}"), plan)
+        for serial, (item_type, name, title, article) in enumerate(
+            data.EXTRA_ITEMS.get(sector, []), start=len(data.ITEMS.get(sector, [])) + 1
+        )
+    ]
+    # The extra items take the places of generic filler items (or, without fillers, of the items just
+    # before the last two), so that a department keeps its planned number of items.
+    extra_items = extra_items[: max(0, len(items) - 3)]
+    for _ in extra_items:
+        fillers = [i for i, item in enumerate(items[:-2]) if item["basic_code"].startswith("34")]
+        del items[fillers[-1] if fillers else len(items) - 3]
+    items[1:1] = extra_items
     if count >= 8 and len(items) >= 8:
         successor = items[0]
         merged, cancelled = items[-2], items[-1]
@@ -407,6 +421,7 @@ def scheme(plan: Plan) -> dict:
             "workdays": data.WORKDAYS,
             "update_intervals": DEFAULT_UPDATE_INTERVALS,
             "score_weights": DEFAULT_SCORE_WEIGHTS,
+            "synonyms": data.SYNONYMS,
         }
     )
 

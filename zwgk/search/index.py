@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import os
 import pickle
 import re
@@ -26,11 +27,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from zwgk.catalog.cache import code_version, paused_gc
 from zwgk.catalog.codes import implementation_code
-from zwgk.catalog.loader import code_version, paused_gc
-from zwgk.search.query import DAMAGE, MAX_QUERY_CHARS, IndexDamaged, Searcher, damage
+from zwgk.search.query import DAMAGE, MAX_QUERY_CHARS, SYNONYMS_FILE, IndexDamaged, Searcher, damage
 from zwgk.search.schema import INDEX_VERSION, plain_words, schema
-from zwgk.site import urls
+from zwgk.site import search_data, urls
 from zwgk.site.data import SiteData
 from zwgk.site.static_search import normalise_code
 
@@ -39,24 +40,19 @@ def item_document(site: SiteData, item) -> dict:
     dept = site.departments[item.dept_id]
     code = implementation_code(item.basic_code, dept.region, dept.uscc)
     basis = " ".join(f"{b.title}{b.article or ''}" for b in item.basis or [])
+    type_name = site.scheme.power_types.get(item.type, item.type)
     # Department names are kept short (the full name adds postings to every record, not
     # information); a search by department uses the department filter or the short name.
-    parts = [
-        item.content,
-        item.result,
-        " ".join(item.conditions or []),
-        dept.short_name,
-        item.office,
-        site.scheme.power_types.get(item.type),
-        basis,
-    ]
+    parts = [item.content, item.result, " ".join(item.conditions or []), dept.short_name, item.office, type_name, basis, *item.aliases]
+    date = item.updated.isoformat() if item.updated else ""
+    info = search_data.item_record(site, item)
     return {
         "key": item_key(item),
         "kind": "item",
         "code": item.basic_code,
         "codes": ",".join(normalise_code(c) for c in (item.basic_code, code)),
         "title": item.name,
-        "title_grams": item.name,
+        "title_grams": "\n".join([item.name, *item.aliases]),
         "text": "\n".join(filter(None, parts)),
         "department": item.dept_id,
         "department_name": dept.short_name,
@@ -65,6 +61,8 @@ def item_document(site: SiteData, item) -> dict:
         "validity": item.status,
         "url": urls.item(item.dept_id, item.basic_code),
         "year": str(item.updated.year) if item.updated else "",
+        "date": date.replace("-", ""),
+        "info": info,
     }
 
 
@@ -73,13 +71,14 @@ def entry_document(site: SiteData, entry) -> dict:
     # Topic and genre are filters, not words people type into the box.
     parts = [entry.summary, *entry.keywords, entry.doc_number, dept.short_name if dept else ""]
     codes = [entry.index] + ([entry.doc_number] if entry.doc_number else [])
+    info = search_data.entry_record(site, entry)
     return {
         "key": entry_key(entry),
         "kind": "entry",
         "code": entry.index,
         "codes": ",".join(normalise_code(c) for c in codes),
         "title": entry.title,
-        "title_grams": entry.title,
+        "title_grams": "\n".join([entry.title, *entry.keywords]),
         "text": "\n".join(filter(None, parts)),
         "department": entry.dept_id,
         "department_name": dept.short_name if dept else entry.dept_id,
@@ -89,7 +88,29 @@ def entry_document(site: SiteData, entry) -> dict:
         "mode": entry.mode or "",
         "validity": entry.validity,
         "year": str(entry.date.year),
+        "date": entry.date.isoformat().replace("-", ""),
         "url": site.entry_url(entry),
+        "info": info,
+    }
+
+
+def department_document(site: SiteData, dept) -> dict:
+    region = site.scheme.regions.get(dept.region, dept.region)
+    info = search_data.department_record(site, dept)
+    info["excerpt"] = f"{region}{dept.level}部门：{dept.name}（{dept.short_name}），统一社会信用代码 {dept.uscc}。"
+    return {
+        "key": department_key(dept),
+        "kind": "department",
+        "code": dept.dept_id,
+        "codes": normalise_code(dept.uscc),
+        "title": dept.name,
+        "title_grams": "\n".join([dept.name, dept.short_name]),
+        "text": "\n".join([dept.name, dept.short_name, region, dept.level]),
+        "department": dept.dept_id,
+        "department_name": dept.short_name,
+        "region": dept.region,
+        "url": urls.department(dept.dept_id),
+        "info": info,
     }
 
 
@@ -99,6 +120,10 @@ def item_key(item) -> str:
 
 def entry_key(entry) -> str:
     return f"entry:{entry.index}"
+
+
+def department_key(dept) -> str:
+    return f"department:{dept.dept_id}"
 
 
 def _digest(document: dict) -> str:
@@ -112,7 +137,12 @@ def _source_keys(site: SiteData) -> dict[str, tuple[str, object, Callable]]:
     salt += site.file_keys.get(site.scheme.file, "")
     departments = {dept_id: site.file_keys.get(dept.file, "") for dept_id, dept in site.departments.items()}
     sources = {}
-    for records, key_of, make in ((site.items, item_key, item_document), (site.entries, entry_key, entry_document)):
+    kinds = (
+        (site.items, item_key, item_document),
+        (site.entries, entry_key, entry_document),
+        (list(site.departments.values()), department_key, department_document),
+    )
+    for records, key_of, make in kinds:
         for record in records:
             # Without file keys (a catalogue not read by the loader) every document is made and compared.
             source = f"{salt}/{departments.get(record.dept_id, '')}/{site.file_keys[record.file]}" if site.file_keys else ""
@@ -177,6 +207,10 @@ def plan_update(folder: Path, site: SiteData) -> IndexUpdate:
         whoosh_index.create_in(str(folder), schema())
         digests_file.write_bytes(pickle.dumps({}))
         version_file.write_text(INDEX_VERSION)
+    synonyms = folder / SYNONYMS_FILE  # applied at query time (zwgk.search.ranking.variants)
+    wanted = json.dumps(site.scheme.synonyms, ensure_ascii=False)
+    if not synonyms.is_file() or synonyms.read_text(encoding="utf-8") != wanted:
+        synonyms.write_text(wanted, encoding="utf-8")
     # key -> (source digest, document digest): documents are made only for records whose source
     # files changed, and rewritten only if the document itself changed.
     indexed: dict[str, tuple[str, str]] = pickle.loads(digests_file.read_bytes())
@@ -342,7 +376,7 @@ def write_index(folder: Path, site: SiteData, procs: int | None = None) -> Index
 
 
 def verify_index(folder: Path, site: SiteData, stats: IndexStats) -> IndexStats:
-    expected = len(site.items) + len(site.entries)
+    expected = len(site.items) + len(site.entries) + len(site.departments)
     try:
         with whoosh_index.open_dir(str(folder)).searcher() as searcher:
             indexed = searcher.doc_count()

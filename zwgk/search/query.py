@@ -1,42 +1,29 @@
-"""Queries over the Whoosh index: exact codes first, then a title holding every bigram, then all
-words, then (for typos) most bigrams.
+"""Queries over the Whoosh index. The index finds the candidates, stage by stage (exact codes, the
+beginning of a code, titles and names holding every bigram, the words of the text, titles sharing
+most bigrams); zwgk.search.ranking orders them, as the browser's search does.
+
+No jieba here: the query's Chinese is split into the words the index's text field holds (fewest
+words covering it), so that the query and the index agree without loading jieba's dictionary.
 """
 
 from __future__ import annotations
 
+import json
 import pickle
 import struct
 import threading
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.qparser import MultifieldParser
-from whoosh.query import And, Or, Term
+from whoosh.query import And, Or, Prefix, Term
 
-from zwgk.search.schema import FILTERS, bigrams_of, plain_words
-from zwgk.site.static_search import normalise_code
+from zwgk.search import ranking
+from zwgk.search.hits import Hit, Page, page
+from zwgk.search.schema import CJK_RUN, FILTERS, bigrams_of, plain_words
 
-
-@dataclass(frozen=True)
-class Hit:
-    kind: str
-    code: str
-    title: str
-    department: str
-    url: str
-    score: float
-
-    def as_json(self) -> dict:
-        return {
-            "kind": self.kind,
-            "code": self.code,
-            "title": self.title,
-            "department": self.department,
-            "url": self.url,
-            "score": round(self.score, 3),
-        }
+SYNONYMS_FILE = "zwgk-synonyms.json"
+__all__ = ["Hit", "IndexDamaged", "Page", "QueryError", "Searcher"]
 
 
 class QueryError(ValueError):
@@ -44,6 +31,9 @@ class QueryError(ValueError):
 
 
 MAX_QUERY_CHARS = 200
+SORTS = ("relevance", "date")
+MAX_CANDIDATES = 400
+
 
 # What Whoosh raises reading a damaged index (a truncated or overwritten segment or table of contents,
 # a missing file): the index must then be rebuilt. A Whoosh LockError is not damage.
@@ -88,65 +78,122 @@ def damage(folder: Path) -> str:
 
 
 class Searcher:
-    """Queries over one index: exact codes first, then all words, then (for typos) most bigrams.
-
-    The Whoosh searcher stays open between queries (opening one costs more than most queries) and
-    is refreshed when the index has changed; a lock makes one Searcher safe to share between the
-    server's threads."""
+    """Queries over one index. The Whoosh searcher stays open between queries (opening one costs more
+    than most queries) and is refreshed when the index has changed; a lock makes one Searcher safe to
+    share between the server's threads."""
 
     def __init__(self, folder: Path):
         if not (folder / "zwgk-index-version").is_file():
             raise FileNotFoundError(folder)
         self.folder = folder
         self.ix, self._searcher = open_searcher(folder)
-        self.words = MultifieldParser(["title_grams", "text"], self.ix.schema)
+        synonyms = folder / SYNONYMS_FILE
+        self.synonyms: list[list[str]] = json.loads(synonyms.read_text(encoding="utf-8")) if synonyms.is_file() else []
         self._lock = threading.Lock()
 
     def close(self) -> None:
         self._searcher.close()
 
     def search(self, query: str, limit: int = 10, **filters: str | None) -> list[Hit]:
-        text = query.strip()
-        if not text or len(text) > MAX_QUERY_CHARS:
-            raise QueryError("查询为空或过长（最多 200 个字）。")
-        terms = [Term(field, value) for field, value in filters.items() if value and field in FILTERS]
-        restrict = And(terms) if terms else None
-        plain = plain_words(text)
-        if not plain and not normalise_code(text):
-            raise QueryError("查询中没有可以检索的文字。")
+        return self.find(query, limit=limit, **filters).hits
+
+    def find(self, query: str, limit: int = 10, offset: int = 0, sort: str = "relevance", **filters: str | None) -> Page:
         try:
-            return self._search(text, limit, plain, restrict)
+            return self._find(query, limit, offset, sort, **filters)
+        except QueryError:
+            raise
         except DAMAGE as error:
             raise IndexDamaged(self.folder, error) from None
 
-    def _search(self, text: str, limit: int, plain: str, restrict) -> list[Hit]:
-        hits: dict[str, Hit] = {}
+    def _find(self, query: str, limit: int, offset: int, sort: str, **filters: str | None) -> Page:
+        text = query.strip()
+        if not text or len(text) > MAX_QUERY_CHARS:
+            raise QueryError("查询为空或过长（最多 200 个字）。")
+        if sort not in SORTS:
+            raise QueryError("sort 应为 relevance（相关程度）或 date（日期）。")
+        if not plain_words(text) and not ranking.normalise(text):
+            raise QueryError("查询中没有可以检索的文字。")
+        terms = [Term(name, value) for name, value in filters.items() if value and name in FILTERS]
+        restrict = And(terms) if terms else None
+        variants = ranking.variants(text, self.synonyms)
+        # Each stage's best `wanted` by Whoosh's score are ranked. Few enough for Whoosh to skip blocks
+        # that cannot make the cut (the cost of a common word), enough for the groups to fill a page.
+        # A page of results is the slice of the same query asked for every result up to its end.
+        shown = offset + limit
+        wanted = min(MAX_CANDIDATES, 2 * shown)
+        by_date = sort == "date"
+        found: dict[str, dict] = {}
+        estimate = 0
         with self._lock:
             if not self._searcher.up_to_date():
                 self._searcher.close()
                 self._searcher = self.ix.searcher()
             searcher = self._searcher
-            exact = Term("codes", normalise_code(text))
-            stages = [exact]
-            if plain:
-                # A title holding every bigram of the query first: when it fills the page, the
-                # larger union with the text (tens of thousands of records for common words) is
-                # never scored.
-                grams = bigrams_of(plain)
-                if grams:
-                    stages.append(And([Term("title_grams", gram) for gram in grams]))
-                stages.append(self.words.parse(plain))
-                stages.append(most_bigrams(plain))
-            for stage in stages:
-                if len(hits) >= limit:
+            ran = []
+            for stage in self._stages(searcher, variants):
+                # An exact code answers alone (as the site's code lookup and `zwgk search` do).
+                # Later stages add only weaker matches (tier 5), which rank after what is found: once
+                # the page is full they cannot change it.
+                if _groups(found) >= shown or (found and len(ran) == 1):
                     break
-                results = searcher.search(stage, limit=limit, filter=restrict)
+                ran.append(stage)
+                # A code's beginning ranks entries by date (tier 2): take the newest, not Whoosh's order.
+                options = {"sortedby": "date", "reverse": True} if by_date or isinstance(stage, Prefix) else {}
+                results = searcher.search(stage, limit=wanted, filter=restrict, **options)
                 for result in results:
-                    hits.setdefault(
-                        result["key"],
-                        Hit(result["kind"], result["code"], result["title"], result["department_name"], result["url"], result.score),
-                    )
-        return list(hits.values())[:limit]
+                    found.setdefault(result["key"], result.fields())
+                # Counting every match of a common word costs as much as the search: the estimate will do.
+                estimate = max(estimate, results.estimated_length())
+            complete = len(ran) == len(list(self._stages(searcher, variants))) and len(found) < wanted
+            total = len(found) if complete else max(len(found), estimate)
+        result = page([fields["info"] for fields in found.values()], variants, by_date, offset, limit)
+        if total > len(found):  # the candidates were cut: the groups among the rest are not known
+            result.total = total - (len(found) - result.total)
+        return result
+
+    def _stages(self, searcher, variants: list[str]):
+        """The candidate queries, best first; each is built only when the one before left room."""
+        code = variants[0]
+        yield Term("codes", code)
+        if len(code) >= 4 and any(c.isdigit() or c == "〔" for c in code):
+            yield Prefix("codes", code)
+        words = [plain_words(v) for v in variants]
+        grams = [And([Term("title_grams", g) for g in bigrams_of(w)]) for w in words if bigrams_of(w)]
+        if grams:
+            yield Or(grams)
+        reader = searcher.reader()
+        texts = [pieces for w in words if w for pieces in [segment(reader, w)] if pieces]
+        if texts:
+            yield Or([And([Term("text", piece) for piece in pieces]) for pieces in texts])
+        if words[0]:
+            yield most_bigrams(words[0])
+
+
+def _groups(found: dict[str, dict]) -> int:
+    """How many results the records found make (an item done by several departments is one)."""
+    return len({(f["info"].get("group"), f["title"]) if f["kind"] == "item" else f["key"] for f in found.values()})
+
+
+def segment(reader, words: str) -> list[str] | None:
+    """The fewest words of the index's text field that cover the query's words (runs of Chinese
+    characters, latin words and numbers), or None when some part is in no indexed word at all."""
+    pieces: list[str] = []
+    for run in CJK_RUN.findall(words.lower()):
+        if run.isascii():
+            if ("text", run) not in reader:
+                return None
+            pieces.append(run)
+            continue
+        best: list[list[str] | None] = [[]] + [None] * len(run)
+        for end in range(1, len(run) + 1):
+            for start in range(max(0, end - 8), end):
+                before, current = best[start], best[end]
+                if before is not None and (current is None or len(before) + 1 < len(current)) and ("text", run[start:end]) in reader:
+                    best[end] = [*before, run[start:end]]
+        if best[-1] is None:
+            return None
+        pieces += best[-1]
+    return list(dict.fromkeys(pieces))
 
 
 def most_bigrams(text: str) -> Or:

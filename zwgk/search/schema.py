@@ -1,5 +1,6 @@
-"""The Whoosh index's fields and the Chinese analysis that both the index and the queries use:
-jieba's search-mode words and character bigrams.
+"""The Whoosh index's fields and the Chinese analysis: jieba's search-mode words for the text and
+character bigrams for titles, names and keywords. Queries do not run jieba (loading its dictionary
+takes most of a second): they split their text into words the index holds (zwgk.search.query).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-zA-Z]+")
 _SPACES = re.compile(r"\s+")
 
@@ -65,7 +66,7 @@ def schema() -> Schema:
     return Schema(
         key=ID(unique=True, stored=True),
         digest=STORED,
-        kind=STORED,
+        kind=ID(stored=True),
         code=STORED,
         codes=KEYWORD(lowercase=True, commas=True, scorable=True),
         # No positions (phrase=False): no query here needs them, and they are most of the index's cost.
@@ -85,11 +86,15 @@ def schema() -> Schema:
         year=ID,
         mode=ID,
         validity=ID,
+        # YYYYMMDD (entries: 生成日期; items: 最近复核日期), for sorting by date.
+        date=ID(sortable=True),
         url=STORED,
+        # What the results show and the ranking reads (zwgk.search.ranking): names, codes, status ...
+        info=STORED,
     )
 
 
-FILTERS = ("department", "region", "type", "topic", "genre", "year", "mode", "validity")
+FILTERS = ("kind", "department", "region", "type", "topic", "genre", "year", "mode", "validity")
 
 
 def bigrams_of(text: str) -> list[str]:

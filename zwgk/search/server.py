@@ -1,6 +1,6 @@
 """`zwgk serve`: the built site as static files, plus GET /api/search (JSON) over the Whoosh index,
-for deployments that run a server. Parameters: q, limit, dept, region, type, topic, genre, year,
-mode, validity. Bad or hostile requests get a clear 400 in Chinese, never a 500 or a traceback; idle
+for deployments that run a server. Parameters: q, limit, offset, sort (relevance or date), kind,
+dept, region, type, topic, genre, year, mode, validity. Bad or hostile requests get a clear 400 in Chinese, never a 500 or a traceback; idle
 clients are disconnected after a read timeout."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from zwgk.search.query import IndexDamaged, QueryError, Searcher
 from zwgk.search.schema import FILTERS
 
 MAX_LIMIT = 50
+MAX_OFFSET = 1000
 MAX_FIELDS = 20
 READ_TIMEOUT = 15.0  # seconds a client may stay silent before it is disconnected
 
@@ -71,13 +72,19 @@ class _Handler(SimpleHTTPRequestHandler):
             limit = int(limit_text) if limit_text.isascii() and limit_text.isdigit() else 0
             if not 1 <= limit <= MAX_LIMIT:
                 raise QueryError(f"limit 应为 1 到 {MAX_LIMIT} 之间的整数。")
+            offset_text = params.get("offset", ["0"])[0]
+            offset = int(offset_text) if offset_text.isascii() and offset_text.isdigit() else -1
+            if not 0 <= offset <= MAX_OFFSET:
+                raise QueryError(f"offset 应为 0 到 {MAX_OFFSET} 之间的整数。")
+            sort = params.get("sort", ["relevance"])[0]
             filters = {name: params.get("dept" if name == "department" else name, [None])[0] for name in FILTERS}
-            hits = self.searcher.search(query, limit=limit, **filters)  # the Searcher serialises its threads
+            # The Searcher serialises its threads.
+            page = self.searcher.find(query, limit=limit, offset=offset, sort=sort, **filters)
         except QueryError as error:
             return self._json(HTTPStatus.BAD_REQUEST, {"error": str(error)})
         except IndexDamaged as error:
             return self._json(HTTPStatus.SERVICE_UNAVAILABLE, {"error": str(error)})
-        self._json(HTTPStatus.OK, {"results": [hit.as_json() for hit in hits]})
+        self._json(HTTPStatus.OK, {"total": page.total, "offset": offset, "results": [hit.as_json() for hit in page.hits]})
 
     def do_HEAD(self) -> None:
         self._static(super().do_HEAD)

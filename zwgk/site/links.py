@@ -10,7 +10,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 # An attribute value in double quotes after a space (what MkDocs, Material and our templates write).
 # Two patterns that start with a literal: the regular expression engine then skips ahead to each
@@ -59,7 +59,8 @@ class _Resolver:
         self.files, self.base, self.known = files, base, {}
 
     def resolves(self, page_dir: str, value: str) -> bool:
-        path = value.split("#", 1)[0].split("?", 1)[0]
+        # A path may be percent-encoded (MkDocs encodes non-ASCII file names): the file has the decoded name.
+        path = unquote(value.split("#", 1)[0].split("?", 1)[0])
         if not path:
             return True  # a link within the page
         ups = 0

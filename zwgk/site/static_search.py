@@ -18,27 +18,21 @@ import json
 import re
 import shutil
 import subprocess
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import NamedTuple
 
 from zwgk.site import urls
-from zwgk.catalog.codes import implementation_code
+from zwgk.site.lookup import normalise_code, shard_of
+from zwgk.site.search_data import department_record, entry_record, item_record
 
 BUNDLE_DIR = "pagefind"
 
+__all__ = ["normalise_code", "shard_of"]  # defined in zwgk.site.lookup, used through this module too
 CODES_DIR = "codes"
+SETTINGS_FILE = "codes/search.json"
 KEYS_PER_SHARD = 400
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
-_SPACES = re.compile(r"\s+")
-_OPENING = str.maketrans({"[": "〔", "(": "〔", "【": "〔", "（": "〔", "]": "〕", ")": "〕", "】": "〕", "）": "〕"})
-
-
-def normalise_code(value: str) -> str:
-    """A code as people type it: full-width forms folded (NFKC), no spaces, lower case, and every kind
-    of bracket in a 文号 turned into 〔〕."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", value)).lower().translate(_OPENING)
 
 
 def gram_tokens(text: str) -> list[str]:
@@ -57,10 +51,12 @@ def _gram_weight(title: str, withdrawn: bool = False) -> float:
 
 
 class Grams(NamedTuple):
-    """A title's bigram tokens and their weight (rendered by templates/macros.html)."""
+    """A title's bigram tokens and their weight, and words to index beside them (an entry's keywords)
+    (rendered by templates/macros.html and templates/entries.html)."""
 
     tokens: str
     weight: float
+    words: str = ""
 
 
 class Tags(NamedTuple):
@@ -69,30 +65,109 @@ class Tags(NamedTuple):
     kind: str
     filters: list[tuple[str, str]]  # (filter name, value)
     grams: Grams | None
+    names: str = ""  # an item's aliases, a department's short name: indexed as words
+    record: str = ""  # what a result shows and the ranking reads, as JSON (Pagefind meta `zwgk`)
 
 
-def tags(kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: bool = False) -> Tags:
-    """A page's kind, its filter values and the bigram tokens of its title."""
+def tags(
+    kind: str, filters: dict[str, list[str]], grams: str = "", withdrawn: bool = False, record: dict | None = None, twin: bool = False
+) -> Tags:
+    """A page's kind, its filter values, the bigram tokens of its title and names (`grams`: the title,
+    then one name a line), and its record."""
     pairs = [(name, value) for name, values in filters.items() for value in dict.fromkeys(values) if value]
     tokens = gram_tokens(grams)
-    return Tags(kind, pairs, Grams(" ".join(tokens), _gram_weight(grams, withdrawn)) if tokens else None)
+    weight = round(_gram_weight(grams.split("\n")[0], withdrawn) * (0.5 if twin else 1), 2)
+    payload = json.dumps(record, ensure_ascii=False, separators=(",", ":")) if record is not None else ""
+    names = " ".join(grams.split("\n")[1:])
+    return Tags(kind, pairs, Grams(" ".join(tokens), weight) if tokens else None, names, payload)
 
 
-def entry_grams(title: str) -> Grams | None:
-    """An entry's tokens, placed after its heading so that they belong to its sub-result."""
-    tokens = gram_tokens(title)
-    return Grams(" ".join(tokens), _gram_weight(title)) if tokens else None
+_INDEX_START = re.compile(r"^([0-9a-z]{9}|[0-9a-z]{18})/(\d{4})")
+
+
+def index_tokens(index: str) -> list[str]:
+    """Tokens for the start of a 索引号: `zi` + the publisher's code, and the same + `y` + the year, so
+    that a partial 索引号 (11340000002500113R/2025) finds that publisher's entries. The browser makes
+    the same from the query."""
+    found = _INDEX_START.match(normalise_code(index))
+    return [f"zi{found.group(1)}", f"zi{found.group(1)}y{found.group(2)}"] if found else []
+
+
+def entry_grams(title: str, keywords: list[str] | None = None, doc_number: str | None = None, index: str = "") -> Grams | None:
+    """An entry's tokens (title, keywords, the publisher's part of its 文号 and the start of its 索引号,
+    so that a partial 文号 or 索引号 finds the entry), placed after its heading so that they belong to
+    its sub-result; the keywords also as words."""
+    tokens = gram_tokens("\n".join([title, *(keywords or []), doc_number or ""])) + index_tokens(index)
+    return Grams(" ".join(tokens), _gram_weight(title), " ".join(keywords or [])) if tokens else None
+
+
+_LEVEL_ORDER = {"省级": 0, "市级": 1, "县级": 2, "乡级": 3}
+
+
+def _twins(site) -> dict[tuple[str, str], list]:
+    """Items by (basic code, name): the same item done by several departments, best first (active,
+    then the higher level, then the department id). Computed once per SiteData."""
+    cached = site.__dict__.get("_zwgk_twins")
+    if cached is None:
+        cached = defaultdict(list)
+        for item in site.items:
+            cached[(item.basic_code, item.name)].append(item)
+        for group in cached.values():
+            group.sort(key=lambda i: (not i.is_active, _LEVEL_ORDER.get(site.departments[i.dept_id].level, 9), i.dept_id))
+        site.__dict__["_zwgk_twins"] = cached
+    return cached
+
+
+def item_tags(site, item) -> Tags:
+    record = item_record(site, item)
+    record.pop("excerpt", None)  # the page's own text is Pagefind's excerpt
+    record["codes"] = record["codes"][:1]  # the implementation code is found through the code lookup
+    twins = _twins(site)[(item.basic_code, item.name)]
+    # The other departments doing the same item, for the result's "另有 N 个部门" (whether or not their
+    # pages are among those fetched); their pages weigh less, so that one search fetches distinct items.
+    others = [t for t in twins if t is not item]
+    if others:
+        record["others"] = [[site.departments[t.dept_id].short_name, urls.item(t.dept_id, t.basic_code), t.status] for t in others]
+    filters = {
+        "kind": ["事项"],
+        "department": [record["department"]],
+        "type": [record["type"]],
+        "validity": [item.status],
+    }
+    grams = "\n".join([item.name, *item.aliases])
+    return tags("item", filters, grams=grams, withdrawn=not item.is_active, record=record, twin=twins[0] is not item)
+
+
+def department_tags(site, dept) -> Tags:
+    record = department_record(site, dept)
+    filters = {"kind": ["部门"], "department": [dept.short_name]}
+    return tags("department", filters, grams="\n".join([dept.name, dept.short_name]), record=record)
+
+
+def catalogue_tags(site, dept_id: str, entries: list) -> Tags:
+    """A catalogue page's tags: its filters (every value of its entries), and its entries' records by
+    serial (the result of a sub-result shows its entry's date, 文号 and 有效性)."""
+    filters = {
+        "kind": ["目录条目"],
+        "department": [site.department_name(dept_id)],
+        "year": sorted({str(entry.date.year) for entry in entries}),
+        "topic": sorted({site.scheme.topics.get(entry.topic, entry.topic) for entry in entries if entry.topic}),
+        "validity": sorted({entry.validity for entry in entries}),
+    }
+    records = {}
+    for entry in entries:
+        record = entry_record(site, entry)
+        for key in ("kind", "department", "department_name", "level", "title", "url"):
+            record.pop(key)  # the page's own, or the sub-result's
+        records[f"{site.numbers[id(entry)].serial:05d}"] = record
+    page = {"kind": "catalogue", "department": site.department_name(dept_id)}
+    dept = site.departments.get(dept_id)
+    page["department_name"], page["level"] = (dept.name, dept.level) if dept else (dept_id, "")
+    page["entries"] = records
+    return tags("catalogue", filters, record=page)
 
 
 # ---- exact codes ---------------------------------------------------------------------------------
-
-
-def shard_of(key: str, shards: int) -> int:
-    """FNV-1a (32 bit) over the key's UTF-8 bytes; the browser computes the same."""
-    value = 0x811C9DC5
-    for byte in key.encode("utf-8"):
-        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return value % shards
 
 
 def shard_count(records: int) -> int:
@@ -104,20 +179,32 @@ def shard_count(records: int) -> int:
 
 
 def code_records(site) -> list[tuple[str, dict]]:
-    """Every exact code of the catalogue and the record it names: (normalised code, record)."""
+    """Every exact code of the catalogue and the record it names: (normalised code, record). Also a
+    department's USCC (the start of its 索引号) and USCC/period (a catalogue page), so that a partial
+    索引号 leads to its publisher."""
     records = []
     for item in site.items:
-        dept = site.departments[item.dept_id]
-        record = {"kind": "item", "code": item.basic_code, "title": item.name, "department": dept.short_name}
-        record["url"] = urls.item(item.dept_id, item.basic_code)
-        for code in (item.basic_code, implementation_code(item.basic_code, dept.region, dept.uscc)):
+        record = item_record(site, item)
+        record.pop("excerpt", None)
+        for code in record["codes"]:
             records.append((normalise_code(code), record))
     for entry in site.entries:
-        record = {"kind": "entry", "code": entry.index, "title": entry.title, "department": site.department_name(entry.dept_id)}
-        record["url"] = site.entry_url(entry)
-        records.append((normalise_code(entry.index), record))
-        if entry.doc_number:
-            records.append((normalise_code(entry.doc_number), record))
+        record = entry_record(site, entry)
+        record.pop("excerpt", None)
+        for code in record["codes"]:
+            records.append((normalise_code(code), record))
+    periods: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for entry in site.entries:
+        number = site.numbers[id(entry)]
+        periods[entry.dept_id].add((number.period, urls.chunk_of(number.serial)))
+    for dept in site.departments.values():
+        records.append((normalise_code(dept.uscc), department_record(site, dept)))
+        for period, chunk in sorted(periods.get(dept.dept_id, ())):
+            if chunk == 1:
+                title = f"{dept.name} {period[:4]} 年{f' {int(period[4:])} 月' if len(period) == 6 else ''}政府信息公开目录"
+                page = {"kind": "catalogue", "code": f"{dept.uscc}/{period}", "title": title, "department": dept.short_name}
+                page |= {"department_name": dept.name, "url": urls.catalogue_page(dept.dept_id, period, chunk), "level": dept.level}
+                records.append((normalise_code(f"{dept.uscc}/{period}"), page))
     return records
 
 
@@ -127,10 +214,18 @@ def code_shards(site, shards: int) -> dict[str, bytes]:
     grouped: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for key, record in code_records(site):
         grouped[shard_of(key, shards)][key].append(record)
-    return {
+    files = {
         f"{CODES_DIR}/{number}.json": json.dumps(grouped.get(number, {}), ensure_ascii=False, separators=(",", ":")).encode()
         for number in range(shards)
     }
+    # The shard count (for `zwgk search`, which reads the shards for exact codes), the province's
+    # synonyms (applied at query time, zwgk.search.ranking.variants) and departments: one small file.
+    # The departments too: few, and a department's name should find it whatever Pagefind ranks first.
+    # [code, name, short name, level, USCC, URL]: the browser makes department records of these.
+    departments = [[d.dept_id, d.name, d.short_name, d.level, d.uscc, urls.department(d.dept_id)] for d in site.departments.values()]
+    settings = {"shards": shards, "synonyms": site.scheme.synonyms, "departments": departments}
+    files[SETTINGS_FILE] = json.dumps(settings, ensure_ascii=False, separators=(",", ":")).encode()
+    return files
 
 
 # ---- the Pagefind bundle -------------------------------------------------------------------------

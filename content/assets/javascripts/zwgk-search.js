@@ -1,15 +1,28 @@
-/* The public search: Pagefind over the built pages, plus exact codes looked up in small JSON shards.
-   Written for old browsers too (no build step); `normaliseCode`, `gramTokens` and `shardOf` must match
-   zwgk/site/static_search.py. */
+/* The public search: Pagefind over the built pages, exact codes looked up in small JSON shards, and
+   the ranking that `zwgk search` uses too (zwgk/search/ranking.py: `variants`, `match`, `rankKey`,
+   `highlightSpans` here must compute what it computes). Written for old browsers too (no build
+   step); `normaliseCode`, `gramTokens` and `shardOf` must match zwgk/site/static_search.py. */
 (function () {
   "use strict";
 
   var script = document.getElementById("zwgk-search-script");
   var root = new URL("../../", script.src);          // this file lives in <root>/assets/javascripts/
   var shards = parseInt(script.getAttribute("data-shards"), 10) || 1;
-  var KIND = { item: "权力事项", entry: "目录条目", department: "部门", catalogue: "公开目录", page: "说明" };
-  var FILTERS = ["department", "type", "topic", "year"];
-  var RESULTS = 10;
+  var KIND = { item: "事项", entry: "目录条目", department: "部门", catalogue: "公开目录", page: "说明" };
+  var KIND_FILTER = { "事项": "item", "目录条目": "entry", "部门": "department" };
+  var KIND_ORDER = { department: 0, item: 1, entry: 2 };
+  var TIERS = ["code", "name", "code-prefix", "in-name", "bigrams", "other"];
+  var FILTERS = ["kind", "department", "type", "topic", "year", "validity"];
+  var STATIC_FILTERS = { kind: ["事项", "目录条目", "部门"], validity: ["有效", "暂停", "已取消", "已合并", "失效", "废止"] };
+  var PAGE_BATCH = 10;    // Pagefind pages whose data is fetched at a time
+  var SHOWN = 10;         // results shown at first and added by "显示更多"
+  var MIN_RESULTS = 5;    // the first batches are fetched until this many results are found ...
+  var FIRST_BATCHES = 2;  // ... or this many batches
+  var MAX_VARIANTS = 8;
+  var EXCERPT_CHARS = 80;
+  var CJK_RUNS = /[\u3400-\u9fff\uf900-\ufaff]{2,}/g;
+
+  function length(text) { return Array.from(text).length; }  // code points, as Python's len()
 
   function normaliseCode(value) {
     return value.normalize("NFKC").replace(/\s+/g, "").toLowerCase()
@@ -18,13 +31,14 @@
 
   function hex(code) { return ("000" + code.toString(16)).slice(-4); }
 
+  function unique(list) { return list.filter(function (value, i) { return list.indexOf(value) === i; }); }
+
   function gramTokens(text) {
     var tokens = [];
-    var runs = text.match(/[\u3400-\u9fff\uf900-\ufaff]{2,}/g) || [];
-    runs.forEach(function (run) {
+    (text.match(CJK_RUNS) || []).forEach(function (run) {
       for (var i = 0; i + 1 < run.length; i++) tokens.push("zg" + hex(run.charCodeAt(i)) + hex(run.charCodeAt(i + 1)));
     });
-    return tokens.filter(function (token, i) { return tokens.indexOf(token) === i; });
+    return unique(tokens);
   }
 
   function shardOf(key) {
@@ -33,20 +47,200 @@
     return value % shards;
   }
 
+  // ---- the ranking (zwgk/search/ranking.py) ------------------------------------------------------
+
+  function bigrams(text) {
+    var grams = [];
+    (text.match(CJK_RUNS) || []).forEach(function (run) {
+      var chars = Array.from(run);
+      for (var i = 0; i + 1 < chars.length; i++) grams.push(chars[i] + chars[i + 1]);
+    });
+    return unique(grams);
+  }
+
+  function variants(query, synonyms) {
+    var base = normaliseCode(query), found = [base];
+    (synonyms || []).forEach(function (group) {
+      var words = group.map(normaliseCode).filter(Boolean);
+      words.forEach(function (word) {
+        if (base.indexOf(word) < 0) return;
+        words.forEach(function (other) { if (other !== word) found.push(base.split(word).join(other)); });
+      });
+    });
+    return unique(found).slice(0, MAX_VARIANTS);
+  }
+
+  function overlap(variant, grams) {
+    var own = bigrams(variant);
+    if (!own.length) return 0;
+    return Math.floor(10 * own.filter(function (g) { return grams.indexOf(g) >= 0; }).length / own.length);
+  }
+
+  function closeness(variant, text) { return Math.min(10, Math.floor(10 * length(variant) / Math.max(length(text), 1))); }
+
+  function less(a, b) {
+    for (var i = 0; i < a.length; i++) {
+      if (a[i] < b[i]) return -1;
+      if (a[i] > b[i]) return 1;
+    }
+    return 0;
+  }
+
+  // (tier, closeness) of a record's best match with the query's variants.
+  function match(queryVariants, record) {
+    var code = queryVariants[0];
+    var codes = (record.codes || []).filter(Boolean).map(normaliseCode);
+    var title = normaliseCode(record.title || "");
+    var names = (record.aliases || []).filter(Boolean).map(normaliseCode);
+    if (codes.indexOf(code) >= 0) return [0, 10];
+    var keywords = (record.keywords || []).map(normaliseCode);
+    var grams = bigrams([title].concat(names, keywords).join("\n"));
+    var best = [5, -Math.max.apply(null, queryVariants.map(function (v) { return overlap(v, grams); }))];
+    if (length(code) >= 4 && /[0-9〔]/.test(code) && codes.some(function (c) { return c.indexOf(code) === 0; })) {
+      best = [2, record.kind === "item" ? -closeness(code, title) : 0];
+    }
+    queryVariants.forEach(function (variant) {
+      if (!variant) return;
+      var holders = [title].concat(names).filter(function (text) { return text.indexOf(variant) >= 0; });
+      var candidate;
+      if (variant === title || names.indexOf(variant) >= 0) candidate = [1, -10];
+      else if (holders.length) candidate = [3, -Math.max.apply(null, holders.map(function (text) { return closeness(variant, text); }))];
+      else {
+        var own = bigrams(variant);
+        if (own.length && own.every(function (g) { return grams.indexOf(g) >= 0; })) candidate = [4, -closeness(variant, title)];
+        else return;
+      }
+      if (less(candidate, best) < 0) best = candidate;
+    });
+    return [best[0], -best[1]];
+  }
+
+  function dateNumber(date) {
+    var digits = (date || "").replace(/-/g, "");
+    return /^\d+$/.test(digits) ? parseInt(digits, 10) : 0;
+  }
+
+  function rankKey(queryVariants, record, byDate) {
+    var m = match(queryVariants, record), date = -dateNumber(record.date);
+    var kind = record.kind in KIND_ORDER ? KIND_ORDER[record.kind] : 3;
+    var key = [m[0], record.withdrawn ? 1 : 0, -m[1], kind, date, record.title || "", record.url || ""];
+    return byDate ? [date].concat(key) : key;
+  }
+
+  function ranked(records, queryVariants, byDate) {
+    var keyed = records.map(function (record) { return { record: record, key: rankKey(queryVariants, record, byDate) }; });
+    keyed.sort(function (a, b) { return less(a.key, b.key); });
+    return keyed.map(function (k) { k.record.tier = TIERS[byDate ? k.key[1] : k.key[0]]; return k.record; });
+  }
+
+  // The same item (basic code and name) in several departments is one result: the best of those
+  // found, and the others (found, or named by its page's record: `others`, [short name, URL, status]).
+  function grouped(records) {
+    var groups = [], byKey = {};
+    records.forEach(function (record) {
+      var key = record.kind === "item" && record.group ? "item|" + record.group + "|" + record.title : "url|" + record.url;
+      if (byKey[key]) byKey[key].others.push(record);
+      else { byKey[key] = { best: record, others: [] }; groups.push(byKey[key]); }
+    });
+    groups.forEach(function (group) {
+      var seen = {};
+      seen[group.best.url] = true;
+      group.others.forEach(function (o) { seen[o.url] = true; });
+      (group.best.others || []).forEach(function (o) {
+        if (!Array.isArray(o)) return;
+        var url = new URL(o[1], root).href;
+        if (!seen[url]) { seen[url] = true; group.others.push({ department: o[0], url: url, status: o[2] }); }
+      });
+    });
+    return groups;
+  }
+
+  function highlightSpans(text, queryVariants) {
+    var folded = text.normalize("NFKC").toLowerCase();
+    if (length(folded) !== length(text)) folded = text.toLowerCase();
+    var chars = Array.from(folded), grams = {}, words = [];
+    queryVariants.forEach(function (variant) {
+      bigrams(variant).forEach(function (g) { grams[g] = true; });
+      (variant.match(/[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-z]{2,}/g) || []).forEach(function (w) { if (/^[\x00-\x7f]+$/.test(w)) words.push(w); });
+    });
+    var marked = chars.map(function () { return false; });
+    for (var i = 0; i + 1 < chars.length; i++) if (grams[chars[i] + chars[i + 1]]) marked[i] = marked[i + 1] = true;
+    words.forEach(function (word) {
+      var wordChars = Array.from(word).length, joined = chars.join("");
+      var at = joined.indexOf(word);
+      while (at >= 0) {
+        var start = Array.from(joined.slice(0, at)).length;
+        for (var j = start; j < start + wordChars; j++) marked[j] = true;
+        at = joined.indexOf(word, at + 1);
+      }
+    });
+    var spans = [];
+    marked.forEach(function (on, k) {
+      if (on && spans.length && spans[spans.length - 1][1] === k) spans[spans.length - 1][1] = k + 1;
+      else if (on) spans.push([k, k + 1]);
+    });
+    return spans;
+  }
+
+  // A text with the query's words in <mark>, as DOM nodes (never innerHTML: the text is a contributor's).
+  function highlighted(node, text, queryVariants, window) {
+    var chars = Array.from(text), spans = highlightSpans(text, queryVariants);
+    var start = 0, end = chars.length;
+    if (window) {
+      start = spans.length ? Math.max(0, spans[0][0] - Math.floor(EXCERPT_CHARS / 4)) : 0;
+      end = Math.min(chars.length, start + EXCERPT_CHARS);
+    }
+    if (start) node.appendChild(document.createTextNode("…"));
+    var at = start;
+    spans.forEach(function (span) {
+      var left = Math.max(span[0], start), right = Math.min(span[1], end);
+      if (left >= right) return;
+      node.appendChild(document.createTextNode(chars.slice(at, left).join("")));
+      node.appendChild(el("mark", "", chars.slice(left, right).join("")));
+      at = right;
+    });
+    node.appendChild(document.createTextNode(chars.slice(at, end).join("")));
+    if (end < chars.length) node.appendChild(document.createTextNode("…"));
+    return node;
+  }
+
+  // ---- the search data: settings, exact codes, Pagefind --------------------------------------------
+
+  function getJSON(path) {
+    return fetch(new URL(path, root)).then(function (r) {
+      if (!r.ok) throw new Error(path + " " + r.status);
+      return r.json();
+    });
+  }
+
+  var settingsPromise = null;
+  function settings() {
+    if (!settingsPromise) settingsPromise = getJSON("codes/search.json").catch(function () { return { synonyms: [] }; });
+    return settingsPromise;
+  }
+
   var shardCache = {};
+  function lookup(key) {
+    var shard = shardOf(key);
+    if (!shardCache[shard]) shardCache[shard] = getJSON("codes/" + shard + ".json");
+    return shardCache[shard].then(function (table) { return table[key] || []; });
+  }
+
+  // Exact codes, 索引号 and 文号; a partial 索引号 also finds its publisher (USCC) and the period's page.
   function exact(query) {
     var key = normaliseCode(query);
     if (key.length < 4 || !/\d/.test(key)) return Promise.resolve([]);
-    var shard = shardOf(key);
-    if (!shardCache[shard]) {
-      shardCache[shard] = fetch(new URL("codes/" + shard + ".json", root)).then(function (r) {
-        if (!r.ok) throw new Error("codes " + r.status);
-        return r.json();
-      });
-    }
-    return shardCache[shard].then(function (table) {
-      return (table[key] || []).map(function (record) {
-        return { kind: record.kind, title: record.title, url: new URL(record.url, root).href, department: record.department, code: record.code, exact: true };
+    return lookup(key).then(function (found) {
+      if (found.length || !/^[0-9a-z]{18}(\/|$)/.test(key)) return found;
+      var keys = [key.slice(0, 18)].concat(key.length >= 25 ? [key.slice(0, 25)] : []);
+      return Promise.all(keys.map(lookup)).then(function (all) { return [].concat.apply([], all); });
+    }).then(function (found) {
+      return found.map(function (record) {
+        var copy = {};
+        Object.keys(record).forEach(function (k) { copy[k] = record[k]; });
+        copy.url = new URL(record.url, root).href;
+        copy.exact = normaliseCode(query) === key && (record.codes || []).map(normaliseCode).indexOf(key) >= 0;
+        return copy;
       });
     });
   }
@@ -66,30 +260,33 @@
     return pagefindPromise;
   }
 
-  // Three passes, best first: the query's character bigrams all present (a title containing the query,
-  // whatever Pagefind's word segmentation makes of it), then Pagefind's own words, and when these find
-  // fewer than five pages, pages sharing all but two bigrams (one mistyped character breaks two).
-  function findPages(pf, query, filters) {
-    var tokens = gramTokens(query), pages = [], known = {};
+  // Passes, best first, each run only when those before found fewer than five pages (each downloads
+  // index chunks of its own, and a phone on a slow line should not pay for passes it does not need):
+  // the bigrams of the query and of its synonym variants all present (a title or name containing it,
+  // whatever Pagefind's word segmentation makes of it), then Pagefind's own words, then pages
+  // sharing all but two bigrams (one mistyped character breaks two).
+  function findPages(pf, query, queryVariants, filters) {
+    var pages = [], known = {};
     function add(res) {
-      (res ? res.results : []).forEach(function (r) {
-        if (!known[r.id]) { known[r.id] = true; pages.push(r); }
-      });
+      (res ? res.results : []).forEach(function (r) { if (!known[r.id]) { known[r.id] = true; pages.push(r); } });
     }
-    // Passes run one after another, and stop as soon as five pages are found: each pass downloads
-    // index chunks of its own, and a phone on a slow line should not pay for passes it does not need.
-    // Every other bigram (and the last) is enough to require the whole query, in fewer index chunks.
-    var spaced = tokens.filter(function (token, i) { return i % 2 === 0 || i === tokens.length - 1; });
-    var first = tokens.length ? pf.search(spaced.join(" "), { filters: filters }) : Promise.resolve(null);
-    return first.then(function (res) {
-      add(res);
+    function spaced(text) {
+      var tokens = gramTokens(text);  // every other bigram (and the last) is enough to require the whole text
+      return tokens.filter(function (token, i) { return i % 2 === 0 || i === tokens.length - 1; }).join(" ");
+    }
+    var grams = unique([query].concat(queryVariants).map(spaced).filter(Boolean));
+    var start = normaliseCode(query).match(/^([0-9a-z]{9}|[0-9a-z]{18})\/(\d{4})?/);  // a partial 索引号
+    if (start) grams.unshift("zi" + start[1] + (start[2] ? "y" + start[2] : ""));
+    return Promise.all(grams.map(function (g) { return pf.search(g, { filters: filters }); })).then(function (all) {
+      all.forEach(add);
       if (pages.length >= 5) return pages;
       return pf.search(query, { filters: filters }).then(function (words) {
         add(words);
+        var tokens = gramTokens(query);
         if (pages.length >= 5 || tokens.length < 2) return pages;
-        return Promise.all(tokens.map(function (token) { return pf.search(token, { filters: filters }); })).then(function (all) {
+        return Promise.all(tokens.map(function (token) { return pf.search(token, { filters: filters }); })).then(function (each) {
           var counts = {}, firstSeen = {};
-          all.forEach(function (one) {
+          each.forEach(function (one) {
             (one ? one.results : []).forEach(function (r) {
               counts[r.id] = (counts[r.id] || 0) + 1;
               if (!firstSeen[r.id]) firstSeen[r.id] = r;
@@ -104,35 +301,116 @@
     });
   }
 
+  function plain(html) {
+    // Pagefind's own excerpt, parsed in an inert document (no scripts, no image loads) to take its text.
+    return new DOMParser().parseFromString(html, "text/html").body.textContent || "";
+  }
+
+  // The records of one page's search data: its own (items, departments), or its entries (catalogue pages).
   function records(data) {
-    var kind = (data.meta && data.meta.kind) || "page";
-    var department = (data.filters && data.filters.department && data.filters.department[0]) || "";
-    var title = (data.meta && data.meta.title) || data.url;
-    if (kind !== "catalogue") return [{ kind: kind, title: title, url: data.url, department: department, excerpt: data.excerpt }];
-    var entries = (data.sub_results || []).filter(function (sub) { return /#\d{5}$/.test(sub.url); });
-    entries.sort(function (a, b) { return (b.locations || []).length - (a.locations || []).length; });
-    return entries.slice(0, 3).map(function (sub) {
-      return { kind: "entry", title: sub.title, url: sub.url, department: department, context: title };
+    var kind = (data.meta && data.meta.kind) || "page", own = {};
+    try { own = JSON.parse((data.meta && data.meta.zwgk) || "{}"); } catch (error) { own = {}; }
+    var url = new URL(data.url, root).href;
+    if (kind === "catalogue") {
+      var entries = own.entries || {};
+      return (data.sub_results || []).filter(function (sub) { return /#\d{5}$/.test(sub.url); }).map(function (sub) {
+        var record = {}, entry = entries[sub.url.slice(-5)] || {};
+        Object.keys(entry).forEach(function (k) { record[k] = entry[k]; });
+        record.kind = "entry";
+        record.title = sub.title;
+        record.url = new URL(sub.url, root).href;
+        record.department = own.department || "";
+        record.department_name = own.department_name || "";
+        record.level = own.level || "";
+        return record;
+      });
+    }
+    if (own.kind) { own.url = url; own.excerpt = own.excerpt || plain(data.excerpt || ""); return [own]; }
+    return [{ kind: "page", title: (data.meta && data.meta.title) || data.url, url: url, excerpt: plain(data.excerpt || "") }];
+  }
+
+  function keep(record, filters) {
+    if (filters.kind && record.kind !== KIND_FILTER[filters.kind]) return false;
+    if (filters.validity && record.status !== filters.validity) return false;
+    if (filters.department && record.department !== filters.department) return false;
+    if (filters.type && record.kind === "item" && record.type !== filters.type) return false;
+    if (filters.year && record.kind === "entry" && (record.date || "").slice(0, 4) !== filters.year) return false;
+    return true;
+  }
+
+  // A search: found pages, whose data is fetched a batch at a time (`more`), and the ranked, grouped
+  // results of what has been fetched.
+  function Search(query, filters, byDate) {
+    this.query = query.trim();
+    this.filters = filters;
+    this.byDate = byDate;
+    this.records = [];
+    this.loaded = 0;
+  }
+
+  Search.prototype.start = function () {
+    var self = this;
+    if (!self.query) return Promise.resolve(self);
+    return Promise.all([exact(self.query), pagefind(), settings()]).then(function (all) {
+      self.variants = variants(self.query, all[2].synonyms);
+      self.pf = all[1];
+      var departments = (all[2].departments || []).map(function (d) {
+        return { kind: "department", code: d[0], title: d[1], department: d[2], department_name: d[1], level: d[3],
+          codes: [d[4]], aliases: [d[2]], status: "", withdrawn: false, date: "", url: new URL(d[5], root).href };
+      });
+      self.records = all[0].concat(departments.filter(function (d) { return match(self.variants, d)[0] <= 4; }));
+      return findPages(self.pf, self.query, self.variants, pagefindFilters(self.filters));
+    }).then(function (pages) {
+      self.pages = pages;
+      return self.fill(FIRST_BATCHES);
+    });
+  };
+
+  // Fetch batches until there are enough results to show (one item done by many departments fills
+  // a batch with one result), at most `batches` of them.
+  Search.prototype.fill = function (batches) {
+    var self = this;
+    return self.more().then(function () {
+      if (batches <= 1 || self.complete() || self.results().length >= MIN_RESULTS) return self;
+      return self.fill(batches - 1);
+    });
+  };
+
+  Search.prototype.more = function () {
+    var self = this, batch = (self.pages || []).slice(self.loaded, self.loaded + PAGE_BATCH);
+    self.loaded += batch.length;
+    return Promise.all(batch.map(function (page) { return page.data(); })).then(function (datas) {
+      datas.forEach(function (data) { self.records = self.records.concat(records(data)); });
+      return self;
+    });
+  };
+
+  Search.prototype.complete = function () { return !this.pages || this.loaded >= this.pages.length; };
+
+  Search.prototype.results = function () {
+    var seen = {}, self = this;
+    var mine = self.records.filter(function (record) {
+      if (seen[record.url] || !keep(record, self.filters)) return false;
+      seen[record.url] = true;
+      return true;
+    });
+    return grouped(ranked(mine, self.variants || [normaliseCode(self.query)], self.byDate));
+  };
+
+  function pagefindFilters(filters) {
+    var chosen = {};
+    Object.keys(filters).forEach(function (name) { if (filters[name]) chosen[name] = filters[name]; });
+    return chosen;
+  }
+
+  // A simple search for scripts and tests: the ranked results (one per group) of the first batch.
+  function search(query, filters, byDate) {
+    return new Search(query, filters || {}, byDate).start().then(function (s) {
+      return s.results().map(function (group) { group.best.others = group.others; return group.best; });
     });
   }
 
-  function search(query, filters) {
-    var text = query.trim();
-    if (!text) return Promise.resolve([]);
-    return Promise.all([exact(text), pagefind()]).then(function (both) {
-      var found = both[0], pf = both[1];
-      return findPages(pf, text, filters).then(function (pages) {
-        return Promise.all(pages.slice(0, RESULTS).map(function (page) { return page.data(); }));
-      }).then(function (datas) {
-        var seen = {}, results = [];
-        found.concat.apply(found, datas.map(records)).forEach(function (r) {
-          var url = new URL(r.url, root).href;
-          if (!seen[url]) { seen[url] = true; r.url = url; results.push(r); }
-        });
-        return results;
-      });
-    });
-  }
+  // ---- the page ----------------------------------------------------------------------------------
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -141,21 +419,55 @@
     return node;
   }
 
-  function render(list, results) {
-    list.textContent = "";
-    results.forEach(function (r) {
-      var item = el("li", "zwgk-result zwgk-result--" + r.kind);
-      var link = el("a", "zwgk-result__title", r.title);
-      link.href = r.url;
-      item.appendChild(link);
-      var meta = [KIND[r.kind] || "", r.department, r.code, r.context].filter(Boolean).join(" · ");
-      item.appendChild(el("p", "zwgk-result__meta", (r.exact ? "编码完全匹配 · " : "") + meta));
-      list.appendChild(item);
-    });
+  var WITHDRAWN = { "已取消": true, "已合并": true, "失效": true, "废止": true };
+
+  function renderOne(group, queryVariants) {
+    var r = group.best;
+    var item = el("li", "zwgk-result zwgk-result--" + r.kind);
+    item.setAttribute("data-kind", r.kind);
+    item.setAttribute("data-code", r.code || "");
+    item.setAttribute("data-department", r.department || "");
+    item.setAttribute("data-status", r.status || "");
+    item.setAttribute("data-title", r.title || "");
+    item.setAttribute("data-tier", r.tier || "");
+    var heading = el("p", "zwgk-result__heading");
+    heading.appendChild(el("span", "zwgk-result__kind", KIND[r.kind] || ""));
+    if (r.status && r.status !== "有效") {
+      heading.appendChild(el("span", "zwgk-result__status" + (WITHDRAWN[r.status] ? " zwgk-result__status--withdrawn" : ""), r.status));
+    }
+    var link = highlighted(el("a", "zwgk-result__title"), r.title || r.url, queryVariants, false);
+    link.href = r.url;
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var meta = [r.department_name || r.department, r.level];
+    if (r.kind === "item") meta.push(r.type, r.code);
+    if (r.kind === "entry") meta.push(r.date ? "生成日期 " + r.date : "", r.doc_number, r.status ? "有效性：" + r.status : "", r.code);
+    if (r.kind === "department") meta.push(r.department && r.department !== r.title ? "简称 " + r.department : "");
+    item.appendChild(el("p", "zwgk-result__meta", (r.exact ? "编码完全匹配 · " : "") + meta.filter(Boolean).join(" · ")));
+    if (r.kind === "item" && r.aliases && r.aliases.length) {
+      item.appendChild(highlighted(el("p", "zwgk-result__aliases", "俗称："), r.aliases.join("、"), queryVariants, false));
+    }
+    var text = r.excerpt || (r.keywords && r.keywords.length ? "关键词：" + r.keywords.join("、") : "");
+    if (text) item.appendChild(highlighted(el("p", "zwgk-result__excerpt"), text, queryVariants, true));
+    if (group.others.length) {
+      var others = el("p", "zwgk-result__others", "另有 " + group.others.length + " 个部门实施同一事项：");
+      group.others.forEach(function (other, i) {
+        if (i) others.appendChild(document.createTextNode("、"));
+        var a = el("a", "", other.department || other.department_name);
+        a.href = other.url;
+        others.appendChild(a);
+        if (other.status && other.status !== "有效") others.appendChild(document.createTextNode("（" + other.status + "）"));
+      });
+      item.appendChild(others);
+    }
+    return item;
   }
 
   // For tests and for pages that want to embed a search of their own.
-  window.zwgkSearch = { search: search, exact: exact, normaliseCode: normaliseCode, gramTokens: gramTokens, shardOf: shardOf };
+  window.zwgkSearch = {
+    search: search, exact: exact, normaliseCode: normaliseCode, gramTokens: gramTokens, shardOf: shardOf,
+    bigrams: bigrams, variants: variants, match: match, rankKey: rankKey, highlightSpans: highlightSpans, grouped: grouped
+  };
 
   // The header box: an exact code opens its record, anything else the search page.
   var box = document.getElementById("zwgk-search-form");
@@ -163,9 +475,10 @@
     box.elements.q.addEventListener("focus", function () { pagefind().catch(function () {}); });
     box.addEventListener("submit", function (event) {
       var query = box.elements.q.value;
-      if (!query.trim()) { event.preventDefault(); return; }
       event.preventDefault();
+      if (!query.trim()) return;
       exact(query).catch(function () { return []; }).then(function (found) {
+        found = found.filter(function (r) { return r.exact; });
         if (found.length === 1) window.location.href = found[0].url;
         else window.location.href = new URL("search/?q=" + encodeURIComponent(query), root).href;
       });
@@ -177,25 +490,32 @@
   if (!pageForm) return;
   var input = pageForm.elements.q, status = document.getElementById("zwgk-search-status");
   var list = document.getElementById("zwgk-search-results");
+  var moreButton = document.getElementById("zwgk-search-more");
+  var sortSelect = pageForm.querySelector("select[name=sort]");
   var params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
+  sortSelect.value = params.get("sort") === "date" ? "date" : "";
   var selects = {};
   FILTERS.forEach(function (name) { selects[name] = pageForm.querySelector('select[data-filter="' + name + '"]'); });
 
-  // The filters' values are downloaded when someone opens the filters (or arrives with one set), not
-  // with the first query: they are a sizeable part of the index.
+  function addOption(select, value) {
+    if ([].some.call(select.options, function (o) { return o.value === value; })) return;
+    var option = el("option", "", value);
+    option.value = value;
+    select.appendChild(option);
+  }
+  Object.keys(STATIC_FILTERS).forEach(function (name) { STATIC_FILTERS[name].forEach(function (v) { addOption(selects[name], v); }); });
+
+  // The other filters' values are downloaded when someone opens the filters (or arrives with one
+  // set), not with the first query: they are a sizeable part of the index.
   var filtersLoaded = null;
   function loadFilters() {
     if (!filtersLoaded) {
       filtersLoaded = pagefind().then(function (pf) { return pf.filters(); }).then(function (available) {
         FILTERS.forEach(function (name) {
+          if (STATIC_FILTERS[name]) return;
           var current = selects[name].value || params.get(name) || "";
-          Object.keys(available[name] || {}).sort().forEach(function (value) {
-            if ([].some.call(selects[name].options, function (o) { return o.value === value; })) return;
-            var option = el("option", "", value);
-            option.value = value;
-            selects[name].appendChild(option);
-          });
+          Object.keys(available[name] || {}).sort().forEach(function (value) { addOption(selects[name], value); });
           selects[name].value = current;
         });
       }).catch(function () { filtersLoaded = null; });
@@ -204,17 +524,37 @@
   }
   FILTERS.forEach(function (name) {
     var value = params.get(name);
-    if (value) {  // keep the value selectable before the list arrives
-      var option = el("option", "", value);
-      option.value = value;
-      selects[name].appendChild(option);
-      selects[name].value = value;
-    }
+    if (value) { addOption(selects[name], value); selects[name].value = value; }  // selectable before the list arrives
+    if (STATIC_FILTERS[name]) return;
     selects[name].addEventListener("focus", loadFilters);
     selects[name].addEventListener("mousedown", loadFilters);
   });
-  if (FILTERS.some(function (name) { return params.get(name); })) loadFilters();
+  if (FILTERS.some(function (name) { return !STATIC_FILTERS[name] && params.get(name); })) loadFilters();
   pagefind().catch(function (error) { status.textContent = "搜索无法加载：" + error.message; });
+
+  var current = null, shown = 0, order = [];
+
+  function show() {
+    var groups = current.results();
+    // Results already on the page keep their places; newly fetched ones follow in rank order.
+    var placed = {}, next = [];
+    order.forEach(function (url) { placed[url] = true; });
+    var byUrl = {};
+    groups.forEach(function (g) { byUrl[g.best.url] = g; if (!placed[g.best.url]) next.push(g.best.url); });
+    order = order.filter(function (url) { return byUrl[url]; }).concat(next);
+    list.textContent = "";
+    order.slice(0, shown).forEach(function (url) { list.appendChild(renderOne(byUrl[url], current.variants)); });
+    var count = order.length, left = current.complete() ? 0 : current.pages.length - current.loaded;
+    var sort = current.byDate ? "按日期排列（新的在前）" : "按相关程度排列";
+    if (!count && !left) {
+      status.textContent = "没有找到与“" + current.query + "”相关的结果。请换一个词（如事项的俗称），检查编码是否完整，或去掉筛选条件。";
+    } else if (left) {
+      status.textContent = "找到至少 " + (count + left) + " 条结果，已显示 " + Math.min(shown, count) + " 条，" + sort + "。";
+    } else {
+      status.textContent = "找到 " + count + " 条结果" + (count > shown ? "，已显示 " + shown + " 条" : "") + "，" + sort + "。";
+    }
+    moreButton.hidden = !(count > shown || left);
+  }
 
   var generation = 0;
   function run() {
@@ -224,28 +564,46 @@
       var value = selects[name].value || params.get(name) || "";
       if (value) { filters[name] = value; state.set(name, value); }
     });
+    var byDate = sortSelect.value === "date";
+    if (byDate) state.set("sort", "date");
     window.history.replaceState(null, "", "?" + state.toString());
     var mine = ++generation;
+    moreButton.hidden = true;
     if (!query.trim()) { list.textContent = ""; status.textContent = "请输入搜索词。"; return; }
     status.textContent = "正在搜索……";
-    search(query, filters).then(function (results) {
+    new Search(query, filters, byDate).start().then(function (s) {
       if (mine !== generation) return;
-      render(list, results);
-      status.textContent = results.length ? "找到 " + results.length + " 条结果。" : "没有找到与“" + query + "”相关的结果。请换一个词，或检查编码是否完整。";
+      current = s; shown = SHOWN; order = [];
+      show();
     }).catch(function (error) {
       if (mine !== generation) return;
       status.textContent = "搜索出错：" + error.message;
     });
   }
 
+  moreButton.addEventListener("click", function () {
+    if (!current) return;
+    var mine = generation;
+    shown += SHOWN;
+    var need = current.complete() || order.length >= shown ? Promise.resolve(current) : current.fill(FIRST_BATCHES);
+    need.then(function () {
+      if (mine !== generation) return;
+      show();
+      var first = list.children[shown - SHOWN];
+      if (first) first.querySelector("a").focus();  // keyboard and screen-reader users land on the first new result
+    });
+  });
+
   var timer = null;
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 200); });
   FILTERS.forEach(function (name) {
     selects[name].addEventListener("change", function () { params.delete(name); run(); });
   });
+  sortSelect.addEventListener("change", run);
   pageForm.addEventListener("submit", function (event) {
     event.preventDefault();
     exact(input.value).catch(function () { return []; }).then(function (found) {
+      found = found.filter(function (r) { return r.exact; });
       if (found.length === 1) window.location.href = found[0].url;
       else run();
     });

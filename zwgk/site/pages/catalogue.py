@@ -25,17 +25,12 @@ def catalogue_pages(site: SiteData) -> list[tuple[str, str]]:
         url = urls.catalogue_page(dept_id, period, chunk)
         name = site.departments[dept_id].name if dept_id in site.departments else dept_id
         heading = f"{name} {period_label(period, chunk)}政府信息公开目录"
-        filters = {
-            "department": [site.department_name(dept_id)],
-            "year": sorted({str(entry.date.year) for entry in entries}),
-            "topic": sorted({site.scheme.topics.get(entry.topic, entry.topic) for entry in entries if entry.topic}),
-        }
         body = render(
             "catalogue.md",
             heading=heading,
             department=name,
             back_href=href(url, urls.department(dept_id)),
-            tags=static_search.tags("catalogue", filters),
+            tags=static_search.catalogue_tags(site, dept_id, entries),
             rows=entry_rows(site, entries, url, grams=True),
         )
         pages.append((urls.page_source(url), page(heading, body, wide=True)))

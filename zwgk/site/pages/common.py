@@ -113,7 +113,7 @@ def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_departm
                 site.code_label(genres, entry.genre),
                 entry.mode,
                 entry.validity,
-                static_search.entry_grams(entry.title) if grams else None,
+                static_search.entry_grams(entry.title, entry.keywords, entry.doc_number, entry.index) if grams else None,
                 tuple(
                     (label, up + urls.entry(other.dept_id, site.numbers[id(other)]), other.title) for label, other in site.related(entry)
                 ),

@@ -73,7 +73,7 @@ def department(site: SiteData, dept: Department, extra_sections: Markup = Markup
         dept=dept,
         region=site.code_label(scheme.regions, dept.region),
         sector=site.code_label(scheme.sectors, dept.sector),
-        tags=static_search.tags("department", {"department": [dept.short_name]}, grams=dept.name),
+        tags=static_search.department_tags(site, dept),
         item_count=len(items),
         type_counts=[f"{scheme.power_types.get(code, code)} {len(group)} 项" for code, group in sorted(by_type.items())],
         power_types=groups,

@@ -68,13 +68,12 @@ def item_page(site: SiteData, item: PowerItem, svg: str) -> tuple[str, str]:
     dept = site.departments[item.dept_id]
     scheme = site.scheme
     code = implementation_code(item.basic_code, dept.region, dept.uscc)
-    filters = {"department": [dept.short_name], "type": [scheme.power_types.get(item.type, item.type)]}
     view = {
         "item": item,
         "code": code,
         "power_type": site.code_label(scheme.power_types, item.type),
         "department": Link(href(url, urls.department(item.dept_id)), dept.dept_id, dept.name),
-        "tags": static_search.tags("item", filters, grams=item.name, withdrawn=not item.is_active),
+        "tags": static_search.item_tags(site, item),
         "report": _report(site, item, dept),
     }
     if not item.is_active:
