@@ -2,7 +2,7 @@
 """Write a valid, seeded synthetic catalogue (default: a province of 58 departments, 6,000 power items
 and 100,000 catalogue entries) for benchmarks and tests.
 
-    python scripts/generate_catalog.py OUT_DIR [--provincial 42 --cities 16 --items 6000 --entries 100000 --seed 1]
+    python scripts/generate_catalog.py OUT_DIR [--provincial 42 --cities 16 --items 6000 --entries 100000 --seed 1 --lagging 0.3]
     python scripts/generate_catalog.py catalog --sample     # regenerate the bundled sample (示例数据)
 """
 
@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=defaults.items)
     parser.add_argument("--entries", type=int, default=defaults.entries)
     parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--lagging", type=float, default=defaults.lagging, help="share of departments that lag (0 to 1)")
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=defaults.as_of, help="the date the data is valid on")
     args = parser.parse_args()
     if args.sample:
@@ -42,6 +43,7 @@ def main() -> None:
             entries=args.entries,
             seed=args.seed,
             as_of=args.as_of,
+            lagging=args.lagging,
         )
         header = ""
     # Only what the generator writes is replaced: a hand-written README beside it stays.

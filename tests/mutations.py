@@ -368,13 +368,6 @@ def _(files):
     return rel, None, 1
 
 
-@mutation("item.guide-incomplete")
-def _(files):
-    rel = service_item(files)
-    del files[rel]["hours"]
-    return rel, None, 1
-
-
 @mutation("item.online-url-scheme")
 def _(files):
     rel = service_item(files)
@@ -594,6 +587,159 @@ def _(files):
     rel = annual_files(files)[0]
     files[rel]["applications"]["new"]["natural_person"] += 1
     return rel, "natural_person:", 1
+
+
+@mutation("annual.row-total")
+def _(files):
+    rel = annual_files(files)[0]
+    files[rel]["applications"]["new"]["total"] = 9999
+    return rel, "total: 9999", 1
+
+
+@mutation("annual.group-sum")
+def _(files):
+    rel = annual_files(files)[0]
+    results = files[rel]["applications"]["results"]
+    group = next(name for name in ("withheld", "unavailable", "not_processed", "other") if name in results)
+    results[group]["total"]["natural_person"] = 777
+    return rel, "natural_person: 777", 1
+
+
+@mutation("annual.results-total")
+def _(files):
+    rel = annual_files(files)[0]
+    files[rel]["applications"]["results"]["total"]["natural_person"] = 778
+    return rel, "natural_person: 778", 1
+
+
+@mutation("annual.appeals-total")
+def _(files):
+    rel = annual_files(files)[0]
+    files[rel]["appeals"]["review"]["total"] = 991
+    return rel, "total: 991", 1
+
+
+@mutation("annual.carry-over-mismatch")
+def _(files):
+    rel = annual_files(files)[1]  # the later year of the first department
+    files[rel]["applications"]["carried_over"]["natural_person"] = 555
+    return rel, "natural_person: 555", 1
+
+
+@mutation("annual.overview-figures")
+def _(files):
+    rel = annual_files(files)[0]
+    files[rel]["overview"]["applications"] = "本年新收政府信息公开申请 4321 件。"
+    return rel, "4321", 1
+
+
+@mutation("annual.published-late")
+def _(files):
+    rel = annual_files(files)[0]
+    year = files[rel]["year"]
+    files[rel]["published"] = f"{year + 1}-03-15"
+    return rel, f"{year + 1}-03-15", 1
+
+
+# ---- inspection (国办秘函〔2019〕19号) --------------------------------------------------------------
+
+
+def _occurrence(entries, number, predicate):
+    return sum(1 for entry in entries[: number + 1] if predicate(entry))
+
+
+def _stale_entry(files):
+    """Give one entry of 2025 a genre no other entry has, with an update interval: a stale column."""
+    rel = disclosure_files(files, 2025)[0]
+    entries = files[rel]
+    entries[0]["genre"] = "11"
+    files["scheme.yml"]["update_intervals"]["11"] = 6
+    date = entries[0]["date"]
+    return rel, f"date: '{date}'", _occurrence(entries, 0, lambda e: e["date"] == date)
+
+
+@mutation("inspection.empty-column")
+def _(files):
+    rel = depts(files)[0]
+    files[rel]["columns"] = ["genre:11"]
+    return rel, "genre:11", 1
+
+
+@mutation("inspection.stale-column")
+def _(files):
+    return _stale_entry(files)
+
+
+@mutation("inspection.veto-empty-columns")
+def _(files):
+    rel = depts(files)[0]
+    files[rel]["columns"] = ["genre:11", "genre:99", "genre:01", "genre:02", "topic:99"]  # 5: the default threshold
+    return rel, None, 1
+
+
+@mutation("inspection.veto-stale-columns")
+def _(files):
+    rel = _stale_entry(files)[0]
+    files["scheme.yml"]["limits"]["veto_stale_columns"] = 1
+    return f"{rel.split('/disclosure/')[0]}/department.yml", None, 1
+
+
+@mutation("inspection.no-publication-date")
+def _(files):
+    rel = disclosure_files(files)[0]
+    entry = files[rel][1]
+    del entry["published"]
+    return rel, entry["index"], 1
+
+
+@mutation("inspection.guide-incomplete")
+def _(files):
+    rel = service_item(files)
+    del files[rel]["location"]
+    return rel, None, 1
+
+
+# ---- policy interpretations and normative documents ----------------------------------------------
+
+
+@mutation("entry.interprets-unknown")
+def _(files):
+    rel = disclosure_files(files)[0]
+    files[rel][2]["interprets"] = "11340000002986061N/202401-99999"
+    return rel, "202401-99999", 1
+
+
+@mutation("entry.interpretation-unlinked")
+def _(files):
+    rel = disclosure_files(files)[0]
+    entries = files[rel]
+    entries[2]["genre"] = "15"
+    entries[2].pop("interprets", None)
+    return rel, "genre: '15'", _occurrence(entries, 2, lambda e: e["genre"] == "15")
+
+
+@mutation("entry.normative-validity-missing")
+def _(files):
+    rel = disclosure_files(files)[0]
+    entries = files[rel]
+    entries[2]["normative"] = True
+    entries[2].pop("validity", None)
+    return rel, "normative: true", _occurrence(entries, 2, lambda e: e.get("normative"))
+
+
+# ---- scheme: weights and intervals ----------------------------------------------------------------
+
+
+@mutation("scheme.score-weights")
+def _(files):
+    files["scheme.yml"]["score_weights"]["speed"] = 5
+    return "scheme.yml", "speed:", 1
+
+
+@mutation("scheme.update-interval-genre")
+def _(files):
+    files["scheme.yml"]["update_intervals"]["6"] = 6
+    return "scheme.yml", "'6': 6", 1
 
 
 # ---- repository ----------------------------------------------------------------------------------

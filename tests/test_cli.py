@@ -18,10 +18,11 @@ def invoke(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_sample_catalogue_is_clean():
+def test_sample_catalogue_has_no_errors():
+    # The sample's lagging departments have warnings on purpose (tests/test_catalogues.py); no errors.
     result = invoke("check", str(SAMPLE), *AS_OF)
     assert result.exit_code == 0, result.output
-    assert "0 个错误，0 个警告" in result.output
+    assert re.search(r"0 个错误，\d+ 个警告", result.output)
 
 
 def test_exit_1_with_errors_and_text_lines(fresh_files, tmp_path):

@@ -32,7 +32,8 @@ def test_items_and_entries_added_removed_changed_and_recoded(tmp_path):
     (amr / "powers/000125002000.yml").unlink()
     (amr / "powers/000125097000.yml").write_text(recoded, encoding="utf-8")
     (amr / "powers/000225004000.yml").unlink()
-    _edit(amr / "disclosure/2025.yml", "title: 关于加强市场监管民生实事管理的通告", "title: 关于加强市场监管民生实事管理的通告（修订）")
+    title = next(line for line in (amr / "disclosure/2025.yml").read_text(encoding="utf-8").splitlines() if line.startswith("  title: "))
+    _edit(amr / "disclosure/2025.yml", title, title + "（修订）")  # the first entry's title, whatever the sample holds
     result = diff_catalogues(SAMPLE, head)
     assert [d.dept_id for d in result.departments] == ["340000-amr"]
     dept = result.departments[0]

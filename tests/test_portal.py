@@ -497,7 +497,9 @@ def test_a_citizen_starts_from_a_large_search_box_and_ways_in(browser, server, s
 @pytest.mark.slow
 def test_an_item_page_names_its_department_and_how_to_apply(browser, server, sample_site, sample_data):
     item = next(
-        i for i in sample_data.items if i.is_active and i.online_url and sum(j.basic_code == i.basic_code for j in sample_data.items) > 1
+        i
+        for i in sample_data.items
+        if i.is_active and i.online_url and i.location and i.hours and sum(j.basic_code == i.basic_code for j in sample_data.items) > 1
     )
     others = [j for j in sample_data.items if j.basic_code == item.basic_code and j.dept_id != item.dept_id]
     context, page = _open(browser, server + urls.item(item.dept_id, item.basic_code), PHONE)

@@ -12,21 +12,68 @@ import subprocess
 
 from conftest import AS_OF, SAMPLE, run_check, write_catalog
 
+from zwgk.catalog.model import DEFAULT_SCORE_WEIGHTS
 from zwgk.monitoring import trend
-from zwgk.monitoring.scorecards import CRITERIA, scorecards
+from zwgk.monitoring.scorecards import CRITERIA, recent_months, scorecards
 from zwgk.rules.run import check
 from zwgk.site.data import site_data
 
 
 def _cards(root):
     result = run_check(root)
-    return {card.dept_id: card for card in scorecards(site_data(result), result.findings)}
+    return {card.dept_id: card for card in scorecards(site_data(result), result.findings, AS_OF)}
+
+
+def _marks(card):
+    return {mark.criterion.key: mark for mark in card.marks}
 
 
 def test_a_clean_catalogue_scores_full_marks(small_files, tmp_path):
     cards = _cards(write_catalog(small_files, tmp_path))
     assert cards and all(card.score == 100 for card in cards.values())
-    assert sum(c.weight for c in CRITERIA) == 100
+    assert sum(DEFAULT_SCORE_WEIGHTS.values()) == 100 and list(DEFAULT_SCORE_WEIGHTS) == [c.key for c in CRITERIA]
+    for card in cards.values():
+        marks = _marks(card)
+        assert marks["up_to_date"].total == 12 and marks["annual"].met == 2
+
+
+def test_a_province_sets_its_own_weights(fresh_files, tmp_path):
+    fresh_files["scheme.yml"]["score_weights"] = {"up_to_date": 60, "timely": 40}
+    rel = next(rel for rel in fresh_files if rel.endswith("/department.yml"))
+    month = sorted(fresh_files[rel]["remarks"])[-1]
+    del fresh_files[rel]["remarks"][month]  # one of the last 12 months with nothing and no remark
+    cards = _cards(write_catalog(fresh_files, tmp_path))
+    card = cards[rel.split("/")[1]]
+    weights = {mark.criterion.key: mark.weight for mark in card.marks}
+    assert weights["up_to_date"] == 60 and weights["timely"] == 40 and weights["eight"] == 0
+    assert month in recent_months(AS_OF)
+    assert _marks(card)["up_to_date"].met == 11 and card.score == round(60 * 11 / 12 + 40, 1)
+    assert all(other.score == 100 for key, other in cards.items() if key != card.dept_id)
+
+
+def test_late_entries_missing_interpretations_and_a_late_report_lower_the_score(fresh_files, tmp_path):
+    reading = next(entry for rel, values in fresh_files.items() if "/disclosure/" in rel for entry in values if entry.get("interprets"))
+    disclosure = next(rel for rel, values in fresh_files.items() if "/disclosure/" in rel and reading in values)
+    dept_id = disclosure.split("/")[1]
+    entries = fresh_files[disclosure]
+    del reading["interprets"]  # entry.interpretation-unlinked, and the policy loses its interpretation
+    late = next(entry for entry in entries if entry.get("mode") == "主动公开")
+    late["published"] = f"{late['date'][:4]}-12-31"  # entry.published-late
+    annual = next(rel for rel in fresh_files if rel.startswith(f"departments/{dept_id}/annual/"))
+    fresh_files[annual]["published"] = f"{fresh_files[annual]['year'] + 1}-03-01"  # annual.published-late
+    marks = _marks(_cards(write_catalog(fresh_files, tmp_path))[dept_id])
+    assert marks["interpretation"].met == marks["interpretation"].total - 2
+    assert marks["timely"].met == marks["timely"].total - 1 and "平均" in marks["timely"].share
+    assert marks["annual"].met == 1.5 and marks["annual"].points == 10 * 1.5 / 2
+
+
+def test_the_sample_departments_score_apart():
+    result = check(SAMPLE, as_of=AS_OF, cache_dir=None, workers=1)
+    cards = {card.dept_id: card for card in scorecards(site_data(result), result.findings, AS_OF)}
+    scores = sorted(card.score for card in cards.values())
+    assert len(set(scores)) >= 6 and scores[0] < 85 and scores[-1] == 100
+    lagging = _marks(cards["340000-amr"])
+    assert cards["340000-amr"].score < 90 and lagging["up_to_date"].met < 12 and lagging["annual"].met < 2
 
 
 def test_stale_reviews_and_findings_lower_the_score_where_they_belong(fresh_files, tmp_path):
@@ -35,9 +82,9 @@ def test_stale_reviews_and_findings_lower_the_score_where_they_belong(fresh_file
     dept_id = rel.split("/")[1]
     cards = _cards(write_catalog(fresh_files, tmp_path))
     card = cards[dept_id]
-    marks = {mark.criterion.key: mark for mark in card.marks}
+    marks = _marks(card)
     assert marks["review"].met == marks["review"].total - 1
-    assert marks["review"].points < 10 and marks["clean"].points == 15 - 0.5
+    assert marks["review"].points < 5 and marks["clean"].points == 10 - 10 * 0.02
     assert [f.rule for f in card.findings] == ["item.review-stale"]
     assert card.score < 100
     assert all(other.score == 100 for key, other in cards.items() if key != dept_id)
@@ -82,11 +129,43 @@ def test_trend_comes_from_git_history(small_files, tmp_path):
     # Each month is the catalogue as committed by then, scored as of the month's last day.
     dept_id = rel.split("/")[1]
     now = check(root, as_of=dt.date(2026, 10, 31), cache_dir=None, workers=1)
-    expected = {card.dept_id: card.score for card in scorecards(site_data(now), now.findings)}
+    expected = {card.dept_id: card.score for card in scorecards(site_data(now), now.findings, dt.date(2026, 10, 31))}
     assert by_month["2026-10"].scores == expected
     assert by_month["2026-08"].scores and by_month["2026-09"].scores
     review = [f for f in now.findings if f.rule == "item.review-stale"]
-    assert review and by_month["2026-10"].scores[dept_id] < by_month["2026-09"].scores[dept_id]
+    # The stale review costs points in October (other criteria move from month to month, so the
+    # comparison is with the same month's catalogue without that finding).
+    unreviewed = [f for f in now.findings if f.rule != "item.review-stale"]
+    without = {card.dept_id: card.score for card in scorecards(site_data(now), unreviewed, dt.date(2026, 10, 31))}
+    assert review and by_month["2026-10"].scores[dept_id] < without[dept_id]
     chart = trend.svg(points, "测试")
     assert chart.count("<circle") == 4 and "无记录" in chart
     shutil.rmtree(repo)
+
+
+def test_the_weights_are_published_on_the_monitoring_page(sample_site):
+    page = (sample_site / "monitoring/index.html").read_text(encoding="utf-8")
+    assert "score_weights" in page
+    for criterion in CRITERIA:
+        assert f"<td>{criterion.title}</td><td>{DEFAULT_SCORE_WEIGHTS[criterion.key]}</td>" in page, criterion.key
+
+
+def test_a_policy_and_its_interpretation_link_to_each_other(sample_site):
+    from zwgk.catalog.codes import parse_index
+    from zwgk.catalog.loader import load_catalog
+    from zwgk.site import urls
+
+    catalog = load_catalog(SAMPLE)
+    by_index = {entry.index: entry for entry in catalog.entries}
+    reading = next(entry for entry in catalog.entries if entry.interprets)
+    policy = by_index[reading.interprets]
+    forms = catalog.scheme.index_formats
+
+    def page_of(entry):
+        url = urls.entry(entry.dept_id, parse_index(entry.index, forms))
+        return (sample_site / url.split("#")[0] / "index.html").read_text(encoding="utf-8"), url
+
+    reading_page, reading_url = page_of(reading)
+    policy_page, policy_url = page_of(policy)
+    assert f'所解读的文件：<a href="../../../{policy_url}">{policy.title}</a>' in reading_page
+    assert f'政策解读：<a href="../../../{reading_url}">{reading.title}</a>' in policy_page

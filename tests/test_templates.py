@@ -14,7 +14,7 @@ PACKAGES = ("zwgk.monitoring", "zwgk.site")
 def test_every_template_compiles():
     env = environment(*PACKAGES)
     names = env.list_templates()
-    assert {"macros.html", "entries.html", "item.md", "department.md", "monitoring.md", "annual_tables.html"} <= set(names)
+    assert {"macros.html", "entries.html", "item.md", "department.md", "monitoring.md", "annual_layout.html"} <= set(names)
     for name in names:
         env.get_template(name)
 

@@ -25,10 +25,10 @@ from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
 from zwgk.catalog.findings import log_safe_lines
 from zwgk.catalog.loader import CatalogError
 from zwgk.monitoring import annual as annual_pages
+from zwgk.monitoring import annual_export, inspection, scorecards, trend
 from zwgk.monitoring import pages as scorecard_pages
-from zwgk.monitoring import scorecards, trend
 from zwgk.rules.run import CheckResult, check
-from zwgk.site import exports, pagefind, static_search, urls, xlsx
+from zwgk.site import exports, links, pagefind, static_search, urls, xlsx
 from zwgk.site.data import SiteData, site_data
 from zwgk.site.flowchart import FlowchartError, RenderStats, dot_source, render_all, responsive
 from zwgk.site.pages.audience import audience_pages
@@ -196,7 +196,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
     built = [home(data), scheme_page(scheme), *type_pages(data), *topic_pages(data)]
-    cards = scorecards.scorecards(data, result.findings)
+    cards = scorecards.scorecards(data, result.findings, dt.date.today())
     points = trend.history(catalog_dir(config), dt.date.today(), {card.dept_id: card.score for card in cards}, default_cache_dir())
     built += scorecard_pages.monitoring_pages(data, cards, points)
     by_dept = {card.dept_id: card for card in cards}
@@ -204,12 +204,15 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     for report in catalog.annual:
         annual.setdefault(report.dept_id, []).append(report)
     built.append(annual_pages.province_page(data, catalog.annual))
+    built += annual_pages.region_pages(data, catalog.annual)
+    built += annual_pages.report_pages(data, catalog.annual)
+    built.append(inspection.inspection_page(data, result.findings))
     built += [
         department(
             data,
             dept,
             scorecard_pages.score_section(by_dept[dept_id], urls.department(dept_id))
-            + annual_pages.department_section(data, annual.get(dept_id, [])),
+            + annual_pages.department_section(data, dept_id, annual.get(dept_id, [])),
         )
         for dept_id, dept in catalog.departments.items()
     ]
@@ -291,6 +294,7 @@ def finish(config, log: logging.Logger) -> None:
     written.update({path: html.encode() for path, html in index_resolvers(build.data).items()})
     written.update(static_search.code_shards(build.data, config["extra"]["zwgk_search_shards"]))
     written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
+    written.update(annual_export.annual_files(build.data.annual))
     for path, content in written.items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -310,11 +314,13 @@ def finish(config, log: logging.Logger) -> None:
     verified = time.perf_counter()
     build.counts["search_pages"] = _static_search(build, site_dir)
     static = time.perf_counter()
+    _check_links(site_dir, build, log)
     counts = build.counts
     log.info(
         f"耗时：导出 {exported - started:.1f} 秒，核对 {verified - exported:.1f} 秒，"
         f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面"
-        + f"，{counts['search_bundles']} 个分包中 {counts['search_bundles_cached']} 个沿用上次的结果）。"
+        + f"，{counts['search_bundles']} 个分包中 {counts['search_bundles_cached']} 个沿用上次的结果），"
+        + f"核对链接 {time.perf_counter() - static:.1f} 秒。"
     )
     if build.index is not None:
         index = _search_index(build, site_dir)
@@ -324,6 +330,17 @@ def finish(config, log: logging.Logger) -> None:
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
         f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{exported_files} 个导出文件。"
     )
+
+
+def _check_links(site_dir: Path, build: SiteBuild, log: logging.Logger) -> None:
+    """Every internal href and src of every built page resolves to a file (国办秘函〔2019〕19号 scores
+    broken links): the build fails otherwise."""
+    broken, checked_pages, checked_links = links.broken_links(site_dir, build.data.site_url)
+    build.counts["links"] = checked_links
+    if broken:
+        shown = "\n".join(f"{link.page}：{link.target}" for link in broken[:50])
+        raise PluginError(f"生成的网站中有 {len(broken)} 个链接指向不存在的文件（共核对 {checked_pages} 个页面）：\n{shown}")
+    log.info(f"链接核对：{checked_pages} 个页面中的 {checked_links} 个站内链接都能打开。")
 
 
 def _start_search_index(config, data: SiteData):
@@ -397,6 +414,7 @@ EXPORT_MODULES = (
     "catalog/model.py",
     "catalog/codes.py",
     "monitoring/scorecards.py",
+    "monitoring/annual_export.py",
 )
 
 
@@ -409,7 +427,7 @@ def _cached_exports(build: SiteBuild) -> dict[str, bytes]:
     cache = PickleCache(default_cache_dir(), "exports")
     files = cache.get(digest.hexdigest())
     if files is None:
-        files = exports.build_exports(build.data, (scorecards.SCORES_RESOURCE,))
+        files = exports.build_exports(build.data, (scorecards.scores_resource(build.data), annual_export.ANNUAL_RESOURCE))
         cache.put(digest.hexdigest(), files)
         cache.prune(keep=2)
     return files

@@ -106,9 +106,31 @@ class Limits(Model):
     publish_within_workdays: Count = Field(20, title="生成后应在多少个工作日内公开（条例第二十六条）")
     review_every_months: Count = Field(12, title="权力事项至少每多少个月复核一次")
     summary_max_chars: Count = Field(300, title="内容概述最多字数")
+    veto_empty_columns: Count = Field(5, title="空白栏目达到多少个即单项否决（国办秘函〔2019〕19号）")
+    veto_stale_columns: Count = Field(10, title="不更新栏目达到多少个即单项否决（国办秘函〔2019〕19号）")
 
 
 CodeList = dict[str, str]
+
+# 通知公告 (03 公告, 04 通告, 06 通知) and 政策文件 (01 政府令, 02 决定, 05 意见): a column of these genres
+# not updated for 6 months fails the inspection (国办秘函〔2019〕19号).
+DEFAULT_UPDATE_INTERVALS = {"01": 6, "02": 6, "03": 6, "04": 6, "05": 6, "06": 6}
+# The scorecard's criteria and their default weights (zwgk/monitoring/scorecards.py); a province sets
+# its own in scheme.yml (score_weights), and the weights must add up to 100.
+DEFAULT_SCORE_WEIGHTS = {
+    "eight": 10,
+    "flowchart": 5,
+    "basis": 5,
+    "review": 5,
+    "timely": 10,
+    "index": 5,
+    "clean": 10,
+    "up_to_date": 15,
+    "guide": 10,
+    "validity": 5,
+    "interpretation": 10,
+    "annual": 10,
+}
 
 
 class Scheme(Record):
@@ -129,6 +151,12 @@ class Scheme(Record):
     service_types: list[str] = Field(default_factory=lambda: ["01", "05", "07", "20"], title="须“八公开”齐全的服务类权力类型")
     # Extension: a notice shown on every page of the site, e.g. that the catalogue is sample data.
     notice: str | None = Field(None, title="网站每页显示的提示，如“示例数据”")
+    # Extension: how many months a column of a genre may go without a new entry (inspection.stale-column).
+    update_intervals: dict[str, Count] = Field(
+        default_factory=lambda: dict(DEFAULT_UPDATE_INTERVALS), title="各体裁栏目最长不更新月数（默认通知公告、政策文件类 6 个月）"
+    )
+    # Extension: the scorecard's weights by criterion (scheme.score-weights checks them).
+    score_weights: dict[str, Count] = Field(default_factory=lambda: dict(DEFAULT_SCORE_WEIGHTS), title="监测评分各项标准的分值，合计 100")
     # Extension: province-wide synonyms for the search, applied when someone searches (both the
     # browser's search and `zwgk search`): a query holding one word of a group also finds the others.
     synonyms: list[list[str]] = Field(default_factory=list, title="检索同义词组，如 [营业执照, 企业登记]")
@@ -163,10 +191,24 @@ class Department(Record):
     disclosure_office: DisclosureOffice = Field(title="政府信息公开工作机构（条例第十二条）")
     supervision_phone: str | None = Field(None, title="监督投诉电话")
     maintainers: list[str] = Field(default_factory=list, title="可批准本部门文件夹变更的代码托管平台账号")
+    # Extension: a people's government (or its general office) publishes its annual report by 31 March,
+    # every other organ by 31 January (条例第四十九条).
+    government: Flag = Field(False, title="是否为人民政府（含其办公厅、办公室）：年度报告 3 月 31 日前公布；其他部门 1 月 31 日前")
+    # Extension: columns the department keeps even when they hold nothing yet ("topic:NN", "type:NN").
+    columns: list[str] = Field(default_factory=list, title="本部门设置的栏目，如 topic:05、type:01（没有内容时也要有备注说明）")
+    # Extension: 备注说明 for a column that has nothing to show, keyed by the column: "2025" (a year of
+    # the catalogue), "2025-03" (a month), "topic:05", "type:01", "genre:06".
+    remarks: dict[str, str] = Field(
+        default_factory=dict, title="栏目备注说明：栏目（2025、2025-03、topic:05、type:01、genre:06）→ 说明，如 本机关本年度无此类信息"
+    )
 
     @property
     def label(self) -> str:
         return f"{self.dept_id} {self.name}"
+
+    @property
+    def is_government(self) -> bool:
+        return self.government
 
 
 # ---- powers/<basic_code>.yml ---------------------------------------------------------------------
@@ -300,6 +342,10 @@ class Entry(Record):
     publisher: str | None = Field(None, title="发布机构（部门文件夹名），默认本部门")
     url: str | None = Field(None, title="全文链接（http 或 https）")
     keywords: list[str] = Field(default_factory=list, title="关键词")
+    # Extension: a 行政规范性文件 must state its 有效性 (validity) explicitly.
+    normative: Flag = Field(False, title="是否行政规范性文件")
+    # Extension: a 政策解读 names the 索引号 of the policy it interprets; both pages link to each other.
+    interprets: str | None = Field(None, title="所解读政策文件的索引号")
 
     @property
     def label(self) -> str:
@@ -310,11 +356,16 @@ class Entry(Record):
         return self.publisher or self.dept_id
 
 
-# ---- annual/<YYYY>.yml: the national annual-report tables (国办公开办函〔2021〕30号) -------------------
+# ---- annual/<YYYY>.yml: the annual report (政府信息公开工作年度报告, 国办公开办函〔2021〕30号) ------------
+#
+# Six sections: 一 and 五, 六 are text (Markdown), 二, 三, 四 are the national tables. Every total the
+# national table prints (a group row, （七）总计, the 总计 column, table 四's 总计) may be written as the
+# report states it: when written, the rules check it against the figures it sums; when left out, it is
+# computed. Files of the first layout (year, proactive, applications only) stay valid.
 
 
 class Applicants(Model):
-    """One row of table 三: counts by applicant kind."""
+    """One row of table 三: counts by applicant kind, and the 总计 column as the report states it."""
 
     natural_person: Count = Field(0, title="自然人")
     commercial: Count = Field(0, title="商业企业")
@@ -322,12 +373,33 @@ class Applicants(Model):
     public_interest: Count = Field(0, title="社会公益组织")
     legal_service: Count = Field(0, title="法律服务机构")
     other: Count = Field(0, title="其他")
+    total: Count | None = Field(None, title="总计（不写则按各列相加）")
 
     COLUMNS: ClassVar[tuple[str, ...]] = ("natural_person", "commercial", "research", "public_interest", "legal_service", "other")
+    ORGANISATIONS: ClassVar[tuple[str, ...]] = ("commercial", "research", "public_interest", "legal_service", "other")
 
     @property
-    def total(self) -> int:
+    def column_sum(self) -> int:
         return sum(getattr(self, column) for column in self.COLUMNS)
+
+    @property
+    def organisations(self) -> int:
+        """The 法人或其他组织 subtotal."""
+        return sum(getattr(self, column) for column in self.ORGANISATIONS)
+
+    @property
+    def grand_total(self) -> int:
+        """The 总计 column: as stated, else the sum of the columns."""
+        return self.column_sum if self.total is None else self.total
+
+    def value(self, column: str) -> int:
+        return self.grand_total if column == "total" else getattr(self, column)
+
+
+def summed_rows(rows: list[Applicants]) -> Applicants:
+    """Rows of table 三 added column by column (the 总计 column too)."""
+    values = {column: sum(getattr(row, column) for row in rows) for column in Applicants.COLUMNS}
+    return Applicants(**values, total=sum(row.grand_total for row in rows))
 
 
 class DocumentCounts(Model):
@@ -345,7 +417,31 @@ class Proactive(Model):
     fees: float = Field(0, ge=0, title="行政事业性收费：本年收费金额（万元）")
 
 
-class Withheld(Model):
+class ReasonGroup(Model):
+    """A group of rows of table 三（三）to（六）: its reasons, and the group row as the report states it."""
+
+    REASONS: ClassVar[tuple[str, ...]] = ()
+    total: Applicants | None = Field(None, title="本组合计（不写则按各项相加）")
+
+    def reasons(self) -> list[Applicants]:
+        return [getattr(self, name) for name in self.REASONS]
+
+    def summed(self) -> Applicants:
+        """The group row computed from its reasons."""
+        return summed_rows(self.reasons())
+
+
+class Withheld(ReasonGroup):
+    REASONS: ClassVar[tuple[str, ...]] = (
+        "state_secret",
+        "prohibited_by_law",
+        "security",
+        "third_party",
+        "internal_affairs",
+        "process_information",
+        "enforcement_files",
+        "administrative_query",
+    )
     state_secret: Applicants = Field(default_factory=Applicants, title="1.属于国家秘密")
     prohibited_by_law: Applicants = Field(default_factory=Applicants, title="2.其他法律行政法规禁止公开")
     security: Applicants = Field(default_factory=Applicants, title="3.危及“三安全一稳定”")
@@ -356,13 +452,15 @@ class Withheld(Model):
     administrative_query: Applicants = Field(default_factory=Applicants, title="8.属于行政查询事项")
 
 
-class Unavailable(Model):
+class Unavailable(ReasonGroup):
+    REASONS: ClassVar[tuple[str, ...]] = ("not_held", "needs_creation", "unclear")
     not_held: Applicants = Field(default_factory=Applicants, title="1.本机关不掌握相关政府信息")
     needs_creation: Applicants = Field(default_factory=Applicants, title="2.没有现成信息需要另行制作")
     unclear: Applicants = Field(default_factory=Applicants, title="3.补正后申请内容仍不明确")
 
 
-class NotProcessed(Model):
+class NotProcessed(ReasonGroup):
+    REASONS: ClassVar[tuple[str, ...]] = ("complaint", "repeated", "publications", "excessive", "confirm_or_reissue")
     complaint: Applicants = Field(default_factory=Applicants, title="1.信访举报投诉类申请")
     repeated: Applicants = Field(default_factory=Applicants, title="2.重复申请")
     publications: Applicants = Field(default_factory=Applicants, title="3.要求提供公开出版物")
@@ -370,28 +468,38 @@ class NotProcessed(Model):
     confirm_or_reissue: Applicants = Field(default_factory=Applicants, title="5.要求行政机关确认或重新出具已获取信息")
 
 
-class OtherHandling(Model):
+class OtherHandling(ReasonGroup):
+    REASONS: ClassVar[tuple[str, ...]] = ("no_correction", "no_fee", "other")
     no_correction: Applicants = Field(default_factory=Applicants, title="1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请")
     no_fee: Applicants = Field(default_factory=Applicants, title="2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请")
     other: Applicants = Field(default_factory=Applicants, title="3.其他")
 
 
 class Results(Model):
+    SINGLE: ClassVar[tuple[str, ...]] = ("disclosed", "partly_disclosed")
+    GROUPS: ClassVar[tuple[str, ...]] = ("withheld", "unavailable", "not_processed", "other")
     disclosed: Applicants = Field(default_factory=Applicants, title="（一）予以公开")
     partly_disclosed: Applicants = Field(default_factory=Applicants, title="（二）部分公开（区分处理的，只计这一情形，不计其他情形）")
     withheld: Withheld = Field(default_factory=Withheld, title="（三）不予公开")
     unavailable: Unavailable = Field(default_factory=Unavailable, title="（四）无法提供")
     not_processed: NotProcessed = Field(default_factory=NotProcessed, title="（五）不予处理")
     other: OtherHandling = Field(default_factory=OtherHandling, title="（六）其他处理")
+    total: Applicants | None = Field(None, title="（七）总计（不写则按各项相加）")
 
     def rows(self) -> list[Applicants]:
+        """Every reason row (the rows that add up to （七）总计)."""
         rows = [self.disclosed, self.partly_disclosed]
-        for group in (self.withheld, self.unavailable, self.not_processed, self.other):
-            rows += [getattr(group, name) for name in type(group).model_fields]
+        for name in self.GROUPS:
+            rows += getattr(self, name).reasons()
         return rows
 
-    def total(self, column: str) -> int:
-        return sum(getattr(row, column) for row in self.rows())
+    def total_of(self, column: str) -> int:
+        """（七）总计 of one column (or of the 总计 column), computed from the reason rows."""
+        return sum(row.value(column) for row in self.rows())
+
+    def summed(self) -> Applicants:
+        """（七）总计 computed from the reason rows."""
+        return summed_rows(self.rows())
 
 
 class Applications(Model):
@@ -401,12 +509,64 @@ class Applications(Model):
     carried_forward: Applicants = Field(default_factory=Applicants, title="四、结转下年度继续办理")
 
 
+class Outcomes(Model):
+    """One block of table 四."""
+
+    upheld: Count = Field(0, title="结果维持")
+    corrected: Count = Field(0, title="结果纠正")
+    other: Count = Field(0, title="其他结果")
+    pending: Count = Field(0, title="尚未审结")
+    total: Count | None = Field(None, title="总计（不写则按四项相加）")
+
+    RESULTS: ClassVar[tuple[str, ...]] = ("upheld", "corrected", "other", "pending")
+
+    @property
+    def result_sum(self) -> int:
+        return sum(getattr(self, name) for name in self.RESULTS)
+
+    @property
+    def grand_total(self) -> int:
+        return self.result_sum if self.total is None else self.total
+
+
+class Appeals(Model):
+    BLOCKS: ClassVar[tuple[str, ...]] = ("review", "direct_suit", "suit_after_review")
+    review: Outcomes = Field(default_factory=Outcomes, title="行政复议")
+    direct_suit: Outcomes = Field(default_factory=Outcomes, title="行政诉讼：未经复议直接起诉")
+    suit_after_review: Outcomes = Field(default_factory=Outcomes, title="行政诉讼：复议后起诉")
+
+
+class Overview(Model):
+    """Section 一: text (Markdown), in the five parts the national template names."""
+
+    PARTS: ClassVar[tuple[str, ...]] = ("summary", "proactive", "applications", "management", "platforms", "supervision")
+    summary: str | None = Field(None, title="总体情况概述")
+    proactive: str | None = Field(None, title="（一）主动公开")
+    applications: str | None = Field(None, title="（二）依申请公开")
+    management: str | None = Field(None, title="（三）政府信息管理")
+    platforms: str | None = Field(None, title="（四）平台建设")
+    supervision: str | None = Field(None, title="（五）监督保障")
+
+
+class OtherMatters(Model):
+    """Section 六, including the 信息处理费 charged under 国办函〔2020〕109号."""
+
+    text: str | None = Field(None, title="其他需要报告的事项（正文）")
+    fee_notices: Count = Field(0, title="发出收费通知的件数")
+    fee_amount: float = Field(0, ge=0, title="收取信息处理费总金额（元）")
+
+
 class AnnualReport(Record):
     kind: ClassVar[str] = "annual"
     year: int = Field(strict=True, title="年度")
+    published: IsoDate | None = Field(None, title="公布日期（部门 1 月 31 日前，政府 3 月 31 日前）")
+    overview: Overview = Field(default_factory=Overview, title="一、总体情况")
     proactive: Proactive = Field(default_factory=Proactive, title="二、主动公开政府信息情况")
     applications: Applications = Field(default_factory=Applications, title="三、收到和处理政府信息公开申请情况")
+    appeals: Appeals = Field(default_factory=Appeals, title="四、政府信息公开行政复议、行政诉讼情况")
+    problems: str | None = Field(None, title="五、存在的主要问题及改进情况")
+    other: OtherMatters = Field(default_factory=OtherMatters, title="六、其他需要报告的事项")
 
     @property
     def label(self) -> str:
-        return f"{self.year} 年度报告统计"
+        return f"{self.year} 年度报告"

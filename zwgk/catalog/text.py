@@ -27,6 +27,13 @@ MULTILINE_KEYS = frozenset(
         "basis",
         "notice",
         "address",
+        # The annual report's sections (一 in five parts, 五), basic Markdown over several lines.
+        "proactive",
+        "applications",
+        "management",
+        "platforms",
+        "supervision",
+        "problems",
     }
 )
 # Longest value of a field, in characters: names and titles are shown in headings and searched whole

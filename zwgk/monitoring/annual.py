@@ -1,146 +1,124 @@
-"""Annual disclosure statistics (annual/<YYYY>.yml) as the national annual-report tables (国办公开办函
-〔2021〕30号): table 二 (proactive disclosure) and table 三 (applications received and how they were
-handled), for each department and summed for the province. Pure builders."""
+"""The annual reports (政府信息公开工作年度报告, 国办公开办函〔2021〕30号) as pages: each department's
+report of each year whole and in the official layout, the reports summed for the province and for
+each region, and the list of a department's reports (with its 备注说明) on its own page. Pure
+builders: reports in, `(uri, markdown)` out."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import NamedTuple
 
 from markupsafe import Markup
-from pydantic import BaseModel
 
-from zwgk.catalog.model import AnnualReport, Applicants, Applications, Proactive
+from zwgk.catalog.model import AnnualReport
+from zwgk.monitoring.annual_layout import ORGANISATION_TITLES, report_layout, totals_layout
+from zwgk.monitoring.annual_totals import by_region, totals
+from zwgk.rules.annual import deadline
+from zwgk.rules.inspection import column_label
 from zwgk.site import tags, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import href, page
 from zwgk.site.templating import renderer
 
-APPLICANT_COLUMNS = Applicants.COLUMNS
-
 render = renderer("zwgk.monitoring", "zwgk.site")
 
 
-def _sum_applicants(rows: list[Applicants]) -> Applicants:
-    return Applicants(**{column: sum(getattr(row, column) for row in rows) for column in APPLICANT_COLUMNS})
+def _status(site: SiteData, report: AnnualReport) -> tuple[str, bool]:
+    dept = site.departments.get(report.dept_id)
+    last_day = deadline(report.year, bool(dept and dept.is_government))
+    if report.published is None:
+        return "未写公布日期", True
+    late = report.published > last_day
+    return f"{report.published} 公布" + ("，逾期" if late else ""), late
 
 
-def _sum_model(models: list):
-    """Field by field sum of models of one type (nested models summed recursively)."""
-    first = models[0]
-    values = {}
-    for name in type(first).model_fields:
-        parts = [getattr(model, name) for model in models]
-        values[name] = _sum_model(parts) if isinstance(parts[0], BaseModel) else sum(parts)
-    return type(first)(**values)
+def _by_dept(reports: list[AnnualReport]) -> dict[str, list[AnnualReport]]:
+    grouped: dict[str, list[AnnualReport]] = defaultdict(list)
+    for report in sorted(reports, key=lambda r: (r.dept_id, -r.year)):
+        grouped[report.dept_id].append(report)
+    return grouped
 
 
-def province_totals(reports: list[AnnualReport]) -> dict[int, tuple[Proactive, Applications, int]]:
-    """Per year: the summed tables and how many departments reported."""
-    by_year: dict[int, list[AnnualReport]] = defaultdict(list)
-    for report in reports:
-        by_year[report.year].append(report)
-    return {
-        year: (_sum_model([r.proactive for r in group]), _sum_model([r.applications for r in group]), len(group))
-        for year, group in sorted(by_year.items())
-    }
+def report_page(site: SiteData, report: AnnualReport, others: list[AnnualReport]) -> tuple[str, str]:
+    url = urls.annual_report(report.dept_id, report.year)
+    dept = site.departments.get(report.dept_id)
+    government = bool(dept and dept.is_government)
+    _text, late = _status(site, report)
+    body = render(
+        "annual_report.md",
+        name=site.department_name(report.dept_id) if dept is None else dept.name,
+        layout=report_layout(report),
+        organisation_titles=ORGANISATION_TITLES,
+        published=report.published,
+        deadline=deadline(report.year, government),
+        government=government,
+        late=late,
+        department_href=href(url, urls.department(report.dept_id)),
+        province_href=href(url, urls.annual_province()),
+        other_years=[{"year": o.year, "href": href(url, urls.annual_report(o.dept_id, o.year))} for o in others if o is not report],
+    )
+    title = f"{dept.name if dept else report.dept_id}{report.year} 年政府信息公开工作年度报告"
+    return urls.page_source(url), page(title, body, searchable=False, wide=True, gov_tags=tags.column(title, "年度报告"))
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-class YearTables(NamedTuple):
-    """Tables 二 and 三 of one year (templates/annual_tables.html): rows of text cells."""
-
-    year: int
-    departments: int  # how many departments' reports are summed (1 on a department's page)
-    two: list[list[str]]
-    three: list[list[str]]
-    applicant_titles: list[str]
-    received: int
-    settled: int
-
-
-class DepartmentLink(NamedTuple):
-    href: str
-    name: str
-    years: list[int]
-
-
-def table_two(proactive: Proactive) -> list[list[str]]:
-    return [
-        ["第二十条第（一）项", "", "", ""],
-        ["规章", _number(proactive.regulations.made), _number(proactive.regulations.repealed), _number(proactive.regulations.in_force)],
-        [
-            "行政规范性文件",
-            _number(proactive.normative_documents.made),
-            _number(proactive.normative_documents.repealed),
-            _number(proactive.normative_documents.in_force),
-        ],
-        ["第二十条第（五）项", "", "", ""],
-        ["行政许可（本年处理决定数量）", _number(proactive.licensing), "", ""],
-        ["第二十条第（六）项", "", "", ""],
-        ["行政处罚（本年处理决定数量）", _number(proactive.penalty), "", ""],
-        ["行政强制（本年处理决定数量）", _number(proactive.coercion), "", ""],
-        ["第二十条第（八）项", "", "", ""],
-        ["行政事业性收费（本年收费金额，万元）", _number(proactive.fees), "", ""],
+def _summary(site: SiteData, url: str, title: str, scope: str, reports: list[AnnualReport], regions: list[dict]) -> str:
+    years = [{"layout": totals_layout(t), "count": len(t.departments)} for t in reversed(totals(reports))]
+    departments = [
+        {
+            "name": site.department_name(dept_id),
+            "href": href(url, urls.department(dept_id)),
+            "reports": [
+                {"year": r.year, "href": href(url, urls.annual_report(dept_id, r.year)), "status": _status(site, r)[0]} for r in group
+            ],
+        }
+        for dept_id, group in sorted(_by_dept(reports).items())
     ]
-
-
-def _applicant_cells(row: Applicants) -> list[str]:
-    return [str(getattr(row, column)) for column in APPLICANT_COLUMNS] + [str(row.total)]
-
-
-def year_tables(proactive: Proactive, applications: Applications, year: int, departments: int = 1) -> YearTables:
-    results = applications.results
-    fields = type(results).model_fields
-    rows = [
-        ["一、本年新收政府信息公开申请数量", *_applicant_cells(applications.new)],
-        ["二、上年结转政府信息公开申请数量", *_applicant_cells(applications.carried_over)],
-        ["三、本年度办理结果", *[""] * 7],
-        [fields["disclosed"].title, *_applicant_cells(results.disclosed)],
-        [fields["partly_disclosed"].title, *_applicant_cells(results.partly_disclosed)],
-    ]
-    for name in ("withheld", "unavailable", "not_processed", "other"):
-        group = getattr(results, name)
-        rows.append([fields[name].title, *[""] * 7])
-        for field, info in type(group).model_fields.items():
-            rows.append([info.title, *_applicant_cells(getattr(group, field))])
-    handled = _sum_applicants(results.rows())
-    rows.append(["（七）总计", *_applicant_cells(handled)])
-    rows.append(["四、结转下年度继续办理", *_applicant_cells(applications.carried_forward)])
-    return YearTables(
-        year=year,
+    return render(
+        "annual_summary.md",
+        title=title,
+        scope=scope,
+        years=years,
+        regions=regions,
         departments=departments,
-        two=table_two(proactive),
-        three=rows,
-        applicant_titles=[Applicants.model_fields[column].title for column in APPLICANT_COLUMNS],
-        received=applications.new.total + applications.carried_over.total,
-        settled=handled.total + applications.carried_forward.total,
+        organisation_titles=ORGANISATION_TITLES,
     )
 
 
-def department_section(site: SiteData, reports: list[AnnualReport]) -> Markup:
-    """The annual statistics on a department's page, newest year first."""
-    if not reports:
-        return Markup()
-    years = [year_tables(r.proactive, r.applications, r.year) for r in sorted(reports, key=lambda r: -r.year)]
-    return render("annual_department.md", years=years)
-
-
 def province_page(site: SiteData, reports: list[AnnualReport]) -> tuple[str, str]:
-    url = "annual/"
-    years = [
-        year_tables(proactive, applications, year, count)
-        for year, (proactive, applications, count) in reversed(list(province_totals(reports).items()))
-    ]
-    by_dept = defaultdict(list)
-    for report in reports:
-        by_dept[report.dept_id].append(report.year)
-    departments = [
-        DepartmentLink(href(url, urls.department(dept_id)), site.department_name(dept_id), sorted(years))
-        for dept_id, years in sorted(by_dept.items())
-    ]
-    body = render("annual_province.md", years=years, departments=departments)
+    url = urls.annual_province()
+    grouped = by_region(reports, site.departments)
+    region_names = site.scheme.regions
+    regions = [{"name": region_names.get(code, code), "href": href(url, urls.annual_region(code))} for code in sorted(grouped)]
+    body = _summary(site, url, "政府信息公开工作年度报告（全省合计）", "全省", reports, regions)
     return urls.page_source(url), page("年度报告统计", body, searchable=False, wide=True, gov_tags=tags.column("年度报告统计", "年度报告"))
+
+
+def region_pages(site: SiteData, reports: list[AnnualReport]) -> list[tuple[str, str]]:
+    built = []
+    for code, group in sorted(by_region(reports, site.departments).items()):
+        url = urls.annual_region(code)
+        name = site.scheme.regions.get(code, code)
+        body = _summary(site, url, f"政府信息公开工作年度报告（{name}合计）", name, group, [])
+        built.append((urls.page_source(url), page(f"{name}年度报告统计", body, searchable=False, wide=True, gov_tags=tags.column(f"{name}年度报告统计", "年度报告"))))
+    return built
+
+
+def report_pages(site: SiteData, reports: list[AnnualReport]) -> list[tuple[str, str]]:
+    return [report_page(site, report, group) for group in _by_dept(reports).values() for report in group]
+
+
+def department_section(site: SiteData, dept_id: str, reports: list[AnnualReport]) -> Markup:
+    """The department's annual reports, and its 备注说明 for columns with nothing to show."""
+    url = urls.department(dept_id)
+    dept = site.departments[dept_id]
+    listed = [
+        {"year": r.year, "href": href(url, urls.annual_report(dept_id, r.year)), "status": _status(site, r)[0]}
+        for r in sorted(reports, key=lambda r: -r.year)
+    ]
+    remarks = [{"column": _remark_label(site, key), "text": text} for key, text in sorted(dept.remarks.items()) if (text or "").strip()]
+    return render("annual_department.md", reports=listed, remarks=remarks)
+
+
+def _remark_label(site: SiteData, key: str) -> str:
+    if len(key) == 7 and key[4] == "-" and key[:4].isdigit():
+        return f"{key[:4]} 年 {int(key[5:])} 月"
+    return column_label(key, site.scheme)

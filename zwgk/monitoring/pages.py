@@ -10,7 +10,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from zwgk.monitoring import trend
-from zwgk.monitoring.scorecards import CRITERIA, MAX_SCORE, Scorecard
+from zwgk.monitoring.scorecards import CRITERIA, MAX_SCORE, Scorecard, weights
 from zwgk.rules.reference import rule_anchor
 from zwgk.site import tags, urls
 from zwgk.site.data import SiteData
@@ -66,7 +66,10 @@ def score_section(card: Scorecard, from_url: str) -> Markup:
 
 def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.Point]) -> list[tuple[str, str]]:
     url = urls.monitoring()
-    criteria = [CriterionRow(c.title, c.weight, c.explanation, [RuleLink(rule, rule_anchor(rule)) for rule in c.rules]) for c in CRITERIA]
+    weight = weights(site)
+    criteria = [
+        CriterionRow(c.title, weight[c.key], c.explanation, [RuleLink(rule, rule_anchor(rule)) for rule in c.rules]) for c in CRITERIA
+    ]
     rows = [
         CardRow(
             href(url, urls.scorecard(card.dept_id)), card.name, card.level, card.score, [m.points for m in card.marks], len(card.findings)
@@ -80,7 +83,9 @@ def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.
         cards=rows,
         average=sum(card.score for card in cards) / len(cards) if cards else 0,
         criteria=criteria,
-        criterion_headers=[f"{c.title}（{c.weight}）" for c in CRITERIA],
+        criterion_headers=[f"{c.title}（{weight[c.key]}）" for c in CRITERIA],
+        inspection_href=href(url, urls.inspection()),
+        annual_href=href(url, urls.annual_province()),
         rules_href=href(url, RULES_PAGE),
         trend=trend.svg(points, "全省平均得分（近 12 个月）"),
         types=[

@@ -72,7 +72,7 @@ def _scores_at(repo: Path, commit: str, rel: str, day: dt.date, cache_dir: Path 
         result = check(catalogue_of(commit, repo, rel, Path(scratch)), as_of=day, cache_dir=cache_dir)
         if result.catalog is None or result.catalog.scheme is None:
             raise CatalogError("scheme.yml（编码方案）无法读取。")
-        return {card.dept_id: card.score for card in scorecards(site_data(result), result.findings)}
+        return {card.dept_id: card.score for card in scorecards(site_data(result), result.findings, day)}
 
 
 def history(catalog_root: Path, as_of: dt.date, current: dict[str, float], cache_dir: Path | None) -> list[Point]:

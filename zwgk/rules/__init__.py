@@ -23,7 +23,7 @@ WARNING = Severity.WARNING
 
 # What a rule looks at. "load" rules are reported by the loader itself while it reads files.
 SCOPES = ("load", "scheme", "department", "item", "entry", "annual", "catalog")
-FAMILIES = ("files", "scheme", "codes", "items", "flow", "disclosure", "annual", "repo")
+FAMILIES = ("files", "scheme", "codes", "items", "flow", "disclosure", "annual", "inspection", "repo")
 
 
 @dataclass(frozen=True)

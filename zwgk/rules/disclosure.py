@@ -255,3 +255,58 @@ def _url_problem(url: str) -> str:
     if not _HOST.fullmatch(match.group(1)):
         return "的主机名不完整：应形如 www.ah.gov.cn"
     return ""
+
+
+def interpretation_genres(scheme) -> frozenset[str]:
+    """The genre codes the scheme labels 政策解读."""
+    return frozenset(code for code, label in scheme.genres.items() if label == "政策解读")
+
+
+@rule("entry.interprets-unknown", ERROR, "catalog")
+def interprets_unknown(ctx):
+    """检查：政策解读的 interprets 是否是目录中已有条目的索引号，且不是它自己。
+    原因：解读和被解读的政策文件在网站上互相链接；索引号写错，链接就指向不存在的信息。
+    示例：
+        - title: 《关于甲的通知》政策解读
+          interprets: 11340000002986061N/202401-09999
+    修正：写被解读政策文件的索引号（在它的目录条目中可以找到）。
+    """
+    indices = {entry.index for entry in ctx.catalog.entries}
+    for entry in ctx.catalog.entries:
+        if entry.interprets is None:
+            continue
+        if entry.interprets == entry.index:
+            yield Hit("interprets 写的是本条目自己的索引号：应写被解读政策文件的索引号。", ("interprets",), entry)
+        elif entry.interprets not in indices:
+            yield Hit(f"interprets 中的索引号“{entry.interprets}”不在目录中：请写被解读政策文件的索引号。", ("interprets",), entry)
+
+
+@rule("entry.interpretation-unlinked", WARNING, "entry")
+def interpretation_unlinked(entry, ctx):
+    """检查：体裁为“政策解读”的条目是否用 interprets 写明它解读的政策文件的索引号。
+    原因：政策文件和它的解读应互相关联，读者从任一方都能找到另一方（文件与解读同步）。
+    示例：
+        - title: 《关于甲的通知》政策解读
+          genre: "15"
+          # 没有 interprets
+    修正：加上 interprets: <被解读政策文件的索引号>。
+    """
+    codes = ctx.__dict__.get("_interpretation_genres")
+    if codes is None:  # once per check, not once per entry
+        codes = ctx.__dict__["_interpretation_genres"] = interpretation_genres(ctx.scheme)
+    if entry.genre in codes and not entry.interprets:
+        yield Hit("政策解读没有写明所解读的政策文件：请加上 interprets（政策文件的索引号）。", ("genre",))
+
+
+@rule("entry.normative-validity-missing", WARNING, "entry")
+def normative_validity_missing(entry, ctx):
+    """检查：行政规范性文件（normative: true）是否明确写出有效性 validity（有效、失效、废止）。
+    原因：规范性文件的有效性直接影响群众和企业是否还能依据它办事，应逐件标注，不能靠默认值。
+    示例：
+        - title: 关于甲的规定
+          normative: true
+          # 没有 validity
+    修正：写明 validity: 有效（或 失效、废止）。
+    """
+    if entry.normative and "validity" not in entry.model_fields_set:
+        yield Hit("行政规范性文件应明确标注有效性：请写 validity（有效、失效或废止）。", ("normative",))

@@ -97,27 +97,6 @@ def eight_disclosures(item, ctx):
             yield Hit(f"服务类事项应“八公开”齐全，缺少：{'、'.join(missing)}。", ())
 
 
-GUIDE_ELEMENTS = {"location": "办理地点", "hours": "办理时间"}
-
-
-@rule("item.guide-incomplete", WARNING, "item")
-def guide_incomplete(item, ctx):
-    """检查：服务类事项（行政许可、行政给付、行政确认和公共服务，即须“八公开”齐全的类型）是否写明办理地点、办理时间和咨询电话。
-    原因：办事指南缺少这些要素，群众不知道去哪里、什么时候办、打哪个电话问；政府网站检查把办事指南要素缺失列为扣分项。
-    示例：
-        type: "01"
-        # 没有 location、hours，contact 里也没有 consult_phone
-    修正：补上 location（办理地点，如 省政务服务中心二楼 12 号窗口）、hours（办理时间，如 工作日 9:00—12:00，13:30—17:00）和 contact.consult_phone（咨询电话）。
-    """
-    if item.type not in ctx.service_types or not item.is_active:
-        return
-    missing = _missing(item, GUIDE_ELEMENTS)
-    if not (item.contact and item.contact.consult_phone):
-        missing.append("contact.consult_phone（咨询电话）")
-    if missing:
-        yield Hit(f"办事指南要素不全，缺少：{'、'.join(missing)}。", ())
-
-
 @rule("item.online-url-scheme", ERROR, "item")
 def online_url_scheme(item, ctx):
     """检查：在线办理链接（online_url）是否是 http:// 或 https:// 开头的完整网址。

@@ -11,7 +11,8 @@ FAMILY_TITLES = {
     "items": "权力事项",
     "flow": "运行流程",
     "disclosure": "政府信息公开目录",
-    "annual": "年度报告统计",
+    "annual": "政府信息公开工作年度报告",
+    "inspection": "检查指标（国办秘函〔2019〕19号）",
     "repo": "仓库与审核",
 }
 SEVERITY_TITLES = {"error": "错误（必须修正，否则无法发布）", "warning": "警告（建议修正，不阻止发布）"}

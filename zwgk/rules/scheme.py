@@ -1,6 +1,7 @@
 """Rules on scheme.yml, the coding-scheme profile a province adopts."""
 
 from zwgk.catalog.codes import REGION_RE, TOPIC_RE, TWO_DIGITS_RE
+from zwgk.catalog.model import DEFAULT_SCORE_WEIGHTS
 from zwgk.rules import ERROR, Hit, rule
 
 _LISTS = {
@@ -33,6 +34,40 @@ def code_format(scheme, ctx):
                 yield Hit(f"行政区划代码“{code}”不以本省代码“{scheme.province}”开头。", (list_name, code), at_key=True)
             elif list_name == "topics" and "." in code and code.split(".")[0] not in codes:
                 yield Hit(f"主题子类“{code}”的大类“{code.split('.')[0]}”不在 topics 中：请先加上大类。", (list_name, code), at_key=True)
+
+
+@rule("scheme.score-weights", ERROR, "scheme")
+def score_weights(scheme, ctx):
+    """检查：scheme.yml 的 score_weights（监测评分各项标准的分值）是否只用已有的标准名，且合计为 100。不写 score_weights 时用默认分值；写了的，未列出的标准分值为 0。
+    原因：得分满分 100，分值合计不是 100，各部门的得分就无法和满分、和往年比较。
+    示例：
+        score_weights: {up_to_date: 60, timely: 30, speed: 20}
+    修正：只用标准名（eight、flowchart、basis、review、timely、index、clean、up_to_date、guide、validity、interpretation、annual），并使合计为 100。
+    """
+    weights = scheme.score_weights
+    for key in weights:
+        if key not in DEFAULT_SCORE_WEIGHTS:
+            yield Hit(
+                f"score_weights 中的“{key}”不是评分标准：可用的有 {'、'.join(DEFAULT_SCORE_WEIGHTS)}。", ("score_weights", key), at_key=True
+            )
+    total = sum(weights.values())
+    if total != 100:
+        yield Hit(f"score_weights 的分值合计为 {total}，应为 100。", ("score_weights",))
+
+
+@rule("scheme.update-interval-genre", ERROR, "scheme")
+def update_interval_genre(scheme, ctx):
+    """检查：scheme.yml 中写明的 update_intervals（各体裁栏目最长不更新月数）的体裁代码是否在 genres 中（不写时用默认值，只用于 genres 中有的体裁）。
+    原因：写了不存在的体裁，规定的更新周期就不会用在任何栏目上。
+    示例：
+        update_intervals: {"6": 6}
+    修正：用 genres 中的代码，如 "06"。
+    """
+    if "update_intervals" not in scheme.model_fields_set:
+        return  # the defaults apply to those of their genres the scheme has
+    for code in scheme.update_intervals:
+        if code not in scheme.genres:
+            yield Hit(f"update_intervals 中的体裁“{code}”不在 genres 中。", ("update_intervals", code), at_key=True)
 
 
 @rule("scheme.synonym-group", ERROR, "scheme")

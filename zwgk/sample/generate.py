@@ -15,7 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from zwgk.catalog.codes import make_index, make_uscc
+from zwgk.catalog.codes import add_months, make_index, make_uscc
+from zwgk.catalog.model import DEFAULT_SCORE_WEIGHTS, DEFAULT_UPDATE_INTERVALS
+from zwgk.sample import annual as annual_reports
 from zwgk.sample import data as data
 
 SERVICE_TYPES = ("01", "05", "07", "20")  # the scheme's default service_types
@@ -32,9 +34,16 @@ class Plan:
     seed: int = 1
     as_of: dt.date = dt.date(2026, 11, 20)
     notice: str = SAMPLE_NOTICE
+    # The share of departments that lag (gaps in months, late publication, missing interpretations,
+    # incomplete guides, a late annual report): the rest keep up and check clean. With any lag, the
+    # 省市场监管局 lags, as in the sample.
+    lagging: float = 0.0
 
 
-SAMPLE_PLAN = Plan(provincial=11, cities=5, items=150, entries=1000, years=(2025, 2026), seed=2026)
+SAMPLE_PLAN = Plan(provincial=11, cities=5, items=150, entries=1000, years=(2025, 2026), seed=2026, lagging=0.6)
+LAGGARD = "340000-amr"
+# The months of the window in which a department must publish something or state why (up to date).
+RECENT_MONTHS = 14
 
 
 @dataclass
@@ -48,6 +57,7 @@ class _Dept:
     level: str
     index_format: str
     items: list[dict] = field(default_factory=list)
+    lag: int = 0  # 0: keeps up; 1 to 3: lags more and more
 
 
 def _provincial_sectors() -> list[str]:
@@ -200,6 +210,8 @@ def _item(dept: _Dept, code: str, item_type: str, name: str, basis: tuple[str, s
             online_url=f"https://www.example.org/{dept.id}/banshi/{code}/",
             audience=["自然人"] if item_type == "20" else (["法人"] if int(code[6:9]) % 2 else ["自然人", "法人"]),
         )
+        if dept.lag >= 2 and rng.random() < 0.5:  # a lagging department's guides lack the place and hours
+            del item["location"], item["hours"]
     return item
 
 
@@ -260,74 +272,136 @@ def _spread(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if number < total % parts else 0) for number in range(parts)]
 
 
-def _entries(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> dict[int, list[dict]]:
-    sector_name = data.SECTORS[dept.sector][0]
+def _month(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def _recent_months(as_of: dt.date) -> list[str]:
+    return [_month(add_months(as_of.replace(day=1), -back)) for back in range(RECENT_MONTHS, -1, -1)]
+
+
+def _dates(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> tuple[list[dt.date], set[str]]:
+    """Creation dates spread over the plan's years, and the months a lagging department publishes
+    nothing in."""
     last_day = plan.as_of - dt.timedelta(days=5)
+    gaps: set[str] = set()
+    if dept.lag:
+        recent = _recent_months(plan.as_of)[:-2]
+        gaps = set(rng.sample(recent, min(len(recent), 1 + dept.lag)))
+        if dept.id == LAGGARD:
+            gaps |= {"2025-11", "2025-12"}
     dates = []
     for year_count, year in zip(_spread(count, len(plan.years)), plan.years, strict=False):
         start = dt.date(year, 1, 2)
         end = min(dt.date(year, 12, 28), last_day)
         span = (end - start).days
-        dates += [start + dt.timedelta(days=rng.randint(0, span)) for _ in range(year_count)]
-    dates.sort()
+        for _ in range(year_count):
+            date = start + dt.timedelta(days=rng.randint(0, span))
+            while _month(date) in gaps or _month(date + dt.timedelta(days=3)) in gaps:
+                date = start + dt.timedelta(days=rng.randint(0, span))
+            dates.append(date)
+    if dates and not dept.lag and dates[-1].year == plan.as_of.year:
+        dates[-1] = plan.as_of - dt.timedelta(days=rng.randint(5, 12))  # something published this month
+    return dates, gaps
+
+
+def _genres(dept: _Dept, dates: list[dt.date], rng: random.Random, plan: Plan) -> list[str]:
+    """A genre per date (政策解读 only where an entry interprets a policy, see _entries). A department
+    that keeps up has a recent entry of every genre with an update interval; the most lagging one
+    lets those columns go stale."""
+    genres = [rng.choice([code for code in data.TITLES if code != INTERPRETATION]) for _ in dates]
+    if dept.lag >= 2 or not dates:
+        return genres
+    fresh_after = add_months(plan.as_of, -3)
+    kept, stale = set(), []
+    for genre in [code for code in DEFAULT_UPDATE_INTERVALS if code in data.TITLES]:
+        newest = max((n for n, g in enumerate(genres) if g == genre), key=lambda n: dates[n], default=None)
+        if newest is not None and dates[newest] >= fresh_after:
+            kept.add(newest)  # already fresh: not to be given another genre
+        else:
+            stale.append(genre)
+    recent = sorted((n for n in range(len(dates)) if n not in kept), key=lambda number: dates[number], reverse=True)
+    for genre in stale:
+        number = recent.pop(0)
+        genres[number] = genre
+        if dates[number] < fresh_after:
+            dates[number] = plan.as_of - dt.timedelta(days=rng.randint(5, 40))
+    return genres
+
+
+INTERPRETATION = "15"
+
+
+def _entries(dept: _Dept, count: int, rng: random.Random, plan: Plan) -> tuple[dict[int, list[dict]], dict[str, str]]:
+    """A department's entries by year, and its remarks for the recent months it published nothing in."""
+    sector_name = data.SECTORS[dept.sector][0]
+    dates, gaps = _dates(dept, count, rng, plan)
+    genres = _genres(dept, dates, rng, plan)
+    pinned = {number for number, genre in enumerate(genres) if genre in DEFAULT_UPDATE_INTERVALS}
+    order = sorted(range(len(dates)), key=lambda number: (dates[number], number))
     serials: dict[str, int] = {}
     doc_serial: dict[int, int] = {}
     by_year: dict[int, list[dict]] = {}
     abbreviation = dept.short_name.removeprefix("省").removeprefix(data.REGIONS.get(dept.region, ""))[:3]
     doc_prefix = ("皖" if dept.level == "省级" else data.REGIONS[dept.region][:2]) + abbreviation
-    for number, date in enumerate(dates):
+    policy = None  # the newest normative document still without an interpretation
+    published_months = set()
+    for number, position in enumerate(order):
+        date, genre = dates[position], genres[position]
         period = f"{date.year}{date.month:02d}"
         serials[period] = serials.get(period, 0) + 1
-        genre = rng.choice(list(data.TITLES))
         template = rng.choice(data.TITLES[genre])
         topic_word = rng.choice(data.TOPIC_WORDS)
         title = template.format(s=sector_name, p=dept.short_name, y=date.year, n=number % 4 + 1, topic=topic_word)
+        interprets = None
+        if policy is not None and position not in pinned and not (dept.lag and rng.random() < 0.25 * dept.lag + 0.2):
+            genre, interprets = INTERPRETATION, policy["index"]
+            title = f"《{policy['title']}》政策解读"
+            policy = None
+        delay = rng.randint(0, 3)
+        if dept.lag and rng.random() < 0.08 * dept.lag:
+            delay = rng.randint(32, 45)  # later than 20 working days
+        published = min(date + dt.timedelta(days=delay), plan.as_of - dt.timedelta(days=1))
+        if _month(published) in gaps:  # late, but not into a month the department left empty
+            published = date + dt.timedelta(days=rng.randint(0, 3))
         entry = {
             "index": make_index(dept.index_format, dept.uscc, date, serials[period]),
             "title": title,
             "summary": f"{dept.short_name}发布{title}，就{sector_name}领域{topic_word}有关事项作出安排。",
             "date": date.isoformat(),
-            "published": (date + dt.timedelta(days=rng.randint(0, 3))).isoformat(),
+            "published": published.isoformat(),
         }
+        published_months.add(_month(published))
         if genre in ("02", "03", "04", "05", "06", "09", "10"):
             doc_serial[date.year] = doc_serial.get(date.year, 0) + 1
             entry["doc_number"] = f"{doc_prefix}〔{date.year}〕{doc_serial[date.year]}号"
+        # A department that keeps up has each policy interpreted before it issues the next one.
+        normative = genre in ("04", "05", "06") and rng.random() < 0.3 and (dept.lag or policy is None)
         entry.update(
             topic=data.SECTOR_TOPIC.get(dept.sector, "02.01") if rng.random() < 0.7 else rng.choice(list(data.TOPICS)),
             genre=genre,
             mode="主动公开" if rng.random() < 0.97 else "依申请公开",
-            validity="有效" if rng.random() < 0.9 else "失效",
-            url=f"https://www.example.org/{dept.id}/{period}/{serials[period]:05d}.html",
-            keywords=[sector_name, topic_word],
         )
+        if normative:
+            entry["normative"] = True
+        # Lagging departments leave out the validity of some normative documents.
+        if not (normative and dept.lag and rng.random() < 0.5):
+            entry["validity"] = "有效" if rng.random() < 0.9 else "失效"
+        if interprets:
+            entry["interprets"] = interprets
+        entry.update(url=f"https://www.example.org/{dept.id}/{period}/{serials[period]:05d}.html", keywords=[sector_name, topic_word])
+        if normative and entry["mode"] == "主动公开":
+            policy = entry
         by_year.setdefault(date.year, []).append(entry)
-    return by_year
-
-
-def _annual(year: int, rng: random.Random) -> dict:
-    new = {"natural_person": rng.randint(5, 60), "commercial": rng.randint(0, 20), "other": rng.randint(0, 5)}
-    carried = {"natural_person": rng.randint(0, 3)}
-    forward = {"natural_person": rng.randint(0, 2)}
-    disclosed = {column: new.get(column, 0) + carried.get(column, 0) - forward.get(column, 0) for column in new}
-    partly = min(2, disclosed["natural_person"])
-    disclosed["natural_person"] -= partly
-    return {
-        "year": year,
-        "proactive": {
-            "regulations": {"made": 0, "repealed": 0, "in_force": rng.randint(0, 5)},
-            "normative_documents": {"made": rng.randint(0, 8), "repealed": rng.randint(0, 3), "in_force": rng.randint(10, 60)},
-            "licensing": rng.randint(100, 5000),
-            "penalty": rng.randint(0, 300),
-            "coercion": rng.randint(0, 50),
-            "fees": 0,
-        },
-        "applications": {
-            "new": new,
-            "carried_over": carried,
-            "results": {"disclosed": disclosed, "partly_disclosed": {"natural_person": partly}},
-            "carried_forward": forward,
-        },
-    }
+    if policy is not None and not dept.lag:
+        del policy["normative"]  # no entry left to interpret it: an ordinary notice
+    remarks = {}
+    if not dept.lag:
+        first = _month(min(dates)) if dates else _month(plan.as_of)
+        for month in _recent_months(plan.as_of):
+            if month >= first and month not in published_months and month < _month(plan.as_of):
+                remarks[month] = "本月无新增主动公开信息。"
+    return by_year, remarks
 
 
 def scheme(plan: Plan) -> dict:
@@ -345,6 +419,8 @@ def scheme(plan: Plan) -> dict:
             "limits": {"publish_within_workdays": 20, "review_every_months": 12, "summary_max_chars": 300},
             "holidays": data.HOLIDAYS,
             "workdays": data.WORKDAYS,
+            "update_intervals": DEFAULT_UPDATE_INTERVALS,
+            "score_weights": DEFAULT_SCORE_WEIGHTS,
             "synonyms": data.SYNONYMS,
         }
     )
@@ -355,6 +431,10 @@ def generate(plan: Plan) -> dict[str, object]:
     rng = random.Random(plan.seed)
     files: dict[str, object] = {"scheme.yml": scheme(plan)}
     departments = _departments(plan)
+    if plan.lagging:
+        for number, dept in enumerate(departments):
+            if dept.id == LAGGARD or random.Random(f"{plan.seed}-{number}").random() < plan.lagging:
+                dept.lag = 1 + number % 3 if dept.id != LAGGARD else 2
     for dept, item_count, entry_count in zip(
         departments, _spread(plan.items, len(departments)), _spread(plan.entries, len(departments)), strict=False
     ):
@@ -381,10 +461,15 @@ def generate(plan: Plan) -> dict[str, object]:
         }
         for item in _dept_items(dept, item_count, rng, plan):
             files[f"{base}/powers/{item['basic_code']}.yml"] = item
-        for year, entries in _entries(dept, entry_count, rng, plan).items():
+        by_year, remarks = _entries(dept, entry_count, rng, plan)
+        for year, entries in by_year.items():
             files[f"{base}/disclosure/{year}.yml"] = entries
-        annual_year = plan.years[-1] - 1 if len(plan.years) > 1 else plan.years[-1]
-        files[f"{base}/annual/{annual_year}.yml"] = _annual(annual_year, rng)
+        if remarks:
+            files[f"{base}/department.yml"]["remarks"] = remarks
+        # The two years before the newest: both complete, the later one published by now.
+        report_years = [plan.years[-1] - 2, plan.years[-1] - 1]
+        for year, report in annual_reports.reports(dept.name, report_years, dept.lag, rng).items():
+            files[f"{base}/annual/{year}.yml"] = report
     return files
 
 

@@ -6,12 +6,13 @@ import json
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from zwgk.site import html, static_search, urls
 from zwgk.catalog.codes import IndexNumber, implementation_code, parse_index
 from zwgk.rules.run import CheckResult
 from zwgk.catalog.flow import step_index
-from zwgk.catalog.model import Department, Entry, PowerItem, Scheme
+from zwgk.catalog.model import AnnualReport, Department, Entry, PowerItem, Scheme
 from zwgk.rules.items import EIGHT_DISCLOSURES
 
 
@@ -32,6 +33,7 @@ class SiteData:
     items_by_code: dict[str, list[PowerItem]] = field(default_factory=dict)  # basic code -> items of every department
     latest_date: dt.date | None = None  # the newest entry's 生成日期: "to date" for months with nothing published
     entries_by_dept: dict[str, list[Entry]] = field(default_factory=dict)
+    annual: list[AnnualReport] = field(default_factory=list)  # the annual reports, every department and year
 
     def __post_init__(self) -> None:
         items_by_dept: dict[str, list[PowerItem]] = defaultdict(list)
@@ -47,6 +49,27 @@ class SiteData:
                 items_by_code[item.basic_code].append(item)
         self.items_by_code = dict(items_by_code)
         self.latest_date = max((entry.date for entry in self.entries), default=None)
+
+    @cached_property
+    def entry_by_index(self) -> dict[str, Entry]:
+        return {entry.index: entry for entry in self.entries}
+
+    @cached_property
+    def interpretations(self) -> dict[str, list[Entry]]:
+        """A policy's 索引号 -> the entries that interpret it (their `interprets`)."""
+        found: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.entries:
+            if entry.interprets and entry.interprets in self.entry_by_index:
+                found[entry.interprets].append(entry)
+        return dict(found)
+
+    def related(self, entry: Entry) -> list[tuple[str, Entry]]:
+        """Entries linked to this one: the policy it interprets, and the interpretations of it."""
+        links = []
+        if entry.interprets and entry.interprets in self.entry_by_index:
+            links.append(("所解读的文件", self.entry_by_index[entry.interprets]))
+        links += [("政策解读", reading) for reading in self.interpretations.get(entry.index, ())]
+        return links
 
     def entry_url(self, entry: Entry) -> str:
         return urls.entry(entry.dept_id, self.numbers[id(entry)])
@@ -73,4 +96,5 @@ def site_data(result: CheckResult, report_url: str = "", site_url: str = "") -> 
         report_url=report_url,
         site_url=site_url,
         file_keys=catalog.file_keys,
+        annual=catalog.annual,
     )

@@ -73,3 +73,21 @@ AUDIENCES = {"person": "自然人", "legal": "法人"}  # URL slug -> PowerItem.
 def audience(slug: str) -> str:
     """Service items by who is served: 个人办事 (person), 法人办事 (legal)."""
     return f"audience/{slug}/"
+
+
+def inspection() -> str:
+    """The 检查指标自查 page (国办秘函〔2019〕19号)."""
+    return "monitoring/inspection/"
+
+
+def annual_province() -> str:
+    return "annual/"
+
+
+def annual_region(region: str) -> str:
+    return f"annual/regions/{region}/"
+
+
+def annual_report(dept_id: str, year: int) -> str:
+    """A department's whole annual report of one year."""
+    return f"annual/{dept_id}/{year}/"

@@ -106,6 +106,7 @@ class EntryRow(NamedTuple):
     summary: str | None
     keywords: str  # joined with 、
     publisher: str  # the 发布机构's name when another department published the entry
+    related: tuple = ()  # (label, href, title): the policy an interpretation reads, the interpretations of a policy
 
 
 def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_department: bool = False, grams: bool = False) -> list[EntryRow]:
@@ -134,6 +135,9 @@ def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_departm
                 entry.summary,
                 "、".join(entry.keywords),
                 site.department_name(entry.publisher) if entry.publisher and entry.publisher != entry.dept_id else "",
+                tuple(
+                    (label, up + urls.entry(other.dept_id, site.numbers[id(other)]), other.title) for label, other in site.related(entry)
+                ),
             )
         )
     return rows
