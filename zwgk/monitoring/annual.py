@@ -98,7 +98,12 @@ def region_pages(site: SiteData, reports: list[AnnualReport]) -> list[tuple[str,
         url = urls.annual_region(code)
         name = site.scheme.regions.get(code, code)
         body = _summary(site, url, f"政府信息公开工作年度报告（{name}合计）", name, group, [])
-        built.append((urls.page_source(url), page(f"{name}年度报告统计", body, searchable=False, wide=True, gov_tags=tags.column(f"{name}年度报告统计", "年度报告"))))
+        built.append(
+            (
+                urls.page_source(url),
+                page(f"{name}年度报告统计", body, searchable=False, wide=True, gov_tags=tags.column(f"{name}年度报告统计", "年度报告")),
+            )
+        )
     return built
 
 
