@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from zwgk.catalog.codes import add_months, make_index, make_uscc
-from zwgk.catalog.model import DEFAULT_SCORE_WEIGHTS, DEFAULT_UPDATE_INTERVALS
+from zwgk.catalog.scheme_model import DEFAULT_SCORE_WEIGHTS, DEFAULT_UPDATE_INTERVALS
 from zwgk.sample import annual as annual_reports
 from zwgk.sample import data as data
 
