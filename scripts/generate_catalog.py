@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from zwgk.sample import generate as synth
+from zwgk.sample.plan import SAMPLE_PLAN, Plan
 
 SAMPLE_HEADER = "# 示例数据（sample data）：由 scripts/generate_catalog.py --sample 生成，部门与代码均为虚构。\n"
 
@@ -23,7 +24,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path, help="folder to write (replaced if it exists)")
     parser.add_argument("--sample", action="store_true", help="the bundled sample plan instead of a province")
-    defaults = synth.Plan()
+    defaults = Plan()
     parser.add_argument("--provincial", type=int, default=defaults.provincial)
     parser.add_argument("--cities", type=int, default=defaults.cities)
     parser.add_argument("--items", type=int, default=defaults.items)
@@ -33,7 +34,7 @@ def main() -> None:
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=defaults.as_of, help="the date the data is valid on")
     args = parser.parse_args()
     if args.sample:
-        plan, header = synth.SAMPLE_PLAN, SAMPLE_HEADER
+        plan, header = SAMPLE_PLAN, SAMPLE_HEADER
     else:
         plan = dataclasses.replace(
             defaults,

@@ -11,11 +11,12 @@ import pytest
 
 from zwgk.rules.run import check
 from zwgk.sample import generate as synth
+from zwgk.sample.plan import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "catalog"
 AS_OF = dt.date(2026, 11, 26)
-SMALL_PLAN = synth.Plan(provincial=3, cities=2, items=40, entries=80, years=(2025, 2026), seed=7)
+SMALL_PLAN = Plan(provincial=3, cities=2, items=40, entries=80, years=(2025, 2026), seed=7)
 SITE_URL = "https://example.org/zwgk/"
 
 

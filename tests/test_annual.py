@@ -12,8 +12,8 @@ import re
 import yaml
 from conftest import ROOT, SAMPLE, run_check, write_catalog
 
+from zwgk.catalog.annual_model import Applicants
 from zwgk.catalog.loader import load_catalog
-from zwgk.catalog.model import Applicants
 from zwgk.monitoring.annual_export import annual_files, table_three_rows
 from zwgk.monitoring.annual_totals import by_region, totals
 from zwgk.site.richtext import markdown
@@ -191,7 +191,8 @@ def test_province_and_region_pages_show_the_sums(sample_site):
 
 
 def test_contributor_text_in_a_report_is_escaped():
-    from zwgk.catalog.model import AnnualReport, Origin
+    from zwgk.catalog.annual_model import AnnualReport
+    from zwgk.catalog.model import Origin
     from zwgk.monitoring.annual import report_page
     from zwgk.site.data import site_data
 

@@ -115,3 +115,17 @@ def test_every_dotted_name_the_architecture_names_exists():
     ):
         module, name = dotted.rsplit(".", 1)
         assert hasattr(importlib.import_module(f"zwgk.{module}"), name), f"ARCHITECTURE.md names {dotted}, which does not exist"
+
+
+MAX_LINES = 400
+
+
+@pytest.mark.parametrize("folder", ["zwgk", "hooks", "scripts"])
+def test_no_module_is_over_400_lines(folder):
+    """One job per module: a module past the limit holds more than one; split it by job."""
+    sizes = {
+        path.relative_to(ROOT).as_posix(): len(path.read_text(encoding="utf-8").splitlines()) for path in (ROOT / folder).rglob("*.py")
+    }
+    assert sizes, f"{folder}/ holds no Python files"
+    over = [f"{path} ({lines} lines)" for path, lines in sorted(sizes.items()) if lines > MAX_LINES]
+    assert not over, f"over {MAX_LINES} lines: " + ", ".join(over)

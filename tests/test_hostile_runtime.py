@@ -488,10 +488,11 @@ def test_class_16_the_index_writer_dies_with_a_killed_build(tmp_path):
     import tempfile
 
     from zwgk.sample import generate as synth
+    from zwgk.sample.plan import SAMPLE_PLAN
 
     # Many entries and few items: the writer has seconds of work while the build is short, so the
     # test sees it running (with the small sample it can finish before a loaded machine looks).
-    plan = dataclasses.replace(synth.SAMPLE_PLAN, provincial=2, cities=1, items=40, entries=8000)
+    plan = dataclasses.replace(SAMPLE_PLAN, provincial=2, cities=1, items=40, entries=8000)
     catalog = tmp_path / "catalog"
     synth.write(synth.generate(plan), catalog, "")
     site = tmp_path / "site"

@@ -12,7 +12,7 @@ from conftest import SAMPLE, SMALL_PLAN, run_check, write_catalog
 from mkdocs.exceptions import PluginError
 
 from zwgk import build
-from zwgk.catalog.model import DEFAULT_UPDATE_INTERVALS, Scheme
+from zwgk.catalog.scheme_model import DEFAULT_UPDATE_INTERVALS, Scheme
 from zwgk.rules.inspection import GUIDE_ELEMENTS, guide_missing
 from zwgk.sample import generate as synth
 from zwgk.site.links import broken_links

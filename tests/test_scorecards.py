@@ -12,7 +12,7 @@ import subprocess
 
 from conftest import AS_OF, SAMPLE, run_check, write_catalog
 
-from zwgk.catalog.model import DEFAULT_SCORE_WEIGHTS
+from zwgk.catalog.scheme_model import DEFAULT_SCORE_WEIGHTS
 from zwgk.monitoring import trend
 from zwgk.monitoring.scorecards import CRITERIA, recent_months, scorecards
 from zwgk.rules.run import check

@@ -411,7 +411,7 @@ EXPORT_MODULES = (
     "site/pages/common.py",
     "site/urls.py",
     "site/data.py",
-    "catalog/model.py",
+    "catalog/*model.py",
     "catalog/codes.py",
     "monitoring/scorecards.py",
     "monitoring/annual_export.py",
@@ -433,7 +433,7 @@ def _cached_exports(build: SiteBuild) -> dict[str, bytes]:
     return files
 
 
-WORKBOOK_MODULES = ("site/xlsx.py", "site/exports.py", "catalog/model.py")
+WORKBOOK_MODULES = ("site/xlsx.py", "site/exports.py", "catalog/*model.py")
 
 
 def _cached_workbooks(build: SiteBuild) -> dict[str, bytes]:

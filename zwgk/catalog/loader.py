@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zwgk.catalog import yamlio
+from zwgk.catalog.annual_model import AnnualReport
 from zwgk.catalog.cache import PickleCache, code_version, paused_gc
 from zwgk.catalog.discovery import Source, discover
 from zwgk.catalog.findings import Finding, Report, Severity
-from zwgk.catalog.model import AnnualReport, Department, Entry, PowerItem, Scheme
+from zwgk.catalog.model import Entry, PowerItem
 from zwgk.catalog.safe_read import UnreadableFile, read_regular
+from zwgk.catalog.scheme_model import Department, Scheme
 from zwgk.catalog.validate import FileResult, load_file, refused
 
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from zwgk.catalog.model import AnnualReport, Department, Entry, PowerItem, Scheme
+from zwgk.catalog.annual_model import AnnualReport
+from zwgk.catalog.model import Entry, PowerItem
+from zwgk.catalog.scheme_model import Department, Scheme
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 

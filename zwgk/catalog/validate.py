@@ -9,16 +9,18 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from zwgk.catalog import text, yamlio
+from zwgk.catalog.annual_model import AnnualReport
 from zwgk.catalog.discovery import Source
 from zwgk.catalog.findings import Report
-from zwgk.catalog.model import AnnualReport, Department, Entry, Origin, PowerItem, Record, Scheme
+from zwgk.catalog.model import Entry, Model, Origin, PowerItem, Record
 from zwgk.catalog.safe_read import UnreadableFile
 from zwgk.catalog.schema_errors import describe
+from zwgk.catalog.scheme_model import Department, Scheme
 
 
 @dataclass
@@ -33,15 +35,18 @@ class FileResult:
 # ---- validation ----------------------------------------------------------------------------------
 
 
+def _holds_model(annotation: Any) -> bool:
+    """Whether a field's type names one of the catalogue's models (`list[Material] | None`, ...)."""
+    args = get_args(annotation)
+    if args:
+        return any(_holds_model(arg) for arg in args)
+    return isinstance(annotation, type) and issubclass(annotation, Model)
+
+
 @cache
 def _nested_model_fields(model: type[BaseModel]) -> tuple[str, ...]:
     """Fields of `model` that can hold further models (checked for unknown keys)."""
-    nested = []
-    for name, info in model.model_fields.items():
-        text = repr(info.annotation)
-        if f"{Record.__module__}." in text:  # annotations naming a model of zwgk.catalog.model
-            nested.append(name)
-    return tuple(nested)
+    return tuple(name for name, info in model.model_fields.items() if _holds_model(info.annotation))
 
 
 def _unknown(key: object, known: list[str], path: tuple) -> tuple[tuple, str, list[str]]:

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from zwgk.catalog.model import AnnualReport
+from zwgk.catalog.annual_model import AnnualReport
 from zwgk.monitoring.annual_layout import ORGANISATION_TITLES, report_layout, totals_layout
 from zwgk.monitoring.annual_totals import by_region, totals
 from zwgk.rules.annual import deadline

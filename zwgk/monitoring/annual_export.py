@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from zwgk.catalog.model import AnnualReport, Applicants, Outcomes, Proactive
+from zwgk.catalog.annual_model import AnnualReport, Applicants, Outcomes, Proactive
 from zwgk.site.exports import resource, to_csv
 
 APPLICANT_COLUMNS = (*Applicants.COLUMNS, "organisations", "total")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from zwgk.catalog.model import AnnualReport, Appeals, Applicants, Applications, OtherMatters, Outcomes, Overview, Proactive
+from zwgk.catalog.annual_model import AnnualReport, Appeals, Applicants, Applications, OtherMatters, Outcomes, Overview, Proactive
 from zwgk.monitoring.annual_totals import Totals
 from zwgk.site.richtext import markdown
 

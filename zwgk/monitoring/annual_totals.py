@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from zwgk.catalog.model import AnnualReport, Appeals, Applications, OtherMatters, Proactive
+from zwgk.catalog.annual_model import AnnualReport, Appeals, Applications, OtherMatters, Proactive
 
 
 def sum_models(models: list):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from zwgk.catalog.codes import add_months, workdays_between
 from zwgk.catalog.findings import Finding
-from zwgk.catalog.model import DEFAULT_SCORE_WEIGHTS
+from zwgk.catalog.scheme_model import DEFAULT_SCORE_WEIGHTS
 from zwgk.rules.annual import deadline
 from zwgk.rules.disclosure import interpretation_genres
 from zwgk.site import urls

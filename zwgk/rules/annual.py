@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 
-from zwgk.catalog.model import Applicants, Outcomes
+from zwgk.catalog.annual_model import Applicants, Outcomes
 from zwgk.rules import ERROR, WARNING, Hit, rule
 
 COLUMNS = (*Applicants.COLUMNS, "total")

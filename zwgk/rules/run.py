@@ -18,7 +18,8 @@ from zwgk.catalog.cache import PickleCache, code_version, paused_gc
 from zwgk.catalog.codes import IndexNumber, has_fullwidth, parse_index, uscc_is_valid
 from zwgk.catalog.findings import Finding, Report, Summary, sort_findings
 from zwgk.catalog.loader import Catalog, fingerprint, load_catalog, locate_reports
-from zwgk.catalog.model import Department, Entry, PowerItem, Record, Scheme
+from zwgk.catalog.model import Entry, PowerItem, Record
+from zwgk.catalog.scheme_model import Department, Scheme
 
 
 @dataclass
@@ -92,7 +93,7 @@ def _report(rule: rules.Rule, record: Record, hit: rules.Hit) -> Report:
 
 
 PARALLEL_MIN_RECORDS = 20_000
-RULE_MODULES = ("rules/*.py", "catalog/codes.py", "catalog/flow.py", "catalog/model.py")
+RULE_MODULES = ("rules/*.py", "catalog/codes.py", "catalog/flow.py", "catalog/*model.py")
 ALL_MODULES = ("*.py", "*/*.py")
 
 # Set just before forking so that workers inherit the loaded catalogue instead of receiving a copy:

@@ -1,7 +1,7 @@
 """Rules on scheme.yml, the coding-scheme profile a province adopts."""
 
 from zwgk.catalog.codes import REGION_RE, TOPIC_RE, TWO_DIGITS_RE
-from zwgk.catalog.model import DEFAULT_SCORE_WEIGHTS
+from zwgk.catalog.scheme_model import DEFAULT_SCORE_WEIGHTS
 from zwgk.rules import ERROR, Hit, rule
 
 _LISTS = {

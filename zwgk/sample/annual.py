@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from zwgk.catalog.model import Applicants, Results
+from zwgk.catalog.annual_model import Applicants, Results
 
 COLUMNS = Applicants.COLUMNS
 

@@ -12,7 +12,9 @@ from zwgk.site import html, static_search, urls
 from zwgk.catalog.codes import IndexNumber, implementation_code, parse_index
 from zwgk.rules.run import CheckResult
 from zwgk.catalog.flow import step_index
-from zwgk.catalog.model import AnnualReport, Department, Entry, PowerItem, Scheme
+from zwgk.catalog.model import Entry, PowerItem
+from zwgk.catalog.scheme_model import Department, Scheme
+from zwgk.catalog.annual_model import AnnualReport
 from zwgk.rules.items import EIGHT_DISCLOSURES
 
 

@@ -24,7 +24,10 @@ def gram_tokens(text: str) -> list[str]:
     """The character bigrams of each run of Chinese characters, as ASCII tokens, in order."""
     tokens = []
     for run in _CJK_RUN.findall(text):
-        tokens += [f"zg{ord(run[i]):04x}{ord(run[i + 1]):04x}" for i in range(len(run) - 1)]
+        # The runs hold only characters of the Basic Multilingual Plane, so the UTF-16 code units in hex
+        # are the code points, four digits each: a bigram is eight digits starting at every fourth.
+        digits = run.encode("utf-16-be").hex()
+        tokens += ["zg" + digits[start : start + 8] for start in range(0, len(digits) - 4, 4)]
     return tokens
 
 

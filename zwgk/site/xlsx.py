@@ -26,7 +26,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from zwgk.catalog.model import Department, Entry, PowerItem, Scheme
+from zwgk.catalog.model import Entry, PowerItem
+
+from zwgk.catalog.scheme_model import Department, Scheme
 from zwgk.site.exports import neutralise_formula
 
 FIXED_TIME = dt.datetime(2000, 1, 1)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from zwgk.catalog.findings import Finding, Severity
 from zwgk.catalog.loader import Catalog
-from zwgk.catalog.model import Department
+from zwgk.catalog.scheme_model import Department
 from zwgk.contrib.spreadsheet.headers import Mapping, column_letter
 from zwgk.contrib.spreadsheet.values import CellError, clean
 

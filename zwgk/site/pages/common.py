@@ -102,11 +102,16 @@ class EntryRow(NamedTuple):
     genre: str
     mode: str | None
     validity: str
-    grams: static_search.Grams | None  # the title's search tokens (catalogue pages only)
+    gram_tokens: str  # the title's search tokens (catalogue pages only, else empty): static_search.entry_grams
+    gram_weight: float | str
+    gram_words: str
     summary: str | None
     keywords: str  # joined with 、
     publisher: str  # the 发布机构's name when another department published the entry
     related: tuple = ()  # (label, href, title): the policy an interpretation reads, the interpretations of a policy
+
+
+NO_GRAMS = static_search.Grams("", "", "")
 
 
 def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_department: bool = False, grams: bool = False) -> list[EntryRow]:
@@ -131,7 +136,7 @@ def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_departm
                 site.code_label(genres, entry.genre),
                 entry.mode,
                 entry.validity,
-                static_search.entry_grams(entry.title, entry.keywords, entry.doc_number, entry.index) if grams else None,
+                *((static_search.entry_grams(entry.title, entry.keywords, entry.doc_number, entry.index) or NO_GRAMS) if grams else NO_GRAMS),
                 entry.summary,
                 "、".join(entry.keywords),
                 site.department_name(entry.publisher) if entry.publisher and entry.publisher != entry.dept_id else "",

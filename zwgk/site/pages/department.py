@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from zwgk.catalog.model import Department
+from zwgk.catalog.scheme_model import Department
 from zwgk.site import static_search, tags, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import href, page, period_label

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import NamedTuple
 
-from zwgk.catalog.model import Department
+from zwgk.catalog.scheme_model import Department
 from zwgk.site import tags, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import entry_rows, latest, page

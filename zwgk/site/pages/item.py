@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 from zwgk.catalog.codes import implementation_code
 from zwgk.catalog.flow import step_index
-from zwgk.catalog.model import Department, PowerItem
+from zwgk.catalog.model import PowerItem
+from zwgk.catalog.scheme_model import Department
 from zwgk.rules.items import EIGHT_DISCLOSURES
 from zwgk.site import static_search, tags, urls
 from zwgk.site.data import SiteData

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from zwgk.catalog.model import Scheme
+from zwgk.catalog.scheme_model import Scheme
 from zwgk.site.pages.common import page
 from zwgk.site.templating import render
 
