@@ -9,12 +9,14 @@ without changing a file. Every text cell is neutralised against formula injectio
 string. The bytes are a pure function of the catalogue (fixed timestamps), so an unchanged catalogue
 exports the same file.
 
-Another sheet (e.g. the annual report's tables) is added by appending to `SHEETS`."""
+Another sheet of every workbook is added by appending to `SHEETS`; sheets of one department's own
+(its annual reports, zwgk/monitoring/annual_xlsx.py) come in as `extra` (name, writer) pairs."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from copy import copy
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -161,9 +163,23 @@ def _cell(ws, value, **style) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=neutralise_formula(value))
     if isinstance(cell.value, str):
         cell.data_type = "s"  # never a formula, even if a value slipped past neutralise_formula
-    for name, setting in style.items():
-        setattr(cell, name, setting)
+    if style:
+        # Setting a style object looks it up in the workbook's style lists by hash, which at 100,000
+        # rows is most of the export's time: each combination is set once per workbook, and its
+        # indices (the cell's StyleArray) copied to every other cell that has it.
+        styles = ws.parent.__dict__.setdefault("_zwgk_styles", {})
+        key = tuple((name, id(setting)) for name, setting in style.items())
+        known = styles.get(key)
+        if known is None:
+            for name, setting in style.items():
+                setattr(cell, name, setting)
+            styles[key] = (copy(cell._style), tuple(style.values()))  # the objects too, so their ids stay theirs
+        else:
+            cell._style = copy(known[0])
     return cell
+
+
+styled_cell = _cell  # for the writers of other sheets (zwgk/monitoring/annual_xlsx.py)
 
 
 def _start(ws, title: str, columns: list[Column]) -> None:
@@ -253,8 +269,16 @@ def _deterministic(book: Workbook) -> bytes:
     return output.getvalue()
 
 
+ExtraSheets = Iterable[tuple[str, Callable]]  # (sheet name, writer(ws)) after the catalogue's sheets
+
+
 def department_workbook(
-    scheme: Scheme, departments: dict[str, Department], dept: Department, items: list[PowerItem], entries: list[Entry]
+    scheme: Scheme,
+    departments: dict[str, Department],
+    dept: Department,
+    items: list[PowerItem],
+    entries: list[Entry],
+    extra: ExtraSheets = (),
 ) -> bytes:
     """A department's workbook; the rows written are counted against the records given."""
     book = Workbook(write_only=True)
@@ -263,6 +287,8 @@ def department_workbook(
         written = writer(book.create_sheet(name), records[kind], Context(scheme, departments, dept))
         if written != len(records[kind]):
             raise AssertionError(f"{dept.dept_id} 的工作表“{name}”写入了 {written} 行，应为 {len(records[kind])} 行")
+    for name, writer in extra:
+        writer(book.create_sheet(name))
     return _deterministic(book)
 
 
@@ -329,9 +355,9 @@ def template_workbooks(scheme: Scheme) -> dict[str, bytes]:
     return files
 
 
-def write_workbooks(catalog, output, dept_ids: list[str] | None = None) -> list:
+def write_workbooks(catalog, output, dept_ids: list[str] | None = None, extra: Callable[[Department], ExtraSheets] | None = None) -> list:
     """`zwgk export xlsx`: each department's workbook as <output>/<dept-id>.xlsx (`catalog` is a loaded
-    Catalog). Returns the paths written."""
+    Catalog), with `extra(dept)` sheets when given. Returns the paths written."""
     items: dict[str, list[PowerItem]] = {}
     entries: dict[str, list[Entry]] = {}
     for item in catalog.items:
@@ -343,6 +369,7 @@ def write_workbooks(catalog, output, dept_ids: list[str] | None = None) -> list:
     for dept_id in dept_ids or sorted(catalog.departments):
         dept = catalog.departments[dept_id]
         path = output / f"{dept_id}.xlsx"
-        path.write_bytes(department_workbook(catalog.scheme, catalog.departments, dept, items.get(dept_id, []), entries.get(dept_id, [])))
+        sheets = extra(dept) if extra else ()
+        path.write_bytes(department_workbook(catalog.scheme, catalog.departments, dept, items.get(dept_id, []), entries.get(dept_id, []), sheets))
         paths.append(path)
     return paths
