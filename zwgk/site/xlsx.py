@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from copy import copy
+import multiprocessing
+import os
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from copy import copy
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -27,6 +31,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.writer.excel import ExcelWriter
 
 from zwgk.catalog.model import Department, Entry, PowerItem, Scheme
 from zwgk.site.exports import neutralise_formula
@@ -60,7 +65,19 @@ def code_label(codes: dict[str, str], code: str | None) -> str:
     label = codes.get(code)
     if label is None:
         return code
-    return label if sum(1 for other in codes.values() if other == label) == 1 else f"{code} {label}"
+    return label if _label_counts(codes)[label] == 1 else f"{code} {label}"
+
+
+_COUNTS: dict[int, tuple[dict, Counter]] = {}
+
+
+def _label_counts(codes: dict[str, str]) -> Counter:
+    """How many codes of a list share each name, counted once per list (the list is kept with its
+    count, so that its id stays its own)."""
+    known = _COUNTS.get(id(codes))
+    if known is None or known[0] is not codes or sum(known[1].values()) != len(codes):
+        known = _COUNTS[id(codes)] = (codes, Counter(codes.values()))
+    return known[1]
 
 
 def _text(value) -> str:
@@ -254,7 +271,8 @@ def _deterministic(book: Workbook) -> bytes:
     """The workbook's bytes with fixed times (document properties and zip entries)."""
     book.properties.created = book.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
-    book.save(buffer)
+    # What Workbook.save does, into an uncompressed archive: the entries are compressed once, below.
+    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
     source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
@@ -355,9 +373,26 @@ def template_workbooks(scheme: Scheme) -> dict[str, bytes]:
     return files
 
 
-def write_workbooks(catalog, output, dept_ids: list[str] | None = None, extra: Callable[[Department], ExtraSheets] | None = None) -> list:
+_JOB: dict = {}  # what the forked writers of write_workbooks read (inherited, never pickled)
+
+
+def _write_one(dept_id: str):
+    catalog, items, entries, extra, output = (_JOB[key] for key in ("catalog", "items", "entries", "extra", "output"))
+    dept = catalog.departments[dept_id]
+    path = output / f"{dept_id}.xlsx"
+    sheets = extra(dept) if extra else ()
+    path.write_bytes(department_workbook(catalog.scheme, catalog.departments, dept, items.get(dept_id, []), entries.get(dept_id, []), sheets))
+    return path
+
+
+def write_workbooks(
+    catalog, output, dept_ids: list[str] | None = None, extra: Callable[[Department], ExtraSheets] | None = None, workers: int | None = None
+) -> list:
     """`zwgk export xlsx`: each department's workbook as <output>/<dept-id>.xlsx (`catalog` is a loaded
-    Catalog), with `extra(dept)` sheets when given. Returns the paths written."""
+    Catalog), with `extra(dept)` sheets when given. Returns the paths written.
+
+    Several departments are written at once, by forked processes that inherit the loaded catalogue
+    (one per CPU, at most `workers`); the largest first, so that none is left to finish alone."""
     items: dict[str, list[PowerItem]] = {}
     entries: dict[str, list[Entry]] = {}
     for item in catalog.items:
@@ -365,11 +400,15 @@ def write_workbooks(catalog, output, dept_ids: list[str] | None = None, extra: C
     for entry in catalog.entries:
         entries.setdefault(entry.dept_id, []).append(entry)
     output.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for dept_id in dept_ids or sorted(catalog.departments):
-        dept = catalog.departments[dept_id]
-        path = output / f"{dept_id}.xlsx"
-        sheets = extra(dept) if extra else ()
-        path.write_bytes(department_workbook(catalog.scheme, catalog.departments, dept, items.get(dept_id, []), entries.get(dept_id, []), sheets))
-        paths.append(path)
-    return paths
+    chosen = sorted(dept_ids or catalog.departments)
+    _JOB.update(catalog=catalog, items=items, entries=entries, extra=extra, output=output)
+    try:
+        workers = min(workers or os.cpu_count() or 1, len(chosen))
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return [_write_one(dept_id) for dept_id in chosen]
+        largest = sorted(chosen, key=lambda d: -(len(entries.get(d, [])) + 3 * len(items.get(d, []))))
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            written = dict(zip(largest, pool.map(_write_one, largest), strict=True))
+        return [written[dept_id] for dept_id in chosen]
+    finally:
+        _JOB.clear()
