@@ -18,7 +18,6 @@ import datetime as dt
 import io
 import multiprocessing
 import os
-import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -264,27 +263,29 @@ SHEETS: list[tuple[str, Callable, str]] = [
 ]
 
 
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+class _FixedTimeZip(zipfile.ZipFile):
+    """The archive openpyxl writes into, every entry stamped with the same time: a workbook's bytes are
+    a pure function of its content, and it is compressed once."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
+            zinfo_or_arcname.compress_type = self.compression
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        with open(filename, "rb") as source:  # a write-only sheet, from its temporary file
+            self.writestr(arcname or os.path.basename(filename), source.read(), compress_type, compresslevel)
 
 
 def _deterministic(book: Workbook) -> bytes:
-    """The workbook's bytes with fixed times (document properties and zip entries)."""
+    """The workbook's bytes with fixed times (document properties and zip entries): what
+    Workbook.save does, without its stamping the time of saving as "modified"."""
     book.properties.created = book.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
-    # What Workbook.save does, into an uncompressed archive: the entries are compressed once, below.
-    ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving as "modified"
-                content = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
-            target.writestr(fixed, content)
-    return output.getvalue()
+    ExcelWriter(book, _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return buffer.getvalue()
 
 
 ExtraSheets = Iterable[tuple[str, Callable]]  # (sheet name, writer(ws)) after the catalogue's sheets
