@@ -216,7 +216,10 @@ def _row(ws, columns: list[Column], record, context: Context, serial: int | str)
     for column in columns:
         value = neutralise_formula(serial if column.field == "serial" else column.value(record, context))
         # A plain string is stored as a string: after neutralise_formula none starts with "=".
-        row.append(_cell(ws, value, alignment=WRAP) if column.wrap else (value if value != "" else None))
+        if value == "":
+            row.append(None)  # nothing written: an empty cell needs no style
+        else:
+            row.append(_cell(ws, value, alignment=WRAP) if column.wrap else value)
     return row
 
 
