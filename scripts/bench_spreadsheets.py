@@ -24,7 +24,7 @@ from zwgk.catalog.cache import default_cache_dir
 from zwgk.catalog.loader import load_catalog
 from zwgk.contrib.spreadsheet.run import import_workbook
 from zwgk.monitoring import annual_xlsx
-from zwgk.site import xlsx
+from zwgk.site import xlsx, xlsx_export
 
 ROOT = Path(__file__).resolve().parent.parent
 TYPES = [
@@ -118,7 +118,7 @@ def bench_import(work: Path) -> dict:
 def bench_export(province: Path, work: Path) -> dict:
     catalog, wall, cpu = timed(load_catalog, province, cache_dir=default_cache_dir())
     extra = annual_xlsx.sheets_by_department(catalog.annual)
-    paths, wall, cpu = timed(xlsx.write_workbooks, catalog, work / "xlsx", extra=extra)
+    paths, wall, cpu = timed(xlsx_export.write_workbooks, catalog, work / "xlsx", extra=extra)
     return {
         "departments": len(paths),
         "items": len(catalog.items),

@@ -209,7 +209,7 @@ def export_xlsx(catalog_dir: Path, output: Path, dept_id: str | None) -> None:
     """每个部门一个 Excel 工作簿：“权责清单”（主项单元格合并在子项之上）和“政府信息公开目录”两个工作表，可用 zwgk import 导回；有年度报告时每年一个“某年年度报告”工作表（30号文格式，导入时不读取）。"""
     from zwgk.catalog.loader import load_catalog
     from zwgk.monitoring.annual_xlsx import sheets_by_department
-    from zwgk.site.xlsx import write_workbooks
+    from zwgk.site.xlsx_export import write_workbooks
 
     try:
         catalog = load_catalog(catalog_dir, cache_dir=default_cache_dir())

@@ -243,7 +243,7 @@ def annual_sheets(reports: list[AnnualReport], dept: Department) -> list[tuple[s
 
 
 def sheets_by_department(reports: list[AnnualReport]) -> Callable[[Department], list[tuple[str, Callable]]]:
-    """For `xlsx.write_workbooks(..., extra=...)`: a department's annual sheets."""
+    """For `xlsx_export.write_workbooks(..., extra=...)`: a department's annual sheets."""
     by_dept: dict[str, list[AnnualReport]] = {}
     for report in reports:
         by_dept.setdefault(report.dept_id, []).append(report)
