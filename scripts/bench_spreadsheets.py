@@ -6,6 +6,9 @@ under 15 s; the province exports in under 60 s). Prints one JSON object; its las
 The import goes into a copy of the bundled sample (department 340000-fgw), from a workbook of 2,000
 main items without codes, each merged over two sub-item rows (6,000 rows, every column filled), so
 that codes are assigned, 6,000 files are written, and the re-import of the same workbook writes none.
+The export writes every department's workbook with its annual-report sheets, as `zwgk export xlsx`
+does. CPU seconds count the worker processes too; the load average is printed beside the times,
+since wall seconds on a shared machine say more about the others than about this code.
 """
 
 from __future__ import annotations
