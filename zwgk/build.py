@@ -25,7 +25,7 @@ from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
 from zwgk.catalog.findings import log_safe_lines
 from zwgk.catalog.loader import CatalogError
 from zwgk.monitoring import annual as annual_pages
-from zwgk.monitoring import annual_export, inspection, scorecards, trend
+from zwgk.monitoring import annual_export, annual_xlsx, inspection, scorecards, trend
 from zwgk.monitoring import pages as scorecard_pages
 from zwgk.rules.run import CheckResult, check
 from zwgk.site import exports, links, pagefind, static_search, urls, xlsx
@@ -433,7 +433,7 @@ def _cached_exports(build: SiteBuild) -> dict[str, bytes]:
     return files
 
 
-WORKBOOK_MODULES = ("site/xlsx.py", "site/exports.py", "catalog/*model.py")
+WORKBOOK_MODULES = ("site/xlsx.py", "site/exports.py", "catalog/*model.py", "monitoring/annual_xlsx.py", "monitoring/annual_layout.py")
 
 
 def _cached_workbooks(build: SiteBuild) -> dict[str, bytes]:
@@ -449,6 +449,7 @@ def _cached_workbooks(build: SiteBuild) -> dict[str, bytes]:
     for rel, key in sorted(catalog.file_keys.items()):
         if rel.startswith("departments/"):
             own.setdefault(rel.split("/")[1], []).append(f"{rel}\0{key}\0")
+    annual_sheets = annual_xlsx.sheets_by_department(data.annual)
     cache = PickleCache(default_cache_dir(), "workbooks")
     files = {}
     for dept_id in sorted(data.departments):
@@ -457,7 +458,8 @@ def _cached_workbooks(build: SiteBuild) -> dict[str, bytes]:
         content = cache.get(key)
         if content is None:
             items, entries = data.items_by_dept.get(dept_id, []), data.entries_by_dept.get(dept_id, [])
-            content = xlsx.department_workbook(data.scheme, data.departments, data.departments[dept_id], items, entries)
+            dept = data.departments[dept_id]
+            content = xlsx.department_workbook(data.scheme, data.departments, dept, items, entries, annual_sheets(dept))
             cache.put(key, content)
         files[path] = content
     cache.prune(keep=2 * len(files) + 8)

@@ -206,9 +206,10 @@ def export_bulk(catalog_dir: Path, output_dir: Path, site_url: str) -> None:
 )
 @click.option("--dept", "dept_id", help="只导出这个部门。")
 def export_xlsx(catalog_dir: Path, output: Path, dept_id: str | None) -> None:
-    """每个部门一个 Excel 工作簿：“权责清单”（主项单元格合并在子项之上）和“政府信息公开目录”两个工作表，可用 zwgk import 导回。"""
+    """每个部门一个 Excel 工作簿：“权责清单”（主项单元格合并在子项之上）和“政府信息公开目录”两个工作表，可用 zwgk import 导回；有年度报告时每年一个“某年年度报告”工作表（30号文格式，导入时不读取）。"""
     from zwgk.catalog.loader import load_catalog
-    from zwgk.site.xlsx import write_workbooks
+    from zwgk.monitoring.annual_xlsx import sheets_by_department
+    from zwgk.site.xlsx_export import write_workbooks
 
     try:
         catalog = load_catalog(catalog_dir, cache_dir=default_cache_dir())
@@ -218,5 +219,5 @@ def export_xlsx(catalog_dir: Path, output: Path, dept_id: str | None) -> None:
         raise click.UsageError(f"没有部门“{dept_id}”：--dept 应为 {catalog_dir}/departments/ 下的部门文件夹名之一。")
     if catalog.scheme is None:
         fail(f"{catalog_dir}/scheme.yml 无法读取：请先按 zwgk check 的提示修正它。")
-    paths = write_workbooks(catalog, output, [dept_id] if dept_id else None)
+    paths = write_workbooks(catalog, output, [dept_id] if dept_id else None, sheets_by_department(catalog.annual))
     click.echo(f"已写入 {len(paths)} 个工作簿到 {output}。")

@@ -9,15 +9,18 @@ without changing a file. Every text cell is neutralised against formula injectio
 string. The bytes are a pure function of the catalogue (fixed timestamps), so an unchanged catalogue
 exports the same file.
 
-Another sheet (e.g. the annual report's tables) is added by appending to `SHEETS`."""
+Another sheet of every workbook is added by appending to `SHEETS`; sheets of one department's own
+(its annual reports, zwgk/monitoring/annual_xlsx.py) come in as `extra` (name, writer) pairs."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
+import os
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterable
+from copy import copy
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -25,6 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.writer.excel import ExcelWriter
 
 from zwgk.catalog.model import Entry, PowerItem
 
@@ -60,7 +64,19 @@ def code_label(codes: dict[str, str], code: str | None) -> str:
     label = codes.get(code)
     if label is None:
         return code
-    return label if sum(1 for other in codes.values() if other == label) == 1 else f"{code} {label}"
+    return label if _label_counts(codes)[label] == 1 else f"{code} {label}"
+
+
+_COUNTS: dict[int, tuple[dict, Counter]] = {}
+
+
+def _label_counts(codes: dict[str, str]) -> Counter:
+    """How many codes of a list share each name, counted once per list (the list is kept with its
+    count, so that its id stays its own)."""
+    known = _COUNTS.get(id(codes))
+    if known is None or known[0] is not codes or sum(known[1].values()) != len(codes):
+        known = _COUNTS[id(codes)] = (codes, Counter(codes.values()))
+    return known[1]
 
 
 def _text(value) -> str:
@@ -163,9 +179,23 @@ def _cell(ws, value, **style) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=neutralise_formula(value))
     if isinstance(cell.value, str):
         cell.data_type = "s"  # never a formula, even if a value slipped past neutralise_formula
-    for name, setting in style.items():
-        setattr(cell, name, setting)
+    if style:
+        # Setting a style object looks it up in the workbook's style lists by hash, which at 100,000
+        # rows is most of the export's time: each combination is set once per workbook, and its
+        # indices (the cell's StyleArray) copied to every other cell that has it.
+        styles = ws.parent.__dict__.setdefault("_zwgk_styles", {})
+        key = tuple((name, id(setting)) for name, setting in style.items())
+        known = styles.get(key)
+        if known is None:
+            for name, setting in style.items():
+                setattr(cell, name, setting)
+            styles[key] = (copy(cell._style), tuple(style.values()))  # the objects too, so their ids stay theirs
+        else:
+            cell._style = copy(known[0])
     return cell
+
+
+styled_cell = _cell  # for the writers of other sheets (zwgk/monitoring/annual_xlsx.py)
 
 
 def _start(ws, title: str, columns: list[Column]) -> None:
@@ -186,7 +216,10 @@ def _row(ws, columns: list[Column], record, context: Context, serial: int | str)
     for column in columns:
         value = neutralise_formula(serial if column.field == "serial" else column.value(record, context))
         # A plain string is stored as a string: after neutralise_formula none starts with "=".
-        row.append(_cell(ws, value, alignment=WRAP) if column.wrap else (value if value != "" else None))
+        if value == "":
+            row.append(None)  # nothing written: an empty cell needs no style
+        else:
+            row.append(_cell(ws, value, alignment=WRAP) if column.wrap else value)
     return row
 
 
@@ -233,30 +266,41 @@ SHEETS: list[tuple[str, Callable, str]] = [
 ]
 
 
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+class _FixedTimeZip(zipfile.ZipFile):
+    """The archive openpyxl writes into, every entry stamped with the same time: a workbook's bytes are
+    a pure function of its content, and it is compressed once."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
+            zinfo_or_arcname.compress_type = self.compression
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        with open(filename, "rb") as source:  # a write-only sheet, from its temporary file
+            self.writestr(arcname or os.path.basename(filename), source.read(), compress_type, compresslevel)
 
 
 def _deterministic(book: Workbook) -> bytes:
-    """The workbook's bytes with fixed times (document properties and zip entries)."""
+    """The workbook's bytes with fixed times (document properties and zip entries): what
+    Workbook.save does, without its stamping the time of saving as "modified"."""
     book.properties.created = book.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
-    book.save(buffer)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving as "modified"
-                content = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
-            target.writestr(fixed, content)
-    return output.getvalue()
+    ExcelWriter(book, _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return buffer.getvalue()
+
+
+ExtraSheets = Iterable[tuple[str, Callable]]  # (sheet name, writer(ws)) after the catalogue's sheets
 
 
 def department_workbook(
-    scheme: Scheme, departments: dict[str, Department], dept: Department, items: list[PowerItem], entries: list[Entry]
+    scheme: Scheme,
+    departments: dict[str, Department],
+    dept: Department,
+    items: list[PowerItem],
+    entries: list[Entry],
+    extra: ExtraSheets = (),
 ) -> bytes:
     """A department's workbook; the rows written are counted against the records given."""
     book = Workbook(write_only=True)
@@ -265,6 +309,8 @@ def department_workbook(
         written = writer(book.create_sheet(name), records[kind], Context(scheme, departments, dept))
         if written != len(records[kind]):
             raise AssertionError(f"{dept.dept_id} 的工作表“{name}”写入了 {written} 行，应为 {len(records[kind])} 行")
+    for name, writer in extra:
+        writer(book.create_sheet(name))
     return _deterministic(book)
 
 
@@ -329,22 +375,3 @@ def template_workbooks(scheme: Scheme) -> dict[str, bytes]:
         _instructions(book, POWER_COLUMNS if writer is write_powers else ENTRY_COLUMNS)
         files[f"exports/templates/{filename}"] = _deterministic(book)
     return files
-
-
-def write_workbooks(catalog, output, dept_ids: list[str] | None = None) -> list:
-    """`zwgk export xlsx`: each department's workbook as <output>/<dept-id>.xlsx (`catalog` is a loaded
-    Catalog). Returns the paths written."""
-    items: dict[str, list[PowerItem]] = {}
-    entries: dict[str, list[Entry]] = {}
-    for item in catalog.items:
-        items.setdefault(item.dept_id, []).append(item)
-    for entry in catalog.entries:
-        entries.setdefault(entry.dept_id, []).append(entry)
-    output.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for dept_id in dept_ids or sorted(catalog.departments):
-        dept = catalog.departments[dept_id]
-        path = output / f"{dept_id}.xlsx"
-        path.write_bytes(department_workbook(catalog.scheme, catalog.departments, dept, items.get(dept_id, []), entries.get(dept_id, [])))
-        paths.append(path)
-    return paths

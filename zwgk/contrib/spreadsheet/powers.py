@@ -78,6 +78,7 @@ class Codes:
         self.context = context
         catalog = context.catalog
         self.by_stem: dict[str, list] = defaultdict(list)
+        self.main_serials: dict[str, set[int]] = {}  # stem -> main serials in use, once a new one was given
         self.subs: dict[str, set[int]] = defaultdict(set)
         self.main_by_name: dict[str, str] = {}
         self.sub_by_name: dict[tuple[str, str], str] = {}
@@ -91,9 +92,20 @@ class Codes:
                     self.main_by_name.setdefault(item.name, item.basic_code)
 
     def new_main(self, power_type: str) -> str:
+        """The next free main code, as `zwgk new item` assigns it (next_basic_code), the serials of a
+        stem collected once rather than for every new main item."""
         scheme = self.context.catalog.scheme
         stem = f"{scheme.province}{power_type}{self.context.dept.sector}"
-        code = next_basic_code(SimpleNamespace(scheme=scheme, items=self.by_stem[stem]), power_type, self.context.dept.sector)
+        used = self.main_serials.get(stem)
+        if used is None:
+            code = next_basic_code(SimpleNamespace(scheme=scheme, items=self.by_stem[stem]), power_type, self.context.dept.sector)
+            used = self.main_serials[stem] = {int(i.basic_code[6:9]) for i in self.by_stem[stem] if i.basic_code[6:9].isdigit()}
+        else:
+            serial = next((number for number in range(1, 1000) if number not in used), None)
+            if serial is None:
+                raise NewError(f"编码 {stem}MMM000 的主项序号已用完。")
+            code = f"{stem}{serial:03d}000"
+        used.add(int(code[6:9]))
         self.by_stem[stem].append(SimpleNamespace(basic_code=code))
         return code
 

@@ -65,17 +65,25 @@ def _trim(rows: list[list[object]]) -> list[list[object]]:
 
 
 def _read_xlsx(path: Path) -> list[Sheet]:
-    from openpyxl import load_workbook
+    """Values (cached values of formulas) and merged ranges by calamine (Rust): ten times faster than
+    openpyxl's full reader, which merged ranges would otherwise need."""
+    from python_calamine import CalamineWorkbook
 
     try:
-        book = load_workbook(path, data_only=True)  # cached values of formulas; merged ranges need the full reader
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for name in book.sheet_names:
+            ws = book.get_sheet_by_name(name)
+            # skip_empty_area=False: row and column numbers as the spreadsheet shows them, from A1.
+            rows = [[None if value == "" else value for value in row] for row in ws.to_python(skip_empty_area=False)]
+            sheet = Sheet(name, _trim(rows))
+            # calamine ranges are 0-based and inclusive: ((top, left), (bottom, right))
+            _fill_merges(
+                sheet, [(top + 1, left + 1, bottom + 1, right + 1) for (top, left), (bottom, right) in ws.merged_cell_ranges or []]
+            )
+            sheets.append(sheet)
+    except Exception as error:  # noqa: BLE001 - calamine raises several kinds for a damaged file
         raise WorkbookError(f"无法读取 {path.name}：{error}（请确认它是 Excel 2007 及以后的 .xlsx 文件）。") from None
-    sheets = []
-    for ws in book.worksheets:
-        sheet = Sheet(ws.title, _trim([list(row) for row in ws.iter_rows(values_only=True)]))
-        _fill_merges(sheet, [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges])
-        sheets.append(sheet)
     return sheets
 
 

@@ -23,7 +23,26 @@ def info_lines(result: ImportResult) -> list[str]:
         )
     else:
         lines.append("所有列都已导入。")
+    others = other_sheets(result)
+    if others:
+        lines.append("未读取的工作表：" + "；".join(f"“{name}”（{why}）" for name, why in others) + "。")
     return lines
+
+
+def other_sheets(result: ImportResult) -> list[tuple[str, str]]:
+    """The workbook's other sheets and why they were not read."""
+    others = []
+    for sheet in result.workbook.sheets:
+        if sheet is result.mapping.sheet:
+            continue
+        if sheet.name.strip().endswith("年度报告"):
+            why = "年度报告，不导入"
+        elif sheet.name.strip().endswith("填写说明"):
+            why = "填写说明"
+        else:
+            why = "导入的是另一个工作表，需要时用 --sheet 指定"
+        others.append((sheet.name, why))
+    return others
 
 
 def counts(result: ImportResult) -> dict:
@@ -70,6 +89,7 @@ def render(result: ImportResult, output_format: str) -> str:
             "encoding": result.workbook.encoding or None,
             "columns": [{"column": c, "letter": column_letter(c), "header": h, "field": f} for c, h, f in result.mapping.used],
             "unused": [{"column": c, "letter": column_letter(c), "header": h, "reason": r} for c, h, r in result.mapping.unused],
+            "other_sheets": [{"sheet": name, "reason": why} for name, why in other_sheets(result)],
             "findings": [finding.as_json() for finding in result.findings],
             "summary": counts(result),
             "check": asdict(result.check) if result.check else None,

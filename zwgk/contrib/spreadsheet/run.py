@@ -17,6 +17,10 @@ from zwgk.contrib.spreadsheet.powers import parse_powers
 from zwgk.contrib.spreadsheet.read import Workbook, WorkbookError, read_workbook
 from zwgk.contrib.spreadsheet.write import Plan, plan_entries, plan_items
 
+# Sheets the export writes that hold no records: the annual reports (“2025年度报告”, tables and texts
+# in the official layout, zwgk/monitoring/annual_xlsx.py) and a template's 填写说明.
+NOT_RECORDS = ("年度报告", "填写说明")
+
 KINDS = {"powers": (parse_powers, plan_items, "权责清单", "事项"), "entries": (parse_entries, plan_entries, "政府信息公开目录", "条目")}
 
 
@@ -46,6 +50,10 @@ class ImportResult:
         return 1 if self.errors else 0
 
 
+def is_not_records(sheet_name: str) -> bool:
+    return sheet_name.strip().endswith(NOT_RECORDS)
+
+
 def _sheet_mapping(workbook: Workbook, kind: str, sheet_name: str | None, maps: dict[str, str]) -> Mapping:
     preferred = KINDS[kind][2]
     if sheet_name is not None:
@@ -53,8 +61,14 @@ def _sheet_mapping(workbook: Workbook, kind: str, sheet_name: str | None, maps: 
         if not sheets:
             names = "、".join(f"“{sheet.name}”" for sheet in workbook.sheets)
             raise ImportFailure(f"{workbook.name} 中没有工作表“{sheet_name}”：有 {names}。")
+        if is_not_records(sheets[0].name):
+            raise ImportFailure(
+                f"工作表“{sheet_name}”不是{preferred}（年度报告和填写说明不导入）：请用 --sheet 指定{preferred}所在的工作表。"
+            )
     else:
-        sheets = sorted(workbook.sheets, key=lambda sheet: preferred not in sheet.name)
+        sheets = sorted(
+            (sheet for sheet in workbook.sheets if not is_not_records(sheet.name)), key=lambda sheet: preferred not in sheet.name
+        )
     for sheet in sheets:
         mapping = detect(sheet, kind, maps)
         if mapping is not None:
