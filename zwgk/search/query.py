@@ -137,8 +137,11 @@ class Searcher:
                 if _groups(found) >= shown or (found and len(ran) == 1):
                     break
                 ran.append(stage)
-                # A code's beginning ranks entries by date (tier 2): take the newest, not Whoosh's order.
-                options = {"sortedby": "date", "reverse": True} if by_date or isinstance(stage, Prefix) else {}
+                # A code's beginning (tier 2) is ranked in an order that does not depend on the query
+                # (ranking.prefix_order): take the first in that order, not Whoosh's.
+                options = {"sortedby": "date", "reverse": True} if by_date else {}
+                if isinstance(stage, Prefix) and not by_date:
+                    options = {"sortedby": "prefix_order"}
                 results = searcher.search(stage, limit=wanted, filter=restrict, **options)
                 for result in results:
                     found.setdefault(result["key"], result.fields())
