@@ -32,6 +32,7 @@ puts the date first and keeps the rest.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -47,10 +48,17 @@ TIERS = ("code", "name", "code-prefix", "in-name", "bigrams", "other")
 MAX_VARIANTS = 8
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalise(value: str) -> str:
     """Text and codes as people type them: full-width forms folded (NFKC), no spaces, lower case,
     every kind of bracket turned into 〔〕 (as the code lookup does: zwgk.site.static_search)."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", value)).lower().translate(_OPENING)
+
+
+@functools.lru_cache(maxsize=4096)
+def _variant_bigrams(variant: str) -> tuple[str, ...]:
+    """A query variant's bigrams (the same variants are matched against every candidate)."""
+    return tuple(bigrams(variant))
 
 
 def bigrams(text: str) -> list[str]:
@@ -107,7 +115,7 @@ def match(query_variants: list[str], record: Record) -> tuple[int, int]:
             tier, closeness = 1, 10
         elif holders:
             tier, closeness = 3, max(_closeness(variant, text) for text in holders)
-        elif bigrams(variant) and all(g in grams for g in bigrams(variant)):
+        elif (own := _variant_bigrams(variant)) and all(g in grams for g in own):
             tier, closeness = 4, _closeness(variant, title)
         else:
             continue
@@ -117,7 +125,7 @@ def match(query_variants: list[str], record: Record) -> tuple[int, int]:
 
 def _overlap(variant: str, grams: set[str]) -> int:
     """How many of the variant's bigrams the record's title, names and keywords hold, 0 to 10."""
-    own = bigrams(variant)
+    own = _variant_bigrams(variant)
     return (10 * sum(1 for g in own if g in grams)) // len(own) if own else 0
 
 

@@ -612,6 +612,7 @@
   });
   if (FILTERS.some(function (name) { return !STATIC_FILTERS[name] && params.get(name); })) loadFilters();
   pagefind().catch(function (error) { status.textContent = "搜索无法加载：" + error.message; });
+  settings();  // the synonyms and departments, fetched with Pagefind rather than with the first query
 
   var current = null, shown = 0, order = [];
 
@@ -637,8 +638,9 @@
     moreButton.hidden = !(count > shown || left);
   }
 
-  var generation = 0;
+  var generation = 0, running = "";
   function run() {
+    clearTimeout(timer);
     var query = input.value, filters = {}, state = new URLSearchParams();
     if (query) state.set("q", query);
     FILTERS.forEach(function (name) {
@@ -648,6 +650,9 @@
     var byDate = sortSelect.value === "date";
     if (byDate) state.set("sort", "date");
     window.history.replaceState(null, "", "?" + state.toString());
+    // The same search again (Enter after typing, the pause after the last key): keep the one under way.
+    if (query.trim() && state.toString() === running) return;
+    running = state.toString();
     var mine = ++generation;
     moreButton.hidden = true;
     if (!query.trim()) { list.textContent = ""; status.textContent = "请输入搜索词。"; return; }
@@ -658,6 +663,7 @@
       show();
     }).catch(function (error) {
       if (mine !== generation) return;
+      running = "";
       status.textContent = "搜索出错：" + error.message;
     });
   }
