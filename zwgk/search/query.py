@@ -130,11 +130,13 @@ class Searcher:
                 self._searcher = self.ix.searcher()
             searcher = self._searcher
             ran = []
+            exhausted = True
             for stage in self._stages(searcher, variants):
                 # An exact code answers alone (as the site's code lookup and `zwgk search` do).
                 # Later stages add only weaker matches (tier 5), which rank after what is found: once
                 # the page is full they cannot change it.
                 if _groups(found) >= shown or (found and len(ran) == 1):
+                    exhausted = False
                     break
                 ran.append(stage)
                 # A code's beginning (tier 2) is ranked in an order that does not depend on the query
@@ -147,7 +149,7 @@ class Searcher:
                     found.setdefault(result["key"], result.fields())
                 # Counting every match of a common word costs as much as the search: the estimate will do.
                 estimate = max(estimate, results.estimated_length())
-            complete = len(ran) == len(list(self._stages(searcher, variants))) and len(found) < wanted
+            complete = exhausted and len(found) < wanted
             total = len(found) if complete else max(len(found), estimate)
         result = page([fields["info"] for fields in found.values()], variants, by_date, offset, limit)
         if total > len(found):  # the candidates were cut: the groups among the rest are not known
