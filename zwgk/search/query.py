@@ -130,7 +130,7 @@ class Searcher:
                 self._searcher = self.ix.searcher()
             searcher = self._searcher
             ran = []
-            exhausted = True
+            exhausted, cut = True, False
             for stage in self._stages(searcher, variants):
                 # An exact code answers alone (as the site's code lookup and `zwgk search` do).
                 # Later stages add only weaker matches (tier 5), which rank after what is found: once
@@ -144,12 +144,21 @@ class Searcher:
                 options = {"sortedby": "date", "reverse": True} if by_date else {}
                 if isinstance(stage, Prefix) and not by_date:
                     options = {"sortedby": "prefix_order"}
-                results = searcher.search(stage, limit=wanted, filter=restrict, **options)
-                for result in results:
-                    found.setdefault(result["key"], result.fields())
-                # Counting every match of a common word costs as much as the search: the estimate will do.
-                estimate = max(estimate, results.estimated_length())
-            complete = exhausted and len(found) < wanted
+                # One item done by many departments is many records and one result: a stage whose
+                # records make too few results is asked again for more (up to MAX_CANDIDATES).
+                asked = wanted
+                while True:
+                    results = searcher.search(stage, limit=asked, filter=restrict, **options)
+                    for result in results:
+                        found.setdefault(result["key"], result.fields())
+                    # Counting every match of a common word costs as much as the search: the estimate will do.
+                    estimate = max(estimate, results.estimated_length())
+                    full = results.scored_length() >= asked
+                    if not full or asked >= MAX_CANDIDATES or _groups(found) >= shown or (found and len(ran) == 1):
+                        break
+                    asked = min(MAX_CANDIDATES, asked * 4)
+                cut = cut or full
+            complete = exhausted and not cut
             total = len(found) if complete else max(len(found), estimate)
         result = page([fields["info"] for fields in found.values()], variants, by_date, offset, limit)
         if total > len(found):  # the candidates were cut: the groups among the rest are not known
