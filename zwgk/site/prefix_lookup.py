@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from itertools import pairwise
 
 from zwgk.site.lookup import normalise_code, prefix_cuts, record_prefix_key, shard_of
 from zwgk.site.search_data import entry_record, item_record
@@ -36,24 +37,26 @@ def prefix_records(site) -> list[dict]:
 
 
 def prefix_nodes(records: list[dict]) -> dict[str, dict]:
-    """Every cut of the records' codes and its node."""
-    under: dict[str, list[int]] = defaultdict(list)
+    """Every cut of the records' codes and its node. The records are taken in tier 2's order once, so
+    that each cut's list is the first records to reach it (no sorting per cut)."""
+    firsts: dict[str, list[dict]] = defaultdict(list)
+    counts: dict[str, int] = defaultdict(int)
     below: dict[str, set[str]] = defaultdict(set)
-    for number, record in enumerate(records):
+    for record in sorted(records, key=record_prefix_key):
         cuts: set[str] = set()
         for code in record["codes"]:
             chain = prefix_cuts(normalise_code(code))
             cuts.update(chain)
-            for upper, lower in zip(chain, chain[1:], strict=False):
+            for upper, lower in pairwise(chain):
                 below[upper].add(lower)
         for cut in cuts:
-            under[cut].append(number)
-    keys = [record_prefix_key(record) for record in records]
+            counts[cut] += 1
+            if len(firsts[cut]) < NODE_RECORDS:
+                firsts[cut].append(record)
     nodes = {}
-    for cut, numbers in under.items():
-        numbers.sort(key=keys.__getitem__)
-        node: dict = {"r": [records[n] for n in numbers[:NODE_RECORDS]], "n": len(numbers)}
-        if len(numbers) > NODE_RECORDS:
+    for cut, count in counts.items():
+        node: dict = {"r": firsts[cut], "n": count}
+        if count > NODE_RECORDS:
             node["k"] = sorted(below[cut])
         nodes[cut] = node
     return nodes
