@@ -122,7 +122,7 @@ class Searcher:
         shown = offset + limit
         wanted = min(MAX_CANDIDATES, 2 * shown)
         by_date = sort == "date"
-        found: dict[str, dict] = {}
+        found: dict[int, dict] = {}  # by document number: a record found again is not read again
         estimate = 0
         with self._lock:
             if not self._searcher.up_to_date():
@@ -150,13 +150,19 @@ class Searcher:
                 while True:
                     results = searcher.search(stage, limit=asked, filter=restrict, **options)
                     for result in results:
-                        found.setdefault(result["key"], result.fields())
+                        if result.docnum not in found:
+                            found[result.docnum] = result.fields()
                     # Counting every match of a common word costs as much as the search: the estimate will do.
                     estimate = max(estimate, results.estimated_length())
                     full = results.scored_length() >= asked
                     if not full or asked >= MAX_CANDIDATES or _groups(found) >= shown or (found and len(ran) == 1):
                         break
-                    asked = min(MAX_CANDIDATES, asked * 4)
+                    # Every match when there are few (each search scores every match anyway), else as
+                    # many more as the results found so far suggest a page needs.
+                    more = asked * max(2, -(-shown // max(1, _groups(found))))
+                    asked = min(
+                        MAX_CANDIDATES, max(more, results.estimated_length()) if results.estimated_length() <= MAX_CANDIDATES else more
+                    )
                 cut = cut or full
             complete = exhausted and not cut
             total = len(found) if complete else max(len(found), estimate)
@@ -183,7 +189,7 @@ class Searcher:
             yield most_bigrams(words[0])
 
 
-def _groups(found: dict[str, dict]) -> int:
+def _groups(found: dict[int, dict]) -> int:
     """How many results the records found make (an item done by several departments is one)."""
     return len({(f["info"].get("group"), f["title"]) if f["kind"] == "item" else f["key"] for f in found.values()})
 
