@@ -94,3 +94,44 @@ def test_a_partial_index_number_has_tokens_of_its_publisher():
 def test_item_pages_carry_their_record_for_the_results(sample_site):
     page = (sample_site / "items/340000-amr/000125001000/index.html").read_text(encoding="utf-8")
     assert 'data-pagefind-meta="zwgk"' in page and "开饭店" in page and "俗称" in page
+
+
+def test_the_prefix_lookup_holds_the_first_records_of_every_code_beginning(sample_site):
+    """For partial 文号, 索引号 and basic codes, the records the browser takes from the prefix lookup
+    (the query's deepest cut, and the next cuts when that list is not complete) hold the first record
+    `zwgk search` ranks, and the lists are in tier 2's order."""
+    import json
+
+    from zwgk.search.index import index_dir
+    from zwgk.search.query import Searcher
+    from zwgk.site.lookup import normalise_code, prefix_cuts, record_prefix_key, shard_of
+    from zwgk.site.prefix_lookup import NODE_RECORDS, PREFIX_DIR
+
+    count = json.loads((sample_site / "codes/search.json").read_text(encoding="utf-8"))["prefix_shards"]
+
+    def node(cut: str) -> dict | None:
+        return json.loads((sample_site / PREFIX_DIR / f"{shard_of(cut, count)}.json").read_text(encoding="utf-8")).get(cut)
+
+    def browser_side(query: str) -> list[dict]:  # zwgk-search.js `prefixed`
+        key = normalise_code(query)
+        cut = prefix_cuts(key)[-1]
+        first = node(cut)
+        begins = [r for r in first["r"] if any(normalise_code(c).startswith(key) for c in r["codes"])]
+        if "k" in first and cut != key and len(begins) < NODE_RECORDS:
+            for lower in (k for k in first["k"] if k.startswith(key)):
+                begins += [r for r in node(lower)["r"] if any(normalise_code(c).startswith(key) for c in r["codes"])]
+        return sorted(begins, key=record_prefix_key)
+
+    searcher = Searcher(index_dir(sample_site))
+    queries = ["皖市场监〔2025〕", "皖市场监〔20", "合肥市场监〔2025〕", "皖公安厅〔2026〕", "11340000002500113R/2025"]
+    queries += ["11340000002500113R/20250", "113400000025", "000125001", "0001250", "000125001000-340"]
+    for query in queries:
+        hits = [h for h in searcher.search(query, limit=3) if h.kind != "department"]
+        assert hits and hits[0].match == "code-prefix", query
+        found = browser_side(query)
+        assert found and found[0]["url"] == hits[0].url, (query, found[:1], hits[0])
+    searcher.close()
+    for path in (sample_site / PREFIX_DIR).glob("*.json"):
+        for cut, listed in json.loads(path.read_text(encoding="utf-8")).items():
+            assert listed["r"] == sorted(listed["r"], key=record_prefix_key), cut
+            assert len(listed["r"]) == min(listed["n"], NODE_RECORDS) and ("k" in listed) == (listed["n"] > NODE_RECORDS), cut

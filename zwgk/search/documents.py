@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from zwgk.catalog.cache import code_version
 from zwgk.catalog.codes import implementation_code
+from zwgk.search.ranking import prefix_order
 from zwgk.search.schema import INDEX_VERSION
 from zwgk.site import search_data, urls
 from zwgk.site.data import SiteData
@@ -41,6 +42,7 @@ def item_document(site: SiteData, item) -> dict:
         "year": str(item.updated.year) if item.updated else "",
         "date": date.replace("-", ""),
         "info": info,
+        "prefix_order": prefix_order(info),
     }
 
 
@@ -69,6 +71,7 @@ def entry_document(site: SiteData, entry) -> dict:
         "date": entry.date.isoformat().replace("-", ""),
         "url": site.entry_url(entry),
         "info": info,
+        "prefix_order": prefix_order(info),
     }
 
 
@@ -89,6 +92,7 @@ def department_document(site: SiteData, dept) -> dict:
         "region": dept.region,
         "url": urls.department(dept.dept_id),
         "info": info,
+        "prefix_order": prefix_order(info),
     }
 
 

@@ -72,7 +72,14 @@ def ranking_record(record: dict) -> ranking.Record:
 
 
 def ranked(records: list[dict], variants: list[str], by_date: bool = False) -> list[dict]:
-    return sorted(records, key=lambda record: ranking.rank_key(variants, ranking_record(record), by_date))
+    return [record for _, record in keyed(records, variants, by_date)]
+
+
+def keyed(records: list[dict], variants: list[str], by_date: bool = False) -> list[tuple[tuple, dict]]:
+    """(rank key, record), in rank order: each key computed once."""
+    pairs = [(ranking.rank_key(variants, ranking_record(record), by_date), record) for record in records]
+    pairs.sort(key=lambda pair: pair[0])
+    return pairs
 
 
 def grouped(records: list[dict]) -> list[tuple[dict, list[dict]]]:
@@ -88,8 +95,8 @@ def grouped(records: list[dict]) -> list[tuple[dict, list[dict]]]:
     return list(groups.values())
 
 
-def hit(record: dict, variants: list[str], by_date: bool = False, others: list[dict] = ()) -> Hit:
-    key = ranking.rank_key(variants, ranking_record(record), by_date)
+def hit(record: dict, variants: list[str], by_date: bool = False, others: list[dict] = (), key: tuple | None = None) -> Hit:
+    key = key or ranking.rank_key(variants, ranking_record(record), by_date)
     return Hit(
         kind=record["kind"],
         code=record["code"],
@@ -121,5 +128,8 @@ def hit(record: dict, variants: list[str], by_date: bool = False, others: list[d
 
 def page(records: list[dict], variants: list[str], by_date: bool, offset: int, limit: int) -> Page:
     """One page of results: ranked, grouped, cut. The total counts results (groups), not records."""
-    groups = grouped(ranked(records, variants, by_date))
-    return Page([hit(best, variants, by_date, others) for best, others in groups[offset : offset + limit]], len(groups))
+    pairs = keyed(records, variants, by_date)
+    keys = {id(record): key for key, record in pairs}
+    groups = grouped([record for _, record in pairs])
+    shown = [hit(best, variants, by_date, others, keys[id(best)]) for best, others in groups[offset : offset + limit]]
+    return Page(shown, len(groups))

@@ -117,7 +117,11 @@ def apply_update(update: IndexUpdate, procs: int = 1, parallel_above: int = 5000
         # Many new records: one writer per core, each writing its own segment (no final merge).
         parallel = len(update.fresh) > parallel_above and procs > 1
         with paused_gc():
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=1024) if parallel else ix.writer(limitmb=1024)
+            # Segments as separate files, not one compound file: Whoosh copies each part of a compound
+            # file into memory when a searcher opens it (the stored records of a province are tens of
+            # MB), which was most of the time of a `zwgk search` command.
+            options = {"limitmb": 1024, "compound": False}
+            writer = ix.writer(procs=procs, multisegment=True, **options) if parallel else ix.writer(**options)
             for key in update.stale:
                 writer.delete_by_term("key", key)
             # Replace by key unless the index is empty: after an interrupted update the digests can be

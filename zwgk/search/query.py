@@ -122,7 +122,7 @@ class Searcher:
         shown = offset + limit
         wanted = min(MAX_CANDIDATES, 2 * shown)
         by_date = sort == "date"
-        found: dict[str, dict] = {}
+        found: dict[int, dict] = {}  # by document number: a record found again is not read again
         estimate = 0
         with self._lock:
             if not self._searcher.up_to_date():
@@ -130,21 +130,41 @@ class Searcher:
                 self._searcher = self.ix.searcher()
             searcher = self._searcher
             ran = []
+            exhausted, cut = True, False
             for stage in self._stages(searcher, variants):
                 # An exact code answers alone (as the site's code lookup and `zwgk search` do).
                 # Later stages add only weaker matches (tier 5), which rank after what is found: once
                 # the page is full they cannot change it.
                 if _groups(found) >= shown or (found and len(ran) == 1):
+                    exhausted = False
                     break
                 ran.append(stage)
-                # A code's beginning ranks entries by date (tier 2): take the newest, not Whoosh's order.
-                options = {"sortedby": "date", "reverse": True} if by_date or isinstance(stage, Prefix) else {}
-                results = searcher.search(stage, limit=wanted, filter=restrict, **options)
-                for result in results:
-                    found.setdefault(result["key"], result.fields())
-                # Counting every match of a common word costs as much as the search: the estimate will do.
-                estimate = max(estimate, results.estimated_length())
-            complete = len(ran) == len(list(self._stages(searcher, variants))) and len(found) < wanted
+                # A code's beginning (tier 2) is ranked in an order that does not depend on the query
+                # (ranking.prefix_order): take the first in that order, not Whoosh's.
+                options = {"sortedby": "date", "reverse": True} if by_date else {}
+                if isinstance(stage, Prefix) and not by_date:
+                    options = {"sortedby": "prefix_order"}
+                # One item done by many departments is many records and one result: a stage whose
+                # records make too few results is asked again for more (up to MAX_CANDIDATES).
+                asked = wanted
+                while True:
+                    results = searcher.search(stage, limit=asked, filter=restrict, **options)
+                    for result in results:
+                        if result.docnum not in found:
+                            found[result.docnum] = result.fields()
+                    # Counting every match of a common word costs as much as the search: the estimate will do.
+                    estimate = max(estimate, results.estimated_length())
+                    full = results.scored_length() >= asked
+                    if not full or asked >= MAX_CANDIDATES or _groups(found) >= shown or (found and len(ran) == 1):
+                        break
+                    # Every match when there are few (each search scores every match anyway), else as
+                    # many more as the results found so far suggest a page needs.
+                    more = asked * max(2, -(-shown // max(1, _groups(found))))
+                    asked = min(
+                        MAX_CANDIDATES, max(more, results.estimated_length()) if results.estimated_length() <= MAX_CANDIDATES else more
+                    )
+                cut = cut or full
+            complete = exhausted and not cut
             total = len(found) if complete else max(len(found), estimate)
         result = page([fields["info"] for fields in found.values()], variants, by_date, offset, limit)
         if total > len(found):  # the candidates were cut: the groups among the rest are not known
@@ -169,7 +189,7 @@ class Searcher:
             yield most_bigrams(words[0])
 
 
-def _groups(found: dict[str, dict]) -> int:
+def _groups(found: dict[int, dict]) -> int:
     """How many results the records found make (an item done by several departments is one)."""
     return len({(f["info"].get("group"), f["title"]) if f["kind"] == "item" else f["key"] for f in found.values()})
 

@@ -14,39 +14,51 @@ the variants:
 - tier 0, the code: the query is one of its codes;
 - tier 1, the name: a variant is its title or one of its names;
 - tier 2, a code's beginning: the query (at least 4 characters, with a digit or 〔) begins one of its
-  codes (a partial 文号 or 索引号 finds that publisher's records);
+  codes (a partial 文号 or 索引号 finds that publisher's records; the browser fetches them from the
+  prefix lookup, zwgk.site.prefix_lookup, which lists them in this order);
 - tier 3, in the name: a variant is part of its title or one of its names;
 - tier 4, the name's bigrams: every character bigram of a variant is in its title, names or keywords;
 - tier 5, anything else the search found (words of the text, a title with one mistyped character).
 
 Then, within a tier: active before withdrawn; closeness higher first (0 to 10: tiers 0 and 1 count
 10; tiers 3 and 4 how much of the text the variant covers, 10 * len(variant) // len(text), the title
-or, for tier 3, the name holding it; tier 2 the same for an item's title, so that the main item
-comes before its sub-items, and 0 for entries, so that the newest come first; tier 5 how many of a
+or, for tier 3, the name holding it; tier 2 10 for a main item (basic code ending in 000) and 0 for
+anything else, so that the main item comes before its sub-items and the newest entries come first,
+whatever the length of the query (zwgk.site.lookup.prefix_key: the order does not depend on the query, so that a
+list of a code's beginning made at build time holds the first results of any longer query); tier 5 how many of a
 variant's bigrams the title, names and keywords hold, 10 * shared // all); departments, items, entries; newer first; title, then URL. Sorting by date
 puts the date first and keeps the rest.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+from zwgk.site.lookup import KIND_ORDER, prefix_closeness, record_prefix_key
 
 _SPACES = re.compile(r"\s+")
 _OPENING = str.maketrans({"[": "〔", "(": "〔", "【": "〔", "（": "〔", "]": "〕", ")": "〕", "】": "〕", "）": "〕"})
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-z]{2,}")
 _CODE_LIKE = re.compile(r"[0-9〔]")
-KIND_ORDER = {"department": 0, "item": 1, "entry": 2}
 TIERS = ("code", "name", "code-prefix", "in-name", "bigrams", "other")
 MAX_VARIANTS = 8
 
 
+@functools.lru_cache(maxsize=65_536)
 def normalise(value: str) -> str:
     """Text and codes as people type them: full-width forms folded (NFKC), no spaces, lower case,
     every kind of bracket turned into 〔〕 (as the code lookup does: zwgk.site.static_search)."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", value)).lower().translate(_OPENING)
+
+
+@functools.lru_cache(maxsize=4096)
+def _variant_bigrams(variant: str) -> tuple[str, ...]:
+    """A query variant's bigrams (the same variants are matched against every candidate)."""
+    return tuple(bigrams(variant))
 
 
 def bigrams(text: str) -> list[str]:
@@ -94,7 +106,7 @@ def match(query_variants: list[str], record: Record) -> tuple[int, int]:
     grams = set(bigrams("\n".join([title, *names, *(normalise(k) for k in record.keywords)])))
     best = (5, -max(_overlap(variant, grams) for variant in query_variants))
     if len(code) >= 4 and _CODE_LIKE.search(code) and any(c.startswith(code) for c in codes):
-        best = (2, -_closeness(code, title) if record.kind == "item" else 0)
+        best = (2, -_prefix_closeness(record))
     for variant in query_variants:
         if not variant:
             continue
@@ -103,7 +115,7 @@ def match(query_variants: list[str], record: Record) -> tuple[int, int]:
             tier, closeness = 1, 10
         elif holders:
             tier, closeness = 3, max(_closeness(variant, text) for text in holders)
-        elif bigrams(variant) and all(g in grams for g in bigrams(variant)):
+        elif (own := _variant_bigrams(variant)) and all(g in grams for g in own):
             tier, closeness = 4, _closeness(variant, title)
         else:
             continue
@@ -113,8 +125,19 @@ def match(query_variants: list[str], record: Record) -> tuple[int, int]:
 
 def _overlap(variant: str, grams: set[str]) -> int:
     """How many of the variant's bigrams the record's title, names and keywords hold, 0 to 10."""
-    own = bigrams(variant)
+    own = _variant_bigrams(variant)
     return (10 * sum(1 for g in own if g in grams)) // len(own) if own else 0
+
+
+def _prefix_closeness(record: Record) -> int:
+    return prefix_closeness(record.kind, record.codes)
+
+
+def prefix_order(record: dict) -> str:
+    """lookup.prefix_key of a record (as the search data hold it) as a string that sorts the same:
+    the Whoosh index sorts a code's beginning by it."""
+    withdrawn, closeness, kind, date, title, url = record_prefix_key(record)
+    return f"{withdrawn}{closeness + 10:02d}{kind}{99_999_999 + date:08d}{title}\x00{url}"
 
 
 def _closeness(variant: str, title: str) -> int:

@@ -12,7 +12,7 @@ import re
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-INDEX_VERSION = "7"
+INDEX_VERSION = "8"
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-zA-Z]+")
 _SPACES = re.compile(r"\s+")
 
@@ -88,6 +88,8 @@ def schema() -> Schema:
         validity=ID,
         # YYYYMMDD (entries: 生成日期; items: 最近复核日期), for sorting by date.
         date=ID(sortable=True),
+        # zwgk.search.ranking.prefix_order: the order of the records a code's beginning finds.
+        prefix_order=ID(sortable=True),
         url=STORED,
         # What the results show and the ranking reads (zwgk.search.ranking): names, codes, status ...
         info=STORED,

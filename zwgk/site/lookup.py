@@ -1,6 +1,8 @@
-"""The exact-code lookup's two functions, kept in a module of their own that imports next to nothing:
-`zwgk search` uses them to answer an exact code from the site's shards in a fraction of a second.
-content/assets/javascripts/zwgk-search.js computes the same (`normaliseCode`, `shardOf`)."""
+"""The code lookups' functions, kept in a module of their own that imports next to nothing: `zwgk
+search` uses them to answer an exact code from the site's shards in a fraction of a second, and the
+ranking (zwgk.search.ranking) orders a code's beginning with `prefix_key`.
+content/assets/javascripts/zwgk-search.js computes the same (`normaliseCode`, `shardOf`,
+`prefixCuts`, `prefixKey`)."""
 
 from __future__ import annotations
 
@@ -23,3 +25,51 @@ def shard_of(key: str, shards: int) -> int:
     for byte in key.encode("utf-8"):
         value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
     return value % shards
+
+
+# The beginnings of a code at which the prefix lookup (zwgk.site.prefix_lookup) has a list: a 文号's
+# 机关代字 and 代字〔年份〕; a 索引号's first four characters, its USCC, USCC/年份 and USCC/年月; a basic
+# code's first 4, 6, 9 and 12 digits and an implementation code's basic code and region. Each pattern
+# matches a query only where it matches every code the query begins, so that the query's deepest cut
+# is one of theirs. The browser computes the same (`prefixCuts`).
+_CUTS = (
+    re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+(?=[^\u3400-\u9fff\uf900-\ufaff])"),
+    re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+〔\d{4}〕"),
+    re.compile(r"[0-9a-z]{4}"),
+    re.compile(r"\d{6}"),
+    re.compile(r"\d{9}"),
+    re.compile(r"\d{12}"),
+    re.compile(r"\d{12}-\d{6}"),
+    re.compile(r"[0-9a-z]{18}(?=/|$)"),
+    re.compile(r"[0-9a-z]{18}/\d{4}"),
+    re.compile(r"[0-9a-z]{18}/\d{6}"),
+)
+
+
+def prefix_cuts(key: str) -> list[str]:
+    """The cuts of a normalised code or query, shortest first."""
+    found = {match.group(0) for pattern in _CUTS if (match := pattern.match(key))}
+    return sorted(found, key=len)
+
+
+KIND_ORDER = {"department": 0, "item": 1, "entry": 2}
+
+
+def prefix_closeness(kind: str, codes: list[str]) -> int:
+    """Tier 2's closeness (zwgk.search.ranking): 10 for a main item (basic code `SSTTDDMMM000`), else 0."""
+    return 10 if kind == "item" and codes and codes[0].endswith("000") else 0
+
+
+def prefix_key(kind: str, title: str, url: str, codes: list[str], withdrawn: bool, date: str) -> tuple:
+    """The order of the records a code's beginning finds (tier 2 of the ranking, without the tier):
+    active first, a main item before its sub-items, departments, items, entries, newer first, title,
+    URL. It does not depend on the query."""
+    digits = date.replace("-", "")
+    number = int(digits) if digits.isdigit() else 0
+    return (1 if withdrawn else 0, -prefix_closeness(kind, codes), KIND_ORDER.get(kind, 3), -number, title, url)
+
+
+def record_prefix_key(record: dict) -> tuple:
+    """`prefix_key` of a record as the search data hold it (zwgk.site.search_data)."""
+    fields = (record.get("codes", []), record.get("withdrawn", False), record.get("date", ""))
+    return prefix_key(record["kind"], record["title"], record["url"], *fields)

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from zwgk.site import urls
 from zwgk.site.lookup import normalise_code, shard_of
+from zwgk.site.prefix_lookup import prefix_shards
 from zwgk.site.search_data import department_record, entry_record, item_record
 from zwgk.site.search_tokens import gram_tokens, gram_weight, index_tokens
 
@@ -190,6 +191,9 @@ def code_shards(site, shards: int) -> dict[str, bytes]:
     # The departments too: few, and a department's name should find it whatever Pagefind ranks first.
     # [code, name, short name, level, USCC, URL]: the browser makes department records of these.
     departments = [[d.dept_id, d.name, d.short_name, d.level, d.uscc, urls.department(d.dept_id)] for d in site.departments.values()]
-    settings = {"shards": shards, "synonyms": site.scheme.synonyms, "departments": departments}
+    # A code's beginning (a partial 文号 or 索引号): the prefix lookup, zwgk.site.prefix_lookup.
+    prefixes, prefix_files = prefix_shards(site)
+    files.update(prefix_files)
+    settings = {"shards": shards, "prefix_shards": prefixes, "synonyms": site.scheme.synonyms, "departments": departments}
     files[SETTINGS_FILE] = json.dumps(settings, ensure_ascii=False, separators=(",", ":")).encode()
     return files

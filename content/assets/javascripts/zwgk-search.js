@@ -1,7 +1,8 @@
 /* The public search: Pagefind over the built pages, exact codes looked up in small JSON shards, and
    the ranking that `zwgk search` uses too (zwgk/search/ranking.py: `variants`, `match`, `rankKey`,
    `highlightSpans` here must compute what it computes). Written for old browsers too (no build
-   step); `normaliseCode`, `gramTokens` and `shardOf` must match zwgk/site/search_tokens.py. */
+   step); `normaliseCode`, `gramTokens` and `shardOf` must match zwgk/site/search_tokens.py,
+   `prefixCuts` and `prefixKey` zwgk/site/lookup.py. */
 (function () {
   "use strict";
 
@@ -21,6 +22,13 @@
   var MAX_VARIANTS = 8;
   var EXCERPT_CHARS = 80;
   var CJK_RUNS = /[\u3400-\u9fff\uf900-\ufaff]{2,}/g;
+  var PREFIX_NODES = 12;  // at most this many lists of the next cuts for one query (zwgk/site/prefix_lookup.py)
+  // The cuts of a code at which the prefix lookup has a list (zwgk/site/lookup.py `_CUTS`).
+  var CUTS = [
+    /^[\u3400-\u9fff\uf900-\ufaff]+(?=[^\u3400-\u9fff\uf900-\ufaff])/, /^[\u3400-\u9fff\uf900-\ufaff]+〔\d{4}〕/,
+    /^[0-9a-z]{4}/, /^\d{6}/, /^\d{9}/, /^\d{12}/, /^\d{12}-\d{6}/,
+    /^[0-9a-z]{18}(?=\/|$)/, /^[0-9a-z]{18}\/\d{4}/, /^[0-9a-z]{18}\/\d{6}/
+  ];
 
   function length(text) { return Array.from(text).length; }  // code points, as Python's len()
 
@@ -41,10 +49,15 @@
     return unique(tokens);
   }
 
-  function shardOf(key) {
+  function shardOf(key, count) {
     var bytes = new TextEncoder().encode(key), value = 0x811c9dc5;
     for (var i = 0; i < bytes.length; i++) value = Math.imul(value ^ bytes[i], 0x01000193) >>> 0;
-    return value % shards;
+    return value % (count || shards);
+  }
+
+  function prefixCuts(key) {
+    var found = unique(CUTS.map(function (pattern) { var m = key.match(pattern); return m ? m[0] : ""; }).filter(Boolean));
+    return found.sort(function (a, b) { return length(a) - length(b); });
   }
 
   // ---- the ranking (zwgk/search/ranking.py) ------------------------------------------------------
@@ -76,6 +89,18 @@
     return Math.floor(10 * own.filter(function (g) { return grams.indexOf(g) >= 0; }).length / own.length);
   }
 
+  // Tier 2's closeness: 10 for a main item (basic code SSTTDDMMM000), else 0 (zwgk/site/lookup.py).
+  function prefixCloseness(record) {
+    var codes = record.codes || [];
+    return record.kind === "item" && codes.length && /000$/.test(codes[0]) ? 10 : 0;
+  }
+
+  // The order of the records a code's beginning finds, whatever the query (lookup.py `prefix_key`).
+  function prefixKey(record) {
+    var kind = record.kind in KIND_ORDER ? KIND_ORDER[record.kind] : 3;
+    return [record.withdrawn ? 1 : 0, -prefixCloseness(record), kind, -dateNumber(record.date), record.title || "", record.url || ""];
+  }
+
   function closeness(variant, text) { return Math.min(10, Math.floor(10 * length(variant) / Math.max(length(text), 1))); }
 
   function less(a, b) {
@@ -97,7 +122,7 @@
     var grams = bigrams([title].concat(names, keywords).join("\n"));
     var best = [5, -Math.max.apply(null, queryVariants.map(function (v) { return overlap(v, grams); }))];
     if (length(code) >= 4 && /[0-9〔]/.test(code) && codes.some(function (c) { return c.indexOf(code) === 0; })) {
-      best = [2, record.kind === "item" ? -closeness(code, title) : 0];
+      best = [2, -prefixCloseness(record)];
     }
     queryVariants.forEach(function (variant) {
       if (!variant) return;
@@ -245,6 +270,47 @@
     });
   }
 
+  function absolute(records, query) {
+    var key = normaliseCode(query);
+    return records.map(function (record) {
+      var copy = {};
+      Object.keys(record).forEach(function (k) { copy[k] = record[k]; });
+      copy.url = new URL(record.url, root).href;
+      copy.exact = (record.codes || []).map(normaliseCode).indexOf(key) >= 0;
+      return copy;
+    });
+  }
+
+  var prefixCache = {};
+  function prefixNode(cut, count) {
+    var shard = shardOf(cut, count);
+    if (!prefixCache[shard]) prefixCache[shard] = getJSON("codes/prefix/" + shard + ".json");
+    return prefixCache[shard].then(function (table) { return table[cut] || null; });
+  }
+
+  // A code's beginning (a partial 文号, 索引号 or basic code): the records under the query's deepest
+  // cut, and when that list is not complete, those of the next cuts the query begins, so that the
+  // ranking sees the first records `zwgk search` sees (zwgk/site/prefix_lookup.py).
+  function prefixed(query, count) {
+    var key = normaliseCode(query), cuts = prefixCuts(key);
+    if (!count || length(key) < 4 || !/[0-9〔]/.test(key) || !cuts.length) return Promise.resolve([]);
+    var cut = cuts[cuts.length - 1];
+    function begins(record) { return (record.codes || []).some(function (c) { return normaliseCode(c).indexOf(key) === 0; }); }
+    return prefixNode(cut, count).then(function (node) {
+      if (!node) return [];
+      var found = node.r.filter(begins);
+      if (!node.k || cut === key || found.length >= SHOWN) return found;
+      var next = node.k.filter(function (k) { return k.indexOf(key) === 0; }).slice(0, PREFIX_NODES);
+      return Promise.all(next.map(function (k) { return prefixNode(k, count); })).then(function (nodes) {
+        nodes.forEach(function (n) { if (n) found = found.concat(n.r.filter(begins)); });
+        return found;
+      });
+    }).then(function (found) {
+      found.sort(function (a, b) { return less(prefixKey(a), prefixKey(b)); });
+      return absolute(found, query);
+    });
+  }
+
   // Pagefind runs on the main thread (noWorker): its queries are small, and starting a worker cost
   // more time than it saved. It is loaded on the search page at once and elsewhere when the search box
   // gets the focus, so that typing does not wait for it.
@@ -364,14 +430,15 @@
   Search.prototype.start = function () {
     var self = this;
     if (!self.query) return Promise.resolve(self);
-    return Promise.all([exact(self.query), pagefind(), settings()]).then(function (all) {
+    var prefix = settings().then(function (s) { return prefixed(self.query, s.prefix_shards); });
+    return Promise.all([exact(self.query), pagefind(), settings(), prefix]).then(function (all) {
       self.variants = variants(self.query, all[2].synonyms);
       self.pf = all[1];
       var departments = (all[2].departments || []).map(function (d) {
         return { kind: "department", code: d[0], title: d[1], department: d[2], department_name: d[1], level: d[3],
           codes: [d[4]], aliases: [d[2]], status: "", withdrawn: false, date: "", url: new URL(d[5], root).href };
       });
-      self.records = all[0].concat(departments.filter(function (d) { return match(self.variants, d)[0] <= 4; }));
+      self.records = all[0].concat(all[3], departments.filter(function (d) { return match(self.variants, d)[0] <= 4; }));
       return findPages(self.pf, self.query, self.variants, pagefindFilters(self.filters));
     }).then(function (pages) {
       self.pages = pages;
@@ -479,7 +546,8 @@
   // For tests and for pages that want to embed a search of their own.
   window.zwgkSearch = {
     search: search, exact: exact, normaliseCode: normaliseCode, gramTokens: gramTokens, shardOf: shardOf,
-    bigrams: bigrams, variants: variants, match: match, rankKey: rankKey, highlightSpans: highlightSpans, grouped: grouped
+    bigrams: bigrams, variants: variants, match: match, rankKey: rankKey, highlightSpans: highlightSpans, grouped: grouped,
+    prefixCuts: prefixCuts, prefixKey: prefixKey, prefixed: prefixed
   };
 
   // The header box: an exact code opens its record, anything else the search page.
@@ -544,6 +612,7 @@
   });
   if (FILTERS.some(function (name) { return !STATIC_FILTERS[name] && params.get(name); })) loadFilters();
   pagefind().catch(function (error) { status.textContent = "搜索无法加载：" + error.message; });
+  settings();  // the synonyms and departments, fetched with Pagefind rather than with the first query
 
   var current = null, shown = 0, order = [];
 
@@ -569,8 +638,9 @@
     moreButton.hidden = !(count > shown || left);
   }
 
-  var generation = 0;
+  var generation = 0, running = "";
   function run() {
+    clearTimeout(timer);
     var query = input.value, filters = {}, state = new URLSearchParams();
     if (query) state.set("q", query);
     FILTERS.forEach(function (name) {
@@ -580,6 +650,9 @@
     var byDate = sortSelect.value === "date";
     if (byDate) state.set("sort", "date");
     window.history.replaceState(null, "", "?" + state.toString());
+    // The same search again (Enter after typing, the pause after the last key): keep the one under way.
+    if (query.trim() && state.toString() === running) return;
+    running = state.toString();
     var mine = ++generation;
     moreButton.hidden = true;
     if (!query.trim()) { list.textContent = ""; status.textContent = "请输入搜索词。"; return; }
@@ -590,6 +663,7 @@
       show();
     }).catch(function (error) {
       if (mine !== generation) return;
+      running = "";
       status.textContent = "搜索出错：" + error.message;
     });
   }
