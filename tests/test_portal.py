@@ -534,9 +534,13 @@ def test_a_department_page_counts_alike_links_its_exports_and_explains_empty_mon
     )
     assert len(set(round(w) for w in widths)) == 1, "aligned columns"
     assert ", " not in powers.inner_text() and ", " not in text.split("现行有效", 1)[1][:200], "Chinese punctuation"
-    for export in ("entries.csv", "items.csv", "catalogue.json"):
+    types = {"xlsx": "spreadsheetml.sheet", "csv": "text/csv", "json": "application/json"}
+    for export in (f"{dept_id}.xlsx", "entries.csv", "items.csv", "catalogue.json"):
         link = page.locator(f'a[href$="exports/departments/{dept_id}/{export}"]')
         assert link.count() == 1, export
+        assert (sample_site / "exports/departments" / dept_id / export).stat().st_size > 0, export
+        head = page.locator(f'link[rel~="alternate"][href$="exports/departments/{dept_id}/{export}"]')
+        assert head.count() == 1 and types[export.rsplit(".", 1)[1]] in head.get_attribute("type"), export
     alternate = page.locator('link[rel~="alternate"][type="application/atom+xml"]')
     assert alternate.count() >= 1 and alternate.first.get_attribute("href").endswith(f"feeds/departments/{dept_id}.xml")
     assert "备注说明" in text or "无新公开" in text, "months with nothing published say so"
@@ -545,6 +549,43 @@ def test_a_department_page_counts_alike_links_its_exports_and_explains_empty_mon
     page.goto(server, wait_until="networkidle")
     assert f"{active}" in page.locator(".md-content").inner_text()
     context.close()
+
+
+def _month_items(html: str) -> dict[str, str]:
+    """The month list items of a page ("2025 年 9 月" -> the item's text)."""
+    items = re.findall(r'<ul class="zwgk-periods">(.*?)</ul>', html, flags=re.S)
+    found = {}
+    for item in re.findall(r"<li\b[^>]*>(.*?)</li>", " ".join(items), flags=re.S):
+        text = re.sub(r"<[^>]+>", "", item)
+        label = re.match(r"\d{4} 年 \d{1,2} 月", text)
+        if label:
+            found[label.group(0)] = text
+    return found
+
+
+def test_a_remark_shows_in_place_of_the_month_it_explains(sample_site, sample_data):
+    """A month with nothing published is listed in its place among the months, with the 备注说明 from
+    department.yml, on the department page and on the catalogue pages of that year."""
+    remarked = [(dept, key, text) for dept in sample_data.departments.values() for key, text in dept.remarks.items() if len(key) == 7]
+    assert remarked, "the sample has remarks for months"
+    for dept, key, text in remarked:
+        label = f"{key[:4]} 年 {int(key[5:])} 月"
+        page = (sample_site / urls.department(dept.dept_id) / "index.html").read_text(encoding="utf-8")
+        months = _month_items(page)
+        assert label in months and f"备注说明：{text}" in months[label], (
+            dept.dept_id,
+            key,
+            months.get(label),
+        )
+        if not any(sample_data.numbers[id(e)].period == key.replace("-", "") for e in sample_data.entries_by_dept[dept.dept_id]):
+            assert "无新公开的政府信息" in months[label], months[label]
+        same_year = sorted((sample_site / "catalogue" / dept.dept_id).glob(f"{key[:4]}*/index.html"))
+        assert same_year, (dept.dept_id, key)
+        for path in same_year:
+            months = _month_items(path.read_text(encoding="utf-8"))
+            assert f"备注说明：{text}" in months.get(label, ""), path
+        in_year = [int(m.split(" 年 ")[1].rstrip(" 月")) for m in _month_items(page) if m.startswith(key[:4])]
+        assert in_year == sorted(in_year) and int(key[5:]) in in_year, ("in its place among the months", in_year)
 
 
 def test_codes_times_and_index_numbers_do_not_break_inside(sample_site):
