@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from test_browser import browser, sample_data, server  # noqa: F401  (fixtures)
 
 from zwgk.site import urls
@@ -687,3 +688,104 @@ def test_the_jargon_scan_can_fail():
     parser = _Visible()
     parser.feed('<p>按时公开：请写有效性。<span hidden>entry.published-late</span><script>x.yml</script><a title="scheme.yml">链接</a></p>')
     assert [m.group(0) for m in jargon.finditer(" ".join(parser.parts))] == ["scheme.yml"]
+
+
+# ---- 9. The contributor guide links every document and form it names -----------------------------
+
+# What the guide names, by its link text: the project's own documents, data files and forms.
+GUIDE_NAMES = [
+    "《目录格式说明》",
+    "规则参考",
+    "权责清单模板.xlsx",
+    "政府信息公开目录模板.xlsx",
+    *(f"{name}.schema.json" for name in ("scheme", "department", "item", "disclosure", "annual")),
+    "“报告事项信息有误”",
+    "“提议新增事项或目录条目”",
+    "拉取请求说明模板",
+    ".github/CODEOWNERS",
+    "exports/annual.json",
+    "exports/annual.csv",
+    "网站地图",
+]
+
+
+class _Anchors(HTMLParser):
+    """Links (href, text) and the code spans outside links and preformatted blocks."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[list[str]] = []
+        self.loose_code: list[str] = []
+        self.depth = {"a": 0, "pre": 0, "code": 0}
+        self.code = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append([dict(attrs).get("href") or "", ""])
+        if tag in self.depth:
+            self.depth[tag] += 1
+        if tag == "code":
+            self.code = ""
+
+    def handle_endtag(self, tag):
+        if tag == "code" and not self.depth["a"] and not self.depth["pre"]:
+            self.loose_code.append(self.code)
+        if self.depth.get(tag):
+            self.depth[tag] -= 1
+
+    def handle_data(self, data):
+        if self.depth["a"] and self.links:
+            self.links[-1][1] += data
+        if self.depth["code"]:
+            self.code += data
+
+
+def _guide_target_exists(sample_site: Path, href: str, repo_url: str) -> bool:
+    """A link of the guide (a page at contributing/) opens: a file of the built site, or a file of the
+    repository on the configured hosting platform (its page, or the issue form it opens)."""
+    from urllib.parse import parse_qs, unquote, urlparse
+
+    if href.startswith(repo_url + "/"):
+        rest = urlparse(href)
+        if rest.path.endswith("/issues/new"):
+            return (ROOT / ".github/ISSUE_TEMPLATE" / parse_qs(rest.query)["template"][0]).is_file()
+        path = re.split(r"/(?:blob|tree)/", unquote(rest.path), maxsplit=1)[1].split("/", 1)[1]
+        return (ROOT / path).exists()
+    if href.startswith(("http:", "https:", "mailto:")):
+        return False
+    target = _resolve("contributing/", unquote(href))
+    return (sample_site / target.rstrip("/")).is_file() or (sample_site / target / "index.html").is_file()
+
+
+def test_the_contributor_guide_links_every_document_and_form_it_names(sample_site):
+    from zwgk import rules
+
+    repo_url = re.search(r"^    repo_url: (\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1).rstrip("/")
+    assert repo_url.startswith("https://")
+    html = (sample_site / "contributing/index.html").read_text(encoding="utf-8")
+    main = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    parser = _Anchors()
+    parser.feed(main)
+    by_text = {}
+    for href, text in parser.links:
+        by_text.setdefault(re.sub(r"\s+", "", text), []).append(href)
+    for name in GUIDE_NAMES:
+        assert name in by_text, f"the guide names {name} without linking it"
+        for href in by_text[name]:
+            assert _guide_target_exists(sample_site, href, repo_url), f"{name} → {href} does not open"
+    for text, hrefs in by_text.items():
+        for href in hrefs:
+            if href.startswith(repo_url) or not href.startswith(("http", "#", "mailto:")):
+                assert _guide_target_exists(sample_site, href.split("#")[0] or "index.html", repo_url), f"{text} → {href}"
+    # Whatever else it names in code: a rule id or a file of the repository or the site is a link.
+    paths = re.compile(r"^(?:\.github/|schemas/|exports/|zwgk/|content/)[^<>…*\s]*$")
+    unlinked = [code for code in parser.loose_code if code in rules.REGISTRY or paths.match(code)]
+    assert unlinked == [], f"named in the guide but not linked: {unlinked}"
+    for file_name in ("scheme", "department", "item", "disclosure", "annual"):
+        published = (sample_site / f"contributing/schemas/{file_name}.schema.json").read_text(encoding="utf-8")
+        assert published == (ROOT / f"schemas/{file_name}.schema.json").read_text(encoding="utf-8"), (
+            "the published schema is the committed one"
+        )
+    fields = (sample_site / "contributing/format/index.html").read_text(encoding="utf-8")
+    for key in ("basic_code", "consult_phone", "remarks", "validity", "carried_forward"):
+        assert f"<code>{key}" in fields or f".{key}</code>" in fields, key

@@ -74,6 +74,7 @@ def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.
         criteria=criteria,
         criterion_headers=[c.title for c in CRITERIA],
         inspection_href=href(url, urls.inspection()),
+        weights_href=href(url, "contributing/") + "#score-weights",
         annual_href=href(url, urls.annual_province()),
         trend=trend.svg(points, "全省平均得分（近 12 个月）"),
         types=[
