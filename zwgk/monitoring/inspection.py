@@ -95,6 +95,10 @@ def inspection_page(site: SiteData, findings: list[Finding]) -> tuple[str, str]:
                 "department_href": href(url, urls.department(dept_id)),
             }
         )
+    # Vetoed departments first, then those with a failed indicator: what an inspector looks at first
+    # (on a phone, where the table is cards, its column headings cannot be pressed to sort it).
+    order = sorted(range(len(rows)), key=lambda n: (not rows[n]["veto"], all(c["passed"] for c in rows[n]["cells"]), n))
+    rows, details = [rows[n] for n in order], [details[n] for n in order]
     limits = site.scheme.limits
     body = render(
         "inspection.md",
