@@ -672,6 +672,20 @@ def test_public_pages_speak_no_internal_jargon(sample_site):
     assert found == {}, f"{len(found)} pages: {dict(list(found.items())[:8])}"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["食品经营许可", "许可", "通知"])
+def test_search_results_show_no_search_tokens_or_jargon(browser, server, query):
+    """Results are drawn in the browser, so the static scan cannot see them: their excerpts carry
+    no search-only tokens (zg…, zi…) and no jargon."""
+    context, page = _open(browser, f"{server}search/?q={query}", PHONE)
+    page.wait_for_function("() => !/正在|请输入/.test(document.getElementById('zwgk-search-status').textContent)", timeout=15_000)
+    text = page.locator("#zwgk-search-results, .zwgk-search__results").first.inner_text()
+    assert text.strip(), query
+    assert not re.search(r"(?<![0-9A-Za-z])z[gi][0-9A-Za-z]{4,}", text), text[:400]
+    assert not _jargon().search(text), _jargon().search(text).group(0)
+    context.close()
+
+
 def test_the_jargon_scan_can_fail():
     """The scan sees what a finding's old wording showed, and not what is hidden from readers."""
     jargon = _jargon()
