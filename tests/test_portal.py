@@ -32,7 +32,9 @@ def _kinds(site: Path) -> dict[str, str]:
     """One page of every kind, by name."""
     item = next(p for p in sorted((site / "items").rglob("index.html")) if "<svg" in p.read_text(encoding="utf-8"))
     catalogue = sorted((site / "catalogue").rglob("index.html"))[0]
-    scorecard = sorted(p for p in (site / "monitoring").glob("*/index.html"))[0]
+    scorecard = sorted(p for p in (site / "monitoring").glob("*/index.html") if p.parent.name != "inspection")[0]
+    report = sorted((site / "annual").glob("*/[0-9][0-9][0-9][0-9]/index.html"))[0]
+    region = sorted((site / "annual/regions").glob("*/index.html"))[0]
     return {
         "home": "",
         "department": "departments/340000-amr/",
@@ -42,6 +44,9 @@ def _kinds(site: Path) -> dict[str, str]:
         "monitoring": "monitoring/",
         "scorecard": scorecard.parent.relative_to(site).as_posix() + "/",
         "annual": "annual/",
+        "annual_report": report.parent.relative_to(site).as_posix() + "/",
+        "region": region.parent.relative_to(site).as_posix() + "/",
+        "inspection": "monitoring/inspection/",
         "type": "types/01/",
         "topic": "topics/",
         "sitemap": "sitemap/",
@@ -237,7 +242,7 @@ def test_elder_mode_enlarges_spaces_and_contrasts_and_persists(browser, server, 
     assert elder["line"] >= 1.3 * elder["size"], elder
     assert elder["gap"] >= 1.3 * elder["line"], elder
     assert _contrast(elder["color"], elder["bg"]) >= 7, elder
-    for kind in ("item", "catalogue", "monitoring", "home"):
+    for kind in ("item", "catalogue", "monitoring", "home", "annual_report", "region", "inspection"):
         page.goto(server + kinds[kind], wait_until="networkidle")
         assert page.evaluate("document.documentElement.classList.contains('zwgk-elder')"), f"{kind}: the choice persists"
         assert _text_metrics(page)["size"] >= 1.3 * normal["size"], kind
@@ -276,10 +281,11 @@ def _tab_walk(page, stops: int) -> list[dict]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("viewport, scale", [(PHONE, 1), ({"width": 683, "height": 450}, 2)], ids=["390", "1366-at-200-percent"])
-def test_the_menu_button_is_reachable_by_tab_and_nothing_invisible_takes_focus(browser, server, sample_site, viewport, scale):
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_the_menu_button_is_reachable_by_tab_and_nothing_invisible_takes_focus(browser, server, sample_site, viewport, scale, elder):
     kinds = _kinds(sample_site)
-    for kind in ("department", "catalogue"):
-        context, page = _open(browser, server + kinds[kind], viewport, device_scale_factor=scale)
+    for kind in ("department", "catalogue", "annual_report", "region", "inspection"):
+        context, page = _open(browser, server + kinds[kind], viewport, elder=elder, device_scale_factor=scale)
         walked = _tab_walk(page, 12)
         assert all(stop["visible"] for stop in walked), f"{kind}: an invisible element took focus: {walked}"
         assert not any(stop["inDrawer"] for stop in walked), f"{kind}: a closed drawer's link took focus: {walked}"
@@ -320,7 +326,19 @@ def test_axe_finds_no_serious_violation_on_any_kind_of_page(browser, server, sam
 @pytest.mark.slow
 def test_tables_are_labelled_cards_at_390_without_sideways_scrolling(browser, server, sample_site):
     kinds = _kinds(sample_site)
-    for kind in ("home", "department", "catalogue", "item", "monitoring", "scorecard", "annual", "type"):
+    for kind in (
+        "home",
+        "department",
+        "catalogue",
+        "item",
+        "monitoring",
+        "scorecard",
+        "annual",
+        "type",
+        "annual_report",
+        "region",
+        "inspection",
+    ):
         context, page = _open(browser, server + kinds[kind], PHONE)
         report = page.evaluate(
             """() => ({
@@ -341,7 +359,7 @@ def test_tables_are_labelled_cards_at_390_without_sideways_scrolling(browser, se
 @pytest.mark.slow
 def test_no_key_column_is_hidden_at_1366(browser, server, sample_site):
     kinds = _kinds(sample_site)
-    for kind in ("catalogue", "department", "monitoring", "annual", "home", "scorecard"):
+    for kind in ("catalogue", "department", "monitoring", "annual", "home", "scorecard", "annual_report", "region", "inspection"):
         context, page = _open(browser, server + kinds[kind], LAPTOP)
         wide = page.evaluate(
             "[...document.querySelectorAll('.zwgk-table')].filter(w => w.scrollWidth > w.clientWidth + 1)"
@@ -376,7 +394,7 @@ def _pdf_text(pdf: bytes, tmp_path: Path, name: str) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["catalogue", "department", "monitoring", "annual"])
+@pytest.mark.parametrize("kind", ["catalogue", "department", "monitoring", "annual", "annual_report", "region", "inspection"])
 def test_printed_pages_keep_every_column_and_no_page_is_blank(browser, server, sample_site, tmp_path, kind):
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext is not installed: apt-get install -y poppler-utils")
