@@ -792,7 +792,7 @@ def _guide_target_exists(sample_site: Path, href: str, repo_url: str) -> bool:
 def test_the_contributor_guide_links_every_document_and_form_it_names(sample_site):
     from zwgk import rules
 
-    repo_url = re.search(r"^    repo_url: (\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1).rstrip("/")
+    repo_url = re.search(r"^    repository: (\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1).rstrip("/")
     assert repo_url.startswith("https://")
     html = (sample_site / "contributing/index.html").read_text(encoding="utf-8")
     main = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]

@@ -1,10 +1,10 @@
 """What the contributor guide links to, published with the site: the JSON Schemas (the editors'
 field definitions), the 格式说明 (every field of every catalogue file, generated from the same model,
 so it cannot drift), and links into the repository for what only lives there (the issue and pull
-request forms in .github/, the bundled sample), built from `extra.zwgk.repo_url` in mkdocs.yml.
+request forms in .github/, the bundled sample), built from `extra.zwgk.repository` in mkdocs.yml.
 
 In the guide's Markdown a link to `repo:<path>` names a file of the repository; a link to
-`repo:.github/ISSUE_TEMPLATE/<form>` opens that form. With no repo_url configured such a link stays
+`repo:.github/ISSUE_TEMPLATE/<form>` opens that form. With no repository configured such a link stays
 plain text and the build warns (--strict fails), so that a guide never points nowhere."""
 
 from __future__ import annotations
@@ -56,9 +56,9 @@ def page_markdown(markdown: str, page, config) -> str:
     if "](repo:" not in markdown:
         return markdown
     zwgk = settings(config)
-    repo_url, branch = (zwgk.get("repo_url") or "").strip(), zwgk.get("repo_branch") or "main"
+    repo_url, branch = (zwgk.get("repository") or "").strip(), zwgk.get("repository_branch") or "main"
     if not repo_url:
-        log.warning("%s 链接了仓库中的文件，但 mkdocs.yml 没有设置 extra.zwgk.repo_url：这些链接只显示为文字。", page.file.src_uri)
+        log.warning("%s 链接了仓库中的文件，但 mkdocs.yml 没有设置 extra.zwgk.repository：这些链接只显示为文字。", page.file.src_uri)
         return re.sub(r"\[([^\]]*)\]\(repo:[^)\s]+\)", r"\1", markdown)
     return _REPO_LINK.sub(lambda m: f"]({repo_href(repo_url, m.group(1), branch)})", markdown)
 
