@@ -4,6 +4,7 @@ is which MkDocs command runs (serve previews skip the Whoosh index, which only `
 from mkdocs.plugins import get_plugin_logger
 
 from zwgk import build
+from zwgk.site import contributing
 
 log = get_plugin_logger("zwgk")
 
@@ -20,7 +21,11 @@ def on_pre_build(config):
 
 
 def on_files(files, config):
-    return build.add_pages(files, config)
+    return contributing.add_files(build.add_pages(files, config), config)
+
+
+def on_page_markdown(markdown, page, config, files):
+    return contributing.page_markdown(markdown, page, config)
 
 
 def on_page_content(html, page, config, files):

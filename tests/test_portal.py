@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from test_browser import browser, sample_data, server  # noqa: F401  (fixtures)
 
 from zwgk.site import urls
@@ -31,7 +32,9 @@ def _kinds(site: Path) -> dict[str, str]:
     """One page of every kind, by name."""
     item = next(p for p in sorted((site / "items").rglob("index.html")) if "<svg" in p.read_text(encoding="utf-8"))
     catalogue = sorted((site / "catalogue").rglob("index.html"))[0]
-    scorecard = sorted(p for p in (site / "monitoring").glob("*/index.html"))[0]
+    scorecard = sorted(p for p in (site / "monitoring").glob("*/index.html") if p.parent.name != "inspection")[0]
+    report = sorted((site / "annual").glob("*/[0-9][0-9][0-9][0-9]/index.html"))[0]
+    region = sorted((site / "annual/regions").glob("*/index.html"))[0]
     return {
         "home": "",
         "department": "departments/340000-amr/",
@@ -41,6 +44,9 @@ def _kinds(site: Path) -> dict[str, str]:
         "monitoring": "monitoring/",
         "scorecard": scorecard.parent.relative_to(site).as_posix() + "/",
         "annual": "annual/",
+        "annual_report": report.parent.relative_to(site).as_posix() + "/",
+        "region": region.parent.relative_to(site).as_posix() + "/",
+        "inspection": "monitoring/inspection/",
         "type": "types/01/",
         "topic": "topics/",
         "sitemap": "sitemap/",
@@ -236,7 +242,7 @@ def test_elder_mode_enlarges_spaces_and_contrasts_and_persists(browser, server, 
     assert elder["line"] >= 1.3 * elder["size"], elder
     assert elder["gap"] >= 1.3 * elder["line"], elder
     assert _contrast(elder["color"], elder["bg"]) >= 7, elder
-    for kind in ("item", "catalogue", "monitoring", "home"):
+    for kind in ("item", "catalogue", "monitoring", "home", "annual_report", "region", "inspection"):
         page.goto(server + kinds[kind], wait_until="networkidle")
         assert page.evaluate("document.documentElement.classList.contains('zwgk-elder')"), f"{kind}: the choice persists"
         assert _text_metrics(page)["size"] >= 1.3 * normal["size"], kind
@@ -275,10 +281,11 @@ def _tab_walk(page, stops: int) -> list[dict]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("viewport, scale", [(PHONE, 1), ({"width": 683, "height": 450}, 2)], ids=["390", "1366-at-200-percent"])
-def test_the_menu_button_is_reachable_by_tab_and_nothing_invisible_takes_focus(browser, server, sample_site, viewport, scale):
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_the_menu_button_is_reachable_by_tab_and_nothing_invisible_takes_focus(browser, server, sample_site, viewport, scale, elder):
     kinds = _kinds(sample_site)
-    for kind in ("department", "catalogue"):
-        context, page = _open(browser, server + kinds[kind], viewport, device_scale_factor=scale)
+    for kind in ("department", "catalogue", "annual_report", "region", "inspection"):
+        context, page = _open(browser, server + kinds[kind], viewport, elder=elder, device_scale_factor=scale)
         walked = _tab_walk(page, 12)
         assert all(stop["visible"] for stop in walked), f"{kind}: an invisible element took focus: {walked}"
         assert not any(stop["inDrawer"] for stop in walked), f"{kind}: a closed drawer's link took focus: {walked}"
@@ -319,7 +326,19 @@ def test_axe_finds_no_serious_violation_on_any_kind_of_page(browser, server, sam
 @pytest.mark.slow
 def test_tables_are_labelled_cards_at_390_without_sideways_scrolling(browser, server, sample_site):
     kinds = _kinds(sample_site)
-    for kind in ("home", "department", "catalogue", "item", "monitoring", "scorecard", "annual", "type"):
+    for kind in (
+        "home",
+        "department",
+        "catalogue",
+        "item",
+        "monitoring",
+        "scorecard",
+        "annual",
+        "type",
+        "annual_report",
+        "region",
+        "inspection",
+    ):
         context, page = _open(browser, server + kinds[kind], PHONE)
         report = page.evaluate(
             """() => ({
@@ -340,7 +359,7 @@ def test_tables_are_labelled_cards_at_390_without_sideways_scrolling(browser, se
 @pytest.mark.slow
 def test_no_key_column_is_hidden_at_1366(browser, server, sample_site):
     kinds = _kinds(sample_site)
-    for kind in ("catalogue", "department", "monitoring", "annual", "home", "scorecard"):
+    for kind in ("catalogue", "department", "monitoring", "annual", "home", "scorecard", "annual_report", "region", "inspection"):
         context, page = _open(browser, server + kinds[kind], LAPTOP)
         wide = page.evaluate(
             "[...document.querySelectorAll('.zwgk-table')].filter(w => w.scrollWidth > w.clientWidth + 1)"
@@ -375,7 +394,7 @@ def _pdf_text(pdf: bytes, tmp_path: Path, name: str) -> list[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["catalogue", "department", "monitoring", "annual"])
+@pytest.mark.parametrize("kind", ["catalogue", "department", "monitoring", "annual", "annual_report", "region", "inspection"])
 def test_printed_pages_keep_every_column_and_no_page_is_blank(browser, server, sample_site, tmp_path, kind):
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext is not installed: apt-get install -y poppler-utils")
@@ -534,9 +553,13 @@ def test_a_department_page_counts_alike_links_its_exports_and_explains_empty_mon
     )
     assert len(set(round(w) for w in widths)) == 1, "aligned columns"
     assert ", " not in powers.inner_text() and ", " not in text.split("现行有效", 1)[1][:200], "Chinese punctuation"
-    for export in ("entries.csv", "items.csv", "catalogue.json"):
+    types = {"xlsx": "spreadsheetml.sheet", "csv": "text/csv", "json": "application/json"}
+    for export in (f"{dept_id}.xlsx", "entries.csv", "items.csv", "catalogue.json"):
         link = page.locator(f'a[href$="exports/departments/{dept_id}/{export}"]')
         assert link.count() == 1, export
+        assert (sample_site / "exports/departments" / dept_id / export).stat().st_size > 0, export
+        head = page.locator(f'link[rel~="alternate"][href$="exports/departments/{dept_id}/{export}"]')
+        assert head.count() == 1 and types[export.rsplit(".", 1)[1]] in head.get_attribute("type"), export
     alternate = page.locator('link[rel~="alternate"][type="application/atom+xml"]')
     assert alternate.count() >= 1 and alternate.first.get_attribute("href").endswith(f"feeds/departments/{dept_id}.xml")
     assert "备注说明" in text or "无新公开" in text, "months with nothing published say so"
@@ -545,6 +568,43 @@ def test_a_department_page_counts_alike_links_its_exports_and_explains_empty_mon
     page.goto(server, wait_until="networkidle")
     assert f"{active}" in page.locator(".md-content").inner_text()
     context.close()
+
+
+def _month_items(html: str) -> dict[str, str]:
+    """The month list items of a page ("2025 年 9 月" -> the item's text)."""
+    items = re.findall(r'<ul class="zwgk-periods">(.*?)</ul>', html, flags=re.S)
+    found = {}
+    for item in re.findall(r"<li\b[^>]*>(.*?)</li>", " ".join(items), flags=re.S):
+        text = re.sub(r"<[^>]+>", "", item)
+        label = re.match(r"\d{4} 年 \d{1,2} 月", text)
+        if label:
+            found[label.group(0)] = text
+    return found
+
+
+def test_a_remark_shows_in_place_of_the_month_it_explains(sample_site, sample_data):
+    """A month with nothing published is listed in its place among the months, with the 备注说明 from
+    department.yml, on the department page and on the catalogue pages of that year."""
+    remarked = [(dept, key, text) for dept in sample_data.departments.values() for key, text in dept.remarks.items() if len(key) == 7]
+    assert remarked, "the sample has remarks for months"
+    for dept, key, text in remarked:
+        label = f"{key[:4]} 年 {int(key[5:])} 月"
+        page = (sample_site / urls.department(dept.dept_id) / "index.html").read_text(encoding="utf-8")
+        months = _month_items(page)
+        assert label in months and f"备注说明：{text}" in months[label], (
+            dept.dept_id,
+            key,
+            months.get(label),
+        )
+        if not any(sample_data.numbers[id(e)].period == key.replace("-", "") for e in sample_data.entries_by_dept[dept.dept_id]):
+            assert "无新公开的政府信息" in months[label], months[label]
+        same_year = sorted((sample_site / "catalogue" / dept.dept_id).glob(f"{key[:4]}*/index.html"))
+        assert same_year, (dept.dept_id, key)
+        for path in same_year:
+            months = _month_items(path.read_text(encoding="utf-8"))
+            assert f"备注说明：{text}" in months.get(label, ""), path
+        in_year = [int(m.split(" 年 ")[1].rstrip(" 月")) for m in _month_items(page) if m.startswith(key[:4])]
+        assert in_year == sorted(in_year) and int(key[5:]) in in_year, ("in its place among the months", in_year)
 
 
 def test_codes_times_and_index_numbers_do_not_break_inside(sample_site):
@@ -556,13 +616,208 @@ def test_codes_times_and_index_numbers_do_not_break_inside(sample_site):
     assert ".zwgk-nowrap, .zwgk-code, .zwgk-index" in css and "text-wrap: balance" in css
 
 
-JARGON = re.compile(r"\.yml|service_types|\b[a-z]+\.[a-z]+-[a-z-]+\b|disclosure_office|report_url")
+class _Visible(HTMLParser):
+    """The text a reader sees on a page: text nodes and the alt, title, aria-label and placeholder
+    attributes, outside scripts, styles, SVG drawings and elements marked hidden (search metadata)."""
+
+    SKIP = frozenset({"script", "style", "svg", "template", "noscript"})
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+    SHOWN = ("alt", "title", "aria-label", "placeholder")
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, bool]] = []
+        self.parts: list[str] = []
+
+    def _hidden(self) -> bool:
+        return any(hidden for _, hidden in self.open)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag not in self.VOID:
+            self.open.append((tag, tag in self.SKIP or "hidden" in attrs))
+        if not self._hidden():
+            self.parts += [attrs[name] for name in self.SHOWN if attrs.get(name)]
+
+    def handle_endtag(self, tag):
+        while self.open and tag not in self.VOID:
+            if self.open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if not self._hidden():
+            self.parts.append(data)
+
+
+def _jargon() -> re.Pattern:
+    """File names, catalogue paths, rule ids (the registry's and their shape) and the catalogue's YAML
+    keys (every snake_case field name of the model, and the one-word keys a message could name)."""
+    import pydantic
+
+    from zwgk import rules
+    from zwgk.catalog import model
+
+    fields = {
+        name
+        for cls in vars(model).values()
+        if isinstance(cls, type) and issubclass(cls, pydantic.BaseModel)
+        for name in cls.model_fields
+        if "_" in name
+    }
+    words = {"location", "hours", "remarks", "columns", "validity", "interprets", "normative", "publisher", "maintainers", "genres"}
+    keys = "|".join(sorted(map(re.escape, fields | words | set(rules.REGISTRY)), key=len, reverse=True))
+    return re.compile(
+        rf"[\w/<>.-]*\.ya?ml\b|\bdepartments/|\b[a-z]+\.[a-z]+(?:-[a-z]+)+\b|\b(?:topic|type|genre):\d|(?<![\w.-])(?:{keys})(?![\w-])"
+    )
 
 
 def test_public_pages_speak_no_internal_jargon(sample_site):
-    kinds = _kinds(sample_site)
-    for kind in ("home", "department", "item", "catalogue", "type", "sitemap", "correction", "accessibility"):
-        path = sample_site / kinds[kind].split("?")[0] / "index.html"
-        main = path.read_text(encoding="utf-8").split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
-        visible = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|svg)\b.*?</\1>", " ", main, flags=re.S))
-        assert not JARGON.search(visible), f"{kind}: {JARGON.search(visible).group(0)}"
+    """Every built page outside the contributor guide: what a reader sees names records and says
+    things in Chinese; file names, YAML keys and rule ids stay in /contributing/."""
+    jargon = _jargon()
+    pages = [p for p in sorted(sample_site.rglob("*.html")) if not p.relative_to(sample_site).as_posix().startswith("contributing/")]
+    assert (
+        len(pages) > 300 and any("monitoring/inspection" in p.as_posix() for p in pages) and any("annual/" in p.as_posix() for p in pages)
+    )
+    found = {}
+    for path in pages:
+        parser = _Visible()
+        parser.feed(path.read_text(encoding="utf-8"))
+        text = " ".join(parser.parts)
+        hits = sorted({m.group(0) for m in jargon.finditer(text)})
+        if hits:
+            found[path.relative_to(sample_site).as_posix()] = hits[:5]
+    assert found == {}, f"{len(found)} pages: {dict(list(found.items())[:8])}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["食品经营许可", "许可", "通知"])
+def test_search_results_show_no_search_tokens_or_jargon(browser, server, query):
+    """Results are drawn in the browser, so the static scan cannot see them: their excerpts carry
+    no search-only tokens (zg…, zi…) and no jargon."""
+    context, page = _open(browser, f"{server}search/?q={query}", PHONE)
+    page.wait_for_function("() => !/正在|请输入/.test(document.getElementById('zwgk-search-status').textContent)", timeout=15_000)
+    text = page.locator("#zwgk-search-results, .zwgk-search__results").first.inner_text()
+    assert text.strip(), query
+    assert not re.search(r"(?<![0-9A-Za-z])z[gi][0-9A-Za-z]{4,}", text), text[:400]
+    assert not _jargon().search(text), _jargon().search(text).group(0)
+    context.close()
+
+
+def test_the_jargon_scan_can_fail():
+    """The scan sees what a finding's old wording showed, and not what is hidden from readers."""
+    jargon = _jargon()
+    for leaked in (
+        "departments/340000-amr/disclosure/2025.yml:90",
+        "entry.published-late",
+        "scheme.yml 的 service_types",
+        "请写 validity",
+        "annual/<年份>.yml",
+        "topic:05",
+        "写明 consult_phone",
+    ):
+        assert jargon.search(leaked), leaked
+    parser = _Visible()
+    parser.feed('<p>按时公开：请写有效性。<span hidden>entry.published-late</span><script>x.yml</script><a title="scheme.yml">链接</a></p>')
+    assert [m.group(0) for m in jargon.finditer(" ".join(parser.parts))] == ["scheme.yml"]
+
+
+# ---- 9. The contributor guide links every document and form it names -----------------------------
+
+# What the guide names, by its link text: the project's own documents, data files and forms.
+GUIDE_NAMES = [
+    "《目录格式说明》",
+    "规则参考",
+    "权责清单模板.xlsx",
+    "政府信息公开目录模板.xlsx",
+    *(f"{name}.schema.json" for name in ("scheme", "department", "item", "disclosure", "annual")),
+    "“报告事项信息有误”",
+    "“提议新增事项或目录条目”",
+    "拉取请求说明模板",
+    ".github/CODEOWNERS",
+    "exports/annual.json",
+    "exports/annual.csv",
+    "网站地图",
+]
+
+
+class _Anchors(HTMLParser):
+    """Links (href, text) and the code spans outside links and preformatted blocks."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[list[str]] = []
+        self.loose_code: list[str] = []
+        self.depth = {"a": 0, "pre": 0, "code": 0}
+        self.code = ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.links.append([dict(attrs).get("href") or "", ""])
+        if tag in self.depth:
+            self.depth[tag] += 1
+        if tag == "code":
+            self.code = ""
+
+    def handle_endtag(self, tag):
+        if tag == "code" and not self.depth["a"] and not self.depth["pre"]:
+            self.loose_code.append(self.code)
+        if self.depth.get(tag):
+            self.depth[tag] -= 1
+
+    def handle_data(self, data):
+        if self.depth["a"] and self.links:
+            self.links[-1][1] += data
+        if self.depth["code"]:
+            self.code += data
+
+
+def _guide_target_exists(sample_site: Path, href: str, repo_url: str) -> bool:
+    """A link of the guide (a page at contributing/) opens: a file of the built site, or a file of the
+    repository on the configured hosting platform (its page, or the issue form it opens)."""
+    from urllib.parse import parse_qs, unquote, urlparse
+
+    if href.startswith(repo_url + "/"):
+        rest = urlparse(href)
+        if rest.path.endswith("/issues/new"):
+            return (ROOT / ".github/ISSUE_TEMPLATE" / parse_qs(rest.query)["template"][0]).is_file()
+        path = re.split(r"/(?:blob|tree)/", unquote(rest.path), maxsplit=1)[1].split("/", 1)[1]
+        return (ROOT / path).exists()
+    if href.startswith(("http:", "https:", "mailto:")):
+        return False
+    target = _resolve("contributing/", unquote(href))
+    return (sample_site / target.rstrip("/")).is_file() or (sample_site / target / "index.html").is_file()
+
+
+def test_the_contributor_guide_links_every_document_and_form_it_names(sample_site):
+    from zwgk import rules
+
+    repo_url = re.search(r"^    repository: (\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1).rstrip("/")
+    assert repo_url.startswith("https://")
+    html = (sample_site / "contributing/index.html").read_text(encoding="utf-8")
+    main = html.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+    parser = _Anchors()
+    parser.feed(main)
+    by_text = {}
+    for href, text in parser.links:
+        by_text.setdefault(re.sub(r"\s+", "", text), []).append(href)
+    for name in GUIDE_NAMES:
+        assert name in by_text, f"the guide names {name} without linking it"
+        for href in by_text[name]:
+            assert _guide_target_exists(sample_site, href, repo_url), f"{name} → {href} does not open"
+    for text, hrefs in by_text.items():
+        for href in hrefs:
+            if href.startswith(repo_url) or not href.startswith(("http", "#", "mailto:")):
+                assert _guide_target_exists(sample_site, href.split("#")[0] or "index.html", repo_url), f"{text} → {href}"
+    # Whatever else it names in code: a rule id or a file of the repository or the site is a link.
+    paths = re.compile(r"^(?:\.github/|schemas/|exports/|zwgk/|content/)[^<>…*\s]*$")
+    unlinked = [code for code in parser.loose_code if code in rules.REGISTRY or paths.match(code)]
+    assert unlinked == [], f"named in the guide but not linked: {unlinked}"
+    for file_name in ("scheme", "department", "item", "disclosure", "annual"):
+        published = (sample_site / f"contributing/schemas/{file_name}.schema.json").read_text(encoding="utf-8")
+        assert published == (ROOT / f"schemas/{file_name}.schema.json").read_text(encoding="utf-8"), (
+            "the published schema is the committed one"
+        )
+    fields = (sample_site / "contributing/format/index.html").read_text(encoding="utf-8")
+    for key in ("basic_code", "consult_phone", "remarks", "validity", "carried_forward"):
+        assert f"<code>{key}" in fields or f".{key}</code>" in fields, key

@@ -145,7 +145,9 @@ def test_trend_comes_from_git_history(small_files, tmp_path):
 
 def test_the_weights_are_published_on_the_monitoring_page(sample_site):
     page = (sample_site / "monitoring/index.html").read_text(encoding="utf-8")
-    assert "score_weights" in page
+    # Where the weights come from is told in the contributor guide (YAML keys stay off public pages).
+    assert 'href="../contributing/#score-weights"' in page and "score_weights" not in page
+    assert 'id="score-weights"' in (sample_site / "contributing/index.html").read_text(encoding="utf-8")
     for criterion in CRITERIA:
         assert f"<td>{criterion.title}</td><td>{DEFAULT_SCORE_WEIGHTS[criterion.key]}</td>" in page, criterion.key
 

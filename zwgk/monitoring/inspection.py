@@ -8,14 +8,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from zwgk.catalog.findings import Finding
-from zwgk.rules.reference import rule_anchor
+from zwgk.monitoring import plain
 from zwgk.site import tags, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import href, page
 from zwgk.site.templating import renderer
 
 render = renderer("zwgk.monitoring", "zwgk.site")
-RULES_PAGE = "contributing/rules/"
 SHOWN_PER_INDICATOR = 50
 
 
@@ -31,13 +30,13 @@ INDICATORS = (
     Indicator(
         "empty",
         "空白栏目",
-        "每年的政府信息公开目录和 department.yml 中设置的栏目，没有内容的都写了备注说明。",
+        "每年的政府信息公开目录和部门设置的各个栏目，没有内容的都写了备注说明。",
         ("inspection.empty-column",),
     ),
     Indicator(
         "stale",
         "栏目更新",
-        "scheme.yml 的 update_intervals 中的体裁（默认通知公告、政策文件类），最新一条都在规定月数以内。",
+        "全省编码方案规定了更新周期的体裁（默认通知公告、政策文件类），最新一条都在规定月数以内。",
         ("inspection.stale-column",),
     ),
     Indicator("dated", "发布日期", "每条目录条目都写明了发布日期（没有发布日期的信息按未更新计）。", ("inspection.no-publication-date",)),
@@ -69,11 +68,11 @@ def inspection_page(site: SiteData, findings: list[Finding]) -> tuple[str, str]:
         indicators = []
         for indicator in INDICATORS:
             hits = [f for rule in indicator.rules for f in found.get(rule, [])]
-            shown = [{"location": f"{f.file}:{f.line}", "message": f.message} for f in hits[:SHOWN_PER_INDICATOR]]
+            shown = [{"record": plain.record(f, site, url), "message": plain.plain_message(f.message)} for f in hits[:SHOWN_PER_INDICATOR]]
             indicators.append(
                 {"title": indicator.title, "findings": shown, "count": len(hits), "more": max(0, len(hits) - SHOWN_PER_INDICATOR)}
             )
-        vetoes = [f.message for rule in VETO_RULES for f in found.get(rule, [])]
+        vetoes = [plain.plain_message(f.message) for rule in VETO_RULES for f in found.get(rule, [])]
         if found.get("inspection.guide-incomplete"):
             vetoes.append(f"{len(found['inspection.guide-incomplete'])} 个服务事项的办事指南缺少关键要素。")
         anchor = f"dept-{dept_id}"
@@ -96,12 +95,15 @@ def inspection_page(site: SiteData, findings: list[Finding]) -> tuple[str, str]:
                 "department_href": href(url, urls.department(dept_id)),
             }
         )
+    # Vetoed departments first, then those with a failed indicator: what an inspector looks at first
+    # (on a phone, where the table is cards, its column headings cannot be pressed to sort it).
+    order = sorted(range(len(rows)), key=lambda n: (not rows[n]["veto"], all(c["passed"] for c in rows[n]["cells"]), n))
+    rows, details = [rows[n] for n in order], [details[n] for n in order]
     limits = site.scheme.limits
     body = render(
         "inspection.md",
         indicators=[
-            {"title": i.title, "explanation": i.explanation, "rules": [{"id": r, "anchor": rule_anchor(r)} for r in i.rules]}
-            for i in INDICATORS
+            {"title": i.title, "explanation": i.explanation, "rules": [plain.rule_link(r, url) for r in i.rules]} for i in INDICATORS
         ],
         indicator_titles=[i.title for i in INDICATORS],
         rows=rows,
@@ -109,6 +111,5 @@ def inspection_page(site: SiteData, findings: list[Finding]) -> tuple[str, str]:
         failed=sum(1 for row in rows if not all(cell["passed"] for cell in row["cells"])),
         vetoed=sum(1 for row in rows if row["veto"]),
         veto_rule=f"空白栏目 {limits.veto_empty_columns} 个及以上、不更新栏目 {limits.veto_stale_columns} 个及以上，或办事指南缺少关键要素，为单项否决。",
-        rules_href=href(url, RULES_PAGE),
     )
     return urls.page_source(url), page("检查指标自查", body, searchable=False, wide=True, gov_tags=tags.column("检查指标自查", "监测统计"))

@@ -9,30 +9,23 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from zwgk.monitoring import trend
+from zwgk.monitoring import plain, trend
 from zwgk.monitoring.scorecards import CRITERIA, MAX_SCORE, Scorecard, weights
-from zwgk.rules.reference import rule_anchor
 from zwgk.site import tags, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import href, page
 from zwgk.site.templating import renderer
 
-RULES_PAGE = "contributing/rules/"
 SHOWN_FINDINGS = 500  # per scorecard page; the rest are counted, and all are in `zwgk check`
 
 render = renderer("zwgk.monitoring", "zwgk.site")
-
-
-class RuleLink(NamedTuple):
-    id: str
-    anchor: str
 
 
 class CriterionRow(NamedTuple):
     title: str
     weight: int
     explanation: str
-    rules: list[RuleLink]
+    rules: list[plain.RuleLink]
 
 
 class CardRow(NamedTuple):
@@ -51,11 +44,9 @@ class CodeCount(NamedTuple):
 
 
 class FindingRow(NamedTuple):
-    rule_href: str
-    rule: str
+    rule: plain.RuleLink
     level: str
-    place: str
-    record: str
+    record: plain.Record
     message: str
 
 
@@ -67,9 +58,7 @@ def score_section(card: Scorecard, from_url: str) -> Markup:
 def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.Point]) -> list[tuple[str, str]]:
     url = urls.monitoring()
     weight = weights(site)
-    criteria = [
-        CriterionRow(c.title, weight[c.key], c.explanation, [RuleLink(rule, rule_anchor(rule)) for rule in c.rules]) for c in CRITERIA
-    ]
+    criteria = [CriterionRow(c.title, weight[c.key], c.explanation, [plain.rule_link(rule, url) for rule in c.rules]) for c in CRITERIA]
     rows = [
         CardRow(
             href(url, urls.scorecard(card.dept_id)), card.name, card.level, card.score, [m.points for m in card.marks], len(card.findings)
@@ -83,10 +72,10 @@ def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.
         cards=rows,
         average=sum(card.score for card in cards) / len(cards) if cards else 0,
         criteria=criteria,
-        criterion_headers=[f"{c.title}（{weight[c.key]}）" for c in CRITERIA],
+        criterion_headers=[c.title for c in CRITERIA],
         inspection_href=href(url, urls.inspection()),
+        weights_href=href(url, "contributing/") + "#score-weights",
         annual_href=href(url, urls.annual_province()),
-        rules_href=href(url, RULES_PAGE),
         trend=trend.svg(points, "全省平均得分（近 12 个月）"),
         types=[
             CodeCount(href(url, urls.power_type(code)), f"{code} {label}", by_type.get(code, 0))
@@ -99,15 +88,16 @@ def monitoring_pages(site: SiteData, cards: list[Scorecard], points: list[trend.
         ],
     )
     built = [(urls.page_source(url), page("监测", body, searchable=False, wide=True, gov_tags=tags.column("监测", "监测统计")))]
-    built += [scorecard_page(card, points) for card in cards]
+    built += [scorecard_page(card, points, site) for card in cards]
     return built
 
 
-def scorecard_page(card: Scorecard, points: list[trend.Point]) -> tuple[str, str]:
+def scorecard_page(card: Scorecard, points: list[trend.Point], site: SiteData) -> tuple[str, str]:
     url = urls.scorecard(card.dept_id)
-    rules = href(url, RULES_PAGE)
     findings = [
-        FindingRow(rules + "#" + rule_anchor(f.rule), f.rule, "错误" if f.is_error else "警告", f"{f.file}:{f.line}", f.record, f.message)
+        FindingRow(
+            plain.rule_link(f.rule, url), "错误" if f.is_error else "警告", plain.record(f, site, url), plain.plain_message(f.message)
+        )
         for f in card.findings[:SHOWN_FINDINGS]
     ]
     body = render(

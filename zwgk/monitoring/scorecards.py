@@ -34,7 +34,10 @@ class Criterion:
 INDEX_RULES = ("index.duplicate", "index.format", "index.period-mismatch", "index.prefix-not-publisher", "index.serial-gap")
 CRITERIA = (
     Criterion(
-        "eight", "八公开齐全", "须“八公开”的事项（scheme.yml 的 service_types）中，八项内容都已公开的比例。", ("item.eight-disclosures",)
+        "eight",
+        "八公开齐全",
+        "须“八公开”的服务类事项（行政许可、行政给付、行政确认、公共服务等）中，八项内容都已公开的比例。",
+        ("item.eight-disclosures",),
     ),
     Criterion("flowchart", "有运行流程图", "现行有效事项中，公开了运行流程（流程图）的比例。"),
     Criterion("basis", "引用法律依据", "现行有效事项中，写明设定依据或实施依据的比例。"),
@@ -42,7 +45,7 @@ CRITERIA = (
     Criterion(
         "timely",
         "按时公开",
-        "主动公开的目录条目中，写明发布日期且自生成日期起在规定工作日（limits.publish_within_workdays，默认 20 个）内发布的比例。",
+        "主动公开的目录条目中，写明发布日期且自生成日期起在规定工作日（默认 20 个工作日）内发布的比例。",
         ("entry.published-late", "inspection.no-publication-date"),
     ),
     Criterion("index", "索引号完整", "目录条目中，索引号没有任何检查问题（格式、唯一、年月、前缀、连续编号）的比例。", INDEX_RULES),
@@ -50,7 +53,7 @@ CRITERIA = (
     Criterion(
         "up_to_date",
         "持续更新",
-        "最近 12 个完整月份中，每月都有新发布的信息，或在 department.yml 的 remarks 中写明了该月的备注说明（如 2026-03: 本月无新增信息）的月份比例。",
+        "最近 12 个完整月份中，每月都有新发布的信息，或部门写明了该月的备注说明（如“本月无新增信息”）的月份比例。",
     ),
     Criterion(
         "guide",
@@ -61,13 +64,13 @@ CRITERIA = (
     Criterion(
         "validity",
         "规范性文件标注有效性",
-        "行政规范性文件（normative: true）中，明确标注了有效性的比例。",
+        "行政规范性文件中，明确标注了有效性（有效、失效或废止）的比例。",
         ("entry.normative-validity-missing",),
     ),
     Criterion(
         "interpretation",
         "政策解读关联",
-        "主动公开的行政规范性文件中有政策解读（interprets 指向它）的，和政策解读中写明所解读文件的，合计占两者总数的比例。",
+        "主动公开的行政规范性文件中有政策解读的，和政策解读中写明了所解读文件的，合计占两者总数的比例。",
     ),
     Criterion(
         "annual",

@@ -380,9 +380,14 @@
     });
   }
 
+  // The search-only tokens of a page (zwgk/site/search_tokens.py: "zg" + two code points in hex for
+  // each pair of characters, "zi" + a 索引号's prefix) are indexed but never shown to a reader.
+  var SEARCH_TOKEN = /(^|[^0-9A-Za-z])z[gi][0-9A-Za-z]*…?/g;
+
   function plain(html) {
     // Pagefind's own excerpt, parsed in an inert document (no scripts, no image loads) to take its text.
-    return new DOMParser().parseFromString(html, "text/html").body.textContent || "";
+    var text = new DOMParser().parseFromString(html, "text/html").body.textContent || "";
+    return text.replace(SEARCH_TOKEN, "$1").replace(/\s{2,}/g, " ").trim();
   }
 
   // The records of one page's search data: its own (items, departments), or its entries (catalogue pages).

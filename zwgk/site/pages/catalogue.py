@@ -9,7 +9,8 @@ from zwgk.catalog.codes import index_prefix
 from zwgk.catalog.model import Entry
 from zwgk.site import static_search, tags, urls
 from zwgk.site.data import SiteData
-from zwgk.site.pages.common import entry_rows, href, page, period_label
+from zwgk.site.pages.common import entry_rows, href, page, period_label, root
+from zwgk.site.pages.department import PeriodLink, catalogue_years
 from zwgk.site.templating import render
 
 
@@ -20,11 +21,19 @@ def catalogue_pages(site: SiteData) -> list[tuple[str, str]]:
         number = site.numbers[id(entry)]
         grouped[(entry.dept_id, number.period, urls.chunk_of(number.serial))].append(entry)
     pages = []
+    years: dict[str, dict[int, list[PeriodLink]]] = {}  # per department, its year's months (site-relative links)
     for (dept_id, period, chunk), entries in sorted(grouped.items()):
         entries.sort(key=lambda e: site.numbers[id(e)].serial)
         url = urls.catalogue_page(dept_id, period, chunk)
         name = site.departments[dept_id].name if dept_id in site.departments else dept_id
         heading = f"{name} {period_label(period, chunk)}政府信息公开目录"
+        if dept_id not in years and dept_id in site.departments:
+            years[dept_id] = {year.year: year.periods for year in catalogue_years(site, site.departments[dept_id], "")}
+        up, here = root(url), urls.catalogue_page(dept_id, period, chunk)
+        months = [
+            link._replace(href=up + link.href if link.href != here else "#") if link.href else link
+            for link in years.get(dept_id, {}).get(int(period[:4]), [])
+        ]
         body = render(
             "catalogue.md",
             heading=heading,
@@ -32,6 +41,8 @@ def catalogue_pages(site: SiteData) -> list[tuple[str, str]]:
             back_href=href(url, urls.department(dept_id)),
             tags=static_search.catalogue_tags(site, dept_id, entries),
             rows=entry_rows(site, entries, url, grams=True),
+            year=period[:4],
+            months=months,
         )
         newest = max(entries, key=lambda e: e.published or e.date)
         meta = tags.column(heading, "政府信息公开目录", f"{name}{period_label(period, chunk)}公开的 {len(entries)} 条政府信息")

@@ -24,12 +24,14 @@ def page(
     wide: bool = False,
     gov_tags: dict[str, str] | None = None,
     feeds: list[dict[str, str]] | None = None,
+    alternates: list[dict[str, str]] | None = None,
 ) -> str:
     """A generated page: front matter (title sanitised, search exclusion) and the body. A `wide`
     page (mostly a table) hides the table of contents to give the table the room. Pages that only
     list records found elsewhere (home, browsing by type or topic) stay out of the search. `gov_tags`
     are the page's 网页标签 (zwgk.site.tags), `feeds` its Atom feeds ({href, title}, site-relative):
-    overrides/partials/zwgk-page-tags.html writes both into the page's <head>."""
+    overrides/partials/zwgk-page-tags.html writes both into the page's <head>, with `alternates`, the
+    page's data in other formats ({href, title, type}, site-relative)."""
     meta: dict = {"title": html.title(title)}
     if wide:
         meta["hide"] = ["toc"]
@@ -41,6 +43,8 @@ def page(
         meta["gov_tags"] = gov_tags
     if feeds:
         meta["feeds"] = feeds
+    if alternates:
+        meta["alternates"] = alternates
     return "---\n" + _front_matter(meta) + "\n---\n\n" + str(body)
 
 

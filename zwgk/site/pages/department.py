@@ -8,6 +8,7 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from zwgk.catalog.scheme_model import Department
+from zwgk.rules.inspection import column_label
 from zwgk.site import static_search, tags, urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import href, page, period_label
@@ -33,16 +34,69 @@ class TypeGroup(NamedTuple):
 
 
 class PeriodLink(NamedTuple):
-    href: str
+    href: str  # "" for a month with nothing published: the month is shown with its 备注说明
     label: str
     count: int
+    remark: str = ""
 
 
 class Year(NamedTuple):
     year: int
     count: int
-    periods: list[PeriodLink]
-    empty_months: list[str]  # months of the year (to date) with nothing published
+    periods: list[PeriodLink]  # the months with entries and, in their place, the months without
+    remark: str = ""  # the department's 备注说明 for the year ("2025")
+
+
+class Remark(NamedTuple):
+    column: str
+    text: str
+
+
+MIME = {
+    "csv": "text/csv",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def remark_text(dept: Department, key: str) -> str:
+    return (dept.remarks.get(key) or "").strip()
+
+
+def catalogue_years(site: SiteData, dept: Department, url: str) -> list[Year]:
+    """The department's catalogue by year, newest first: each month with entries (a link per page of
+    500) and, in its place, each month (to date) with none, with the 备注说明 the department wrote."""
+    by_year: dict[int, Counter] = defaultdict(Counter)
+    for entry in site.entries_by_dept.get(dept.dept_id, []):
+        number = site.numbers[id(entry)]
+        by_year[entry.date.year][(number.period, urls.chunk_of(number.serial))] += 1
+    remarked = {int(key) for key in dept.remarks if len(key) == 4 and key.isdigit() and remark_text(dept, key)}
+    years = []
+    for year in sorted(set(by_year) | remarked, reverse=True):
+        periods = [
+            (
+                period,
+                PeriodLink(
+                    href(url, urls.catalogue_page(dept.dept_id, period, chunk)),
+                    period_label(period, chunk),
+                    count,
+                    remark_text(dept, f"{period[:4]}-{period[4:]}") if len(period) == 6 and chunk == 1 else "",
+                ),
+            )
+            for (period, chunk), count in sorted(by_year[year].items())
+        ]
+        monthly = {period for period, _ in by_year[year] if len(period) == 6}
+        latest = site.latest_date
+        last = 12 if latest is None or year < latest.year else latest.month
+        if monthly:
+            periods += [
+                (f"{year}{month:02d}", PeriodLink("", f"{year} 年 {month} 月", 0, remark_text(dept, f"{year}-{month:02d}")))
+                for month in range(1, last + 1)
+                if f"{year}{month:02d}" not in monthly
+            ]
+        periods.sort(key=lambda pair: pair[0])
+        years.append(Year(year, sum(by_year[year].values()), [link for _, link in periods], remark_text(dept, str(year))))
+    return years
 
 
 def department(site: SiteData, dept: Department, extra_sections: Markup = Markup()) -> tuple[str, str]:
@@ -62,29 +116,20 @@ def department(site: SiteData, dept: Department, extra_sections: Markup = Markup
     ]
     active = sum(1 for item in items if item.is_active)
     by_active_type = Counter(item.type for item in items if item.is_active)
-    by_year: dict[int, Counter] = defaultdict(Counter)
-    for entry in site.entries_by_dept.get(dept.dept_id, []):
-        number = site.numbers[id(entry)]
-        by_year[entry.date.year][(number.period, urls.chunk_of(number.serial))] += 1
-    years = []
-    for year in sorted(by_year, reverse=True):
-        periods = [
-            PeriodLink(href(url, urls.catalogue_page(dept.dept_id, period, chunk)), period_label(period, chunk), count)
-            for (period, chunk), count in sorted(by_year[year].items())
-        ]
-        monthly = {period for period, _ in by_year[year] if len(period) == 6}
-        latest = site.latest_date
-        last = 12 if latest is None or year < latest.year else latest.month
-        empty = [f"{month} 月" for month in range(1, last + 1) if f"{year}{month:02d}" not in monthly] if monthly else []
-        years.append(Year(year, sum(by_year[year].values()), periods, empty))
-    export_base = href(url, f"exports/departments/{dept.dept_id}/")
-    exports = [
-        Export(export_base + "entries.csv", "政府信息公开目录（CSV，Excel 可直接打开）"),
-        Export(export_base + "items.csv", "权责清单（CSV）"),
-        Export(export_base + "catalogue.json", "全部数据（JSON）"),
+    years = catalogue_years(site, dept, url)
+    base = f"exports/departments/{dept.dept_id}/"
+    files = [
+        (f"{dept.dept_id}.xlsx", "权责清单和政府信息公开目录（Excel 工作簿）"),
+        ("entries.csv", "政府信息公开目录（CSV，Excel 可直接打开）"),
+        ("items.csv", "权责清单（CSV）"),
+        ("catalogue.json", "全部数据（JSON）"),
     ]
+    exports = [Export(href(url, base + name), label) for name, label in files]
+    alternates = [{"href": base + name, "title": f"{dept.name}：{label}", "type": MIME[name.rsplit(".", 1)[1]]} for name, label in files]
     feed = {"href": f"feeds/departments/{dept.dept_id}.xml", "title": f"{dept.name}新公开的政府信息"}
-    remarks = getattr(dept, "remarks", None)
+    keyed = sorted((key, text) for key, text in dept.remarks.items() if ":" in key and (text or "").strip())
+    type_remarks = [Remark(column_label(key, scheme), text.strip()) for key, text in keyed if key.startswith("type:")]
+    column_remarks = [Remark(column_label(key, scheme), text.strip()) for key, text in keyed if not key.startswith("type:")]
     body = render(
         "department.md",
         dept=dept,
@@ -99,10 +144,11 @@ def department(site: SiteData, dept: Department, extra_sections: Markup = Markup
         years=years,
         exports=exports,
         feed_href=href(url, feed["href"]),
-        remarks=remarks,
+        type_remarks=type_remarks,
+        column_remarks=column_remarks,
         extra_sections=extra_sections,
     )
     meta = tags.column(dept.name, "部门信息公开", f"{dept.name}的权责清单和政府信息公开目录", [dept.short_name, "权责清单", "政府信息公开目录"])
     return urls.page_source(url), page(
-        dept.name, body, description=f"{dept.name}的权责清单和政府信息公开目录", gov_tags=meta, feeds=[feed]
+        dept.name, body, description=f"{dept.name}的权责清单和政府信息公开目录", gov_tags=meta, feeds=[feed], alternates=alternates
     )
