@@ -12,6 +12,7 @@ from mkdocs.exceptions import PluginError
 from zwgk.build.lock import release_lock
 from zwgk.build.outputs import cached_exports, cached_workbooks
 from zwgk.build.search import static_search, wait_search_index
+from zwgk.build.sitemap import add_pages as add_to_sitemap
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
 from zwgk.monitoring import annual_export, scorecards
@@ -38,6 +39,7 @@ def finish(config, log: logging.Logger) -> None:
     del written
     exported = time.perf_counter()
     localise_theme_scripts(site_dir)
+    add_to_sitemap(site_dir, build.copied, build.data.site_url)
     build.counts = verify(build, site_dir)
     # The pages' sources and HTML blocks (hundreds of MB at province scale) are written by now: let them
     # go before Pagefind, whose memory adds to this process's.

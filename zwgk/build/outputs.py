@@ -8,33 +8,54 @@ import hashlib
 from zwgk.build.state import SiteBuild
 from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
 from zwgk.monitoring import annual_export, scorecards
-from zwgk.site import exports, xlsx
+from zwgk.site import export_parts, xlsx
 
 EXPORT_MODULES = (
     "site/exports.py",
+    "site/export_parts.py",
     "site/pages/common.py",
     "site/urls.py",
     "site/data.py",
     "catalog/model.py",
     "catalog/codes.py",
-    "monitoring/scorecards.py",
-    "monitoring/annual_export.py",
 )
 
 
-def cached_exports(build: SiteBuild) -> dict[str, bytes]:
-    """The exports, from the cache when neither the catalogue, the site URL nor the code has changed."""
-    catalog = build.result.catalog
-    digest = hashlib.sha256(f"{code_version(EXPORT_MODULES)}\0{build.data.site_url}".encode())
+def _shared_key(catalog, modules: tuple[str, ...], extra: str = "") -> hashlib._Hash:
+    """What every department's part depends on: the code, the scheme and the departments' own files
+    (names and codes of 发布机构)."""
+    shared = hashlib.sha256(f"{code_version(modules)}\0{extra}".encode())
     for rel, key in sorted(catalog.file_keys.items()):
-        digest.update(f"{rel}\0{key}\0".encode())
-    cache = PickleCache(default_cache_dir(), "exports")
-    files = cache.get(digest.hexdigest())
-    if files is None:
-        files = exports.build_exports(build.data, (scorecards.scores_resource(build.data), annual_export.ANNUAL_RESOURCE))
-        cache.put(digest.hexdigest(), files)
-        cache.prune(keep=2)
-    return files
+        if rel == "scheme.yml" or rel.endswith("/department.yml"):
+            shared.update(f"{rel}\0{key}\0".encode())
+    return shared
+
+
+def _department_keys(catalog, shared: hashlib._Hash, dept_ids) -> dict[str, str]:
+    """Each department's cache key: the shared key and the content keys of the department's files."""
+    own: dict[str, list[str]] = {}
+    for rel, key in sorted(catalog.file_keys.items()):
+        if rel.startswith("departments/"):
+            own.setdefault(rel.split("/")[1], []).append(f"{rel}\0{key}\0")
+    return {dept_id: hashlib.sha256(shared.digest() + "".join(own.get(dept_id, [])).encode()).hexdigest() for dept_id in dept_ids}
+
+
+def cached_exports(build: SiteBuild) -> dict[str, bytes]:
+    """The exports, assembled from the departments' parts (zwgk.site.export_parts); a part comes from
+    the cache when the department's files, the scheme, the departments, the site URL and the code are
+    unchanged, so one changed entry recomputes one department's part."""
+    catalog, data = build.result.catalog, build.data
+    keys = _department_keys(catalog, _shared_key(catalog, EXPORT_MODULES, data.site_url), sorted(data.departments))
+    cache = PickleCache(default_cache_dir(), "export-parts")
+    parts = []
+    for dept_id, key in keys.items():
+        part = cache.get(key)
+        if not isinstance(part, export_parts.DepartmentPart):
+            part = export_parts.department_part(data, dept_id)
+            cache.put(key, part)
+        parts.append(part)
+    cache.prune(keep=2 * len(keys) + 8)
+    return export_parts.assemble(data, parts, (scorecards.scores_resource(data), annual_export.ANNUAL_RESOURCE))
 
 
 WORKBOOK_MODULES = ("site/xlsx.py", "site/exports.py", "catalog/model.py")
@@ -45,18 +66,10 @@ def cached_workbooks(build: SiteBuild) -> dict[str, bytes]:
     (the 发布机构 names) and the code are unchanged: at province scale writing them all takes most of
     a minute, and one changed entry should cost one workbook."""
     catalog, data = build.result.catalog, build.data
-    shared = hashlib.sha256(code_version(WORKBOOK_MODULES).encode())
-    for rel, key in sorted(catalog.file_keys.items()):
-        if rel == "scheme.yml" or rel.endswith("/department.yml"):
-            shared.update(f"{rel}\0{key}\0".encode())
-    own: dict[str, list[str]] = {}
-    for rel, key in sorted(catalog.file_keys.items()):
-        if rel.startswith("departments/"):
-            own.setdefault(rel.split("/")[1], []).append(f"{rel}\0{key}\0")
+    keys = _department_keys(catalog, _shared_key(catalog, WORKBOOK_MODULES), sorted(data.departments))
     cache = PickleCache(default_cache_dir(), "workbooks")
     files = {}
-    for dept_id in sorted(data.departments):
-        key = hashlib.sha256(shared.digest() + "".join(own.get(dept_id, [])).encode()).hexdigest()
+    for dept_id, key in keys.items():
         path = f"exports/departments/{dept_id}/{dept_id}.xlsx"
         content = cache.get(key)
         if content is None:

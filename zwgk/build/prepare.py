@@ -9,6 +9,7 @@ import time
 
 from mkdocs.exceptions import PluginError
 
+from zwgk.build import reuse
 from zwgk.build.lock import guard_logs, take_lock
 from zwgk.build.search import start_search_index
 from zwgk.build.state import STATE_KEY, SiteBuild, catalog_dir, settings
@@ -70,9 +71,33 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     except FlowchartError as error:
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
-    built = [home(data), scheme_page(scheme), *type_pages(data), *topic_pages(data)]
-    cards = scorecards.scorecards(data, result.findings, dt.date.today())
-    points = trend.history(catalog_dir(config), dt.date.today(), {card.dept_id: card.score for card in cards}, default_cache_dir())
+    today = dt.date.today()
+    cards = scorecards.scorecards(data, result.findings, today)
+    points = trend.history(catalog_dir(config), today, {card.dept_id: card.score for card in cards}, default_cache_dir())
+    # Page sources are reused when nothing they read has changed (zwgk.build.reuse).
+    inputs = {"zwgk": settings(config), "site_url": data.site_url, "site_name": data.site_name}
+    others, others_reused = reuse.reuse(
+        reuse.other_key(inputs, catalog.file_keys, today, result.findings, points), lambda: _other_pages(data, result, cards, points)
+    )
+    items, items_reused = reuse.reuse(reuse.item_key(inputs, catalog.file_keys, svgs), lambda: _item_pages(data, svgs))
+    built = others + items
+    config["extra"]["zwgk_notice"] = scheme.notice or ""
+    config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
+    reused = "，沿用上次的全部页面源文件" if others_reused and items_reused else "，沿用上次的事项页面源文件" if items_reused else ""
+    log.info(
+        f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒{reused}。"
+    )
+    build = SiteBuild(result, data, built, stats, index=start_search_index(config, data) if search_index else None, cards=cards)
+    if build.index is not None and build.index.update.repaired:
+        log.info(build.index.update.repaired)
+    config[STATE_KEY] = build
+    return build
+
+
+def _other_pages(data, result: CheckResult, cards: list, points: list) -> list[tuple[str, str]]:
+    """Every generated page but the item pages."""
+    catalog = result.catalog
+    built = [home(data), scheme_page(catalog.scheme), *type_pages(data), *topic_pages(data)]
     built += scorecard_pages.monitoring_pages(data, cards, points)
     by_dept = {card.dept_id: card for card in cards}
     annual: dict[str, list] = {}
@@ -94,15 +119,13 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     built += catalogue_pages(data)
     built += furniture_pages(data)
     built += audience_pages(data)
-    for item in catalog.items:
+    return built
+
+
+def _item_pages(data, svgs: dict[str, str]) -> list[tuple[str, str]]:
+    built = []
+    for item in data.items:
         key = f"{item.dept_id}/{item.basic_code}"
         svg = svgs.get(key, "")
         built.append(item_page(data, item, responsive(svg, svgs.get(f"{key}#narrow", ""), f"{item.name}运行流程图") if svg else ""))
-    config["extra"]["zwgk_notice"] = scheme.notice or ""
-    config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
-    log.info(f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒。")
-    build = SiteBuild(result, data, built, stats, index=start_search_index(config, data) if search_index else None, cards=cards)
-    if build.index is not None and build.index.update.repaired:
-        log.info(build.index.update.repaired)
-    config[STATE_KEY] = build
-    return build
+    return built

@@ -1,5 +1,7 @@
-"""Between prepare and finish: the generated pages handed to MkDocs (a page whose rendered HTML is
-cached goes in as a stub), and their HTML blocks put back into what MkDocs renders."""
+"""Between prepare and finish: the generated pages handed to MkDocs, and their HTML blocks put back
+into what MkDocs renders. A page whose rendered HTML is cached (zwgk.site.rendered) is not a page for
+MkDocs at all: it goes in as a static file backed by the cached HTML, which MkDocs copies into the
+site without reading, converting or rendering it; finish lists it in sitemap.xml (zwgk.build.sitemap)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from zwgk.build.state import STATE_KEY, SiteBuild, catalog_dir
 from zwgk.catalog.cache import default_cache_dir
 from zwgk.site import xlsx
-from zwgk.site.rendered import STUB, RenderedPages
+from zwgk.site.rendered import RenderedPages
 
 # Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
 # navigation (Material renders the whole navigation into every page).
@@ -44,7 +46,12 @@ def add_pages(files: Files, config) -> Files:
             markdown, build.blocks[uri] = _take_blocks(content)
             files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.UNDEFINED))
         elif cache.lookup(uri, content):
-            files.append(File.generated(config, uri, content=STUB, inclusion=InclusionLevel.NOT_IN_NAV))
+            page = File.generated(config, uri, content="")  # only for the page's URL and destination
+            html = cache.hits[uri]
+            files.append(File.generated(config, page.dest_uri, abs_src_path=str(html)))
+            build.copied.append(page.url)
+            if "data-pagefind-body" in html.read_text(encoding="utf-8"):
+                build.searchable += 1
         else:
             markdown, build.blocks[uri] = _take_blocks(content)
             files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
@@ -58,8 +65,6 @@ def restore_blocks(html: str, page, config) -> str:
     """Put a generated page's HTML blocks back in place of their placeholders."""
     build: SiteBuild = config[STATE_KEY]
     uri = page.file.src_uri
-    if uri in build.cache.hits:
-        return html  # counted in cached_output, from its cached HTML
     if not (page.meta.get("search") or {}).get("exclude"):
         build.searchable += 1
     blocks = build.blocks.get(uri)
@@ -69,17 +74,6 @@ def restore_blocks(html: str, page, config) -> str:
         return html
     build.rendered.append(page)
     return _PLACEHOLDER_RE.sub(lambda match: blocks[int(match.group(1))], html)
-
-
-def cached_output(output: str, page, config) -> str:
-    """A stub page's output replaced by its cached HTML (see zwgk.site.rendered)."""
-    build: SiteBuild = config[STATE_KEY]
-    cached = build.cache.output(page.file.src_uri)
-    if cached is None:
-        return output
-    if "data-pagefind-body" in cached:
-        build.searchable += 1
-    return cached
 
 
 def watch(server, config) -> None:

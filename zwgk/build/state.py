@@ -28,6 +28,7 @@ class SiteBuild:
     cards: list = field(default_factory=list)  # the departments' scorecards
     rendered: list = field(default_factory=list)  # MkDocs pages whose HTML holds restored blocks
     cache: RenderedPages | None = None  # rendered pages kept between builds (zwgk.site.rendered)
+    copied: list[str] = field(default_factory=list)  # URLs of the pages copied from that cache
 
 
 def settings(config) -> dict:
