@@ -100,6 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--catalog", type=Path, help="an existing catalogue (default: generate the province)")
     parser.add_argument("--work", type=Path, help="folder for the generated catalogue and caches (default: a temporary one)")
+    parser.add_argument("--keep-cache", action="store_true", help="build: keep the work folder's build cache (the first build is not cold)")
     parser.add_argument("--runs", type=int, default=3, help="warm runs (the median is reported)")
     parser.add_argument(
         "--only", choices=["check", "build", "search", "static", "diff", "scorecards", "spreadsheets"], help="run one part only"
@@ -118,7 +119,7 @@ def main() -> None:
     if args.only in (None, "check"):
         result["check"] = bench_check(catalog, work, args.runs)
     if args.only in (None, "build"):
-        result["build"] = bench_build(catalog, work)
+        result["build"] = bench_build(catalog, work, args.keep_cache)
         result["baseline"] = bench_baseline(result["build"]["rendered_pages"], work)
         add_ratios(result["build"], result["baseline"]["wall_s"])
         print(build_table(result["build"], result["baseline"]), file=sys.stderr)
