@@ -9,7 +9,7 @@ import time
 
 from mkdocs.exceptions import PluginError
 
-from zwgk.build import reuse
+from zwgk.build.reuse import item_key, other_key, reuse
 from zwgk.build.lock import guard_logs, take_lock
 from zwgk.build.search import start_search_index
 from zwgk.build.state import STATE_KEY, SiteBuild, catalog_dir, settings
@@ -76,10 +76,10 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     points = trend.history(catalog_dir(config), today, {card.dept_id: card.score for card in cards}, default_cache_dir())
     # Page sources are reused when nothing they read has changed (zwgk.build.reuse).
     inputs = {"zwgk": settings(config), "site_url": data.site_url, "site_name": data.site_name}
-    others, others_reused = reuse.reuse(
-        reuse.other_key(inputs, catalog.file_keys, today, result.findings, points), lambda: _other_pages(data, result, cards, points)
+    others, others_reused = reuse(
+        other_key(inputs, catalog.file_keys, today, result.findings, points), lambda: _other_pages(data, result, cards, points)
     )
-    items, items_reused = reuse.reuse(reuse.item_key(inputs, catalog.file_keys, svgs), lambda: _item_pages(data, svgs))
+    items, items_reused = reuse(item_key(inputs, catalog.file_keys, svgs), lambda: _item_pages(data, svgs))
     built = others + items
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
