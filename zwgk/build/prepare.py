@@ -9,8 +9,8 @@ import time
 
 from mkdocs.exceptions import PluginError
 
-from zwgk.build.reuse import item_key, other_key, reuse
 from zwgk.build.lock import guard_logs, take_lock
+from zwgk.build.reuse import item_key, other_key, reuse
 from zwgk.build.search import start_search_index
 from zwgk.build.state import STATE_KEY, SiteBuild, catalog_dir, settings
 from zwgk.catalog.cache import default_cache_dir
