@@ -4,6 +4,7 @@ each from a cache keyed by the catalogue files and the code it depends on."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 
 from zwgk.build.state import SiteBuild
 from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
@@ -47,6 +48,8 @@ def cached_exports(build: SiteBuild) -> dict[str, bytes]:
     catalog, data = build.result.catalog, build.data
     keys = _department_keys(catalog, _shared_key(catalog, EXPORT_MODULES, data.site_url), sorted(data.departments))
     cache = PickleCache(default_cache_dir(), "export-parts")
+    if cache.directory is not None:  # the whole-catalogue cache of earlier versions: never read again
+        shutil.rmtree(cache.directory.with_name("exports"), ignore_errors=True)
     parts = []
     for dept_id, key in keys.items():
         part = cache.get(key)
