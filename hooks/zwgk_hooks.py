@@ -32,10 +32,6 @@ def on_page_content(html, page, config, files):
     return build.restore_blocks(html, page, config)
 
 
-def on_post_page(output, page, config):
-    return build.cached_output(output, page, config)
-
-
 def on_serve(server, config, builder):
     build.watch(server, config)
     return server

@@ -152,7 +152,7 @@ def test_the_build_fails_on_a_broken_link(tmp_path):
 
     state = build.SiteBuild(result=None, data=type("Data", (), {"site_url": ""})(), pages=[], charts=None)
     with pytest.raises(PluginError, match="1 个链接指向不存在的文件"):
-        build._check_links(site, state, Log())
+        build.check_links(site, state, Log())
 
 
 def test_the_sample_site_has_no_broken_link(sample_site):

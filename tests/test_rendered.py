@@ -3,6 +3,8 @@ site, byte for byte, as a build without it, also after a change."""
 
 from __future__ import annotations
 
+import gzip
+import re
 import shutil
 from pathlib import Path
 
@@ -36,5 +38,13 @@ def test_cached_pages_equal_rendered_pages(tmp_path):
     assert sorted(second) == sorted(expected)
     assert [rel for rel in expected if second[rel] != expected[rel]] == []
     assert "关于缓存页面核对的通知" in "".join(page.decode() for page in second.values())
+    # Pages copied from the cache are in sitemap.xml as the rendered ones are.
+    listed = [
+        set(re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8")))
+        for site in (warm / "second", tmp_path / "fresh" / "site")
+    ]
+    assert len(listed[1]) > 100 and listed[0] == listed[1]
+    packed = gzip.decompress((warm / "second" / "sitemap.xml.gz").read_bytes()).decode()
+    assert packed == (warm / "second" / "sitemap.xml").read_text(encoding="utf-8")
     # The cache holds the pages of the last build only: the changed page's old version is gone.
     assert len(rendered) == len(list((tmp_path / "fresh" / "cache" / "rendered").glob("*/*.html")))

@@ -5,10 +5,9 @@ page the rendered HTML is a pure function of its Markdown source, its URL and th
 templates (Material's and ours in overrides/), the MkDocs and Material versions, the site settings
 the templates read (names, URLs, extra, the navigation, Markdown extensions) and the build's own code
 that puts the HTML blocks back. The cache keys each page by all of these. A page found in it is handed
-to MkDocs as a stub (front matter naming the empty template `zwgk-cached.html`, no content), so MkDocs
-still lists it (navigation, sitemap) but renders nothing; the `on_post_page` hook swaps the stub's
-empty output for the cached HTML, which MkDocs writes. Freshly rendered pages are copied into the
-cache after the build.
+to MkDocs as a static file backed by the cached HTML (zwgk.build.render), which MkDocs copies into the
+site without rendering anything; the build adds it to sitemap.xml. Freshly rendered pages are copied
+into the cache after the build.
 
 Pages in the navigation are always rendered (they are few, and their titles feed the navigation).
 """
@@ -24,8 +23,6 @@ from pathlib import Path
 
 from zwgk.catalog.loader import code_version
 
-STUB_TEMPLATE = "zwgk-cached.html"
-STUB = f"---\ntemplate: {STUB_TEMPLATE}\n---\n"
 # What the templates read from the configuration (everything that can change a page's HTML).
 _CONFIG_KEYS = (
     "site_name",
@@ -45,7 +42,7 @@ _CONFIG_KEYS = (
     "nav",
     "not_in_nav",
 )
-BUILD_MODULES = ("build.py", "site/rendered.py")
+BUILD_MODULES = ("build/render.py", "site/rendered.py")
 
 
 def theme_key(config) -> str:
@@ -70,7 +67,7 @@ class RenderedPages:
     def __init__(self, cache_dir: Path | None, config):
         self.folder = cache_dir / "rendered" if cache_dir else None
         self.theme = theme_key(config) if self.folder else ""
-        self.hits: dict[str, Path] = {}  # page source -> cached HTML
+        self.hits: dict[str, Path] = {}  # page source -> cached HTML, copied into the site as it is
         self.misses: dict[str, str] = {}  # page source -> its key, rendered in this build
         self.written: dict[str, Path] = {}  # page source -> the HTML file MkDocs wrote
 
@@ -88,11 +85,6 @@ class RenderedPages:
             return True
         self.misses[uri] = key
         return False
-
-    def output(self, uri: str) -> str | None:
-        """The cached HTML of a page that was handed to MkDocs as a stub, else None."""
-        path = self.hits.get(uri)
-        return path.read_text(encoding="utf-8") if path else None
 
     def store(self) -> None:
         """Keep the pages rendered in this build, and only the pages this build used."""

@@ -1,0 +1,45 @@
+"""The exports assembled from department parts (zwgk.site.export_parts, cached per department by the
+build) are byte for byte the files exports.build_exports writes, and a part depends only on its
+department: changing one entry changes one part."""
+
+from __future__ import annotations
+
+from conftest import SAMPLE
+
+from zwgk.build.outputs import EXPORT_MODULES, _department_keys, _shared_key
+from zwgk.monitoring.annual_export import ANNUAL_RESOURCE
+from zwgk.rules.run import check
+from zwgk.site import export_parts, exports
+from zwgk.site.data import site_data
+
+
+def _data(root, site_url="https://example.org/zwgk/"):
+    result = check(root)
+    return result, site_data(result, site_url=site_url)
+
+
+def test_parts_assemble_into_the_same_files_as_the_whole_export():
+    _, data = _data(SAMPLE)
+    whole = exports.build_exports(data, (ANNUAL_RESOURCE,))
+    parts = [export_parts.department_part(data, dept_id) for dept_id in reversed(sorted(data.departments))]
+    assembled = export_parts.assemble(data, parts, (ANNUAL_RESOURCE,))
+    assert sorted(assembled) == sorted(whole)
+    different = [path for path in whole if assembled[path] != whole[path]]
+    assert different == []
+
+
+def test_one_changed_entry_changes_one_department_key(tmp_path):
+    import shutil
+
+    shutil.copytree(SAMPLE, tmp_path / "catalog")
+    result, data = _data(tmp_path / "catalog")
+    before = _department_keys(result.catalog, _shared_key(result.catalog, EXPORT_MODULES, data.site_url), sorted(data.departments))
+    path = sorted((tmp_path / "catalog").glob("departments/*/disclosure/*.yml"))[0]
+    text = path.read_text(encoding="utf-8")
+    assert "  title: " in text
+    path.write_text(text.replace("  title: ", "  title: （修订）", 1), encoding="utf-8")
+    result, data = _data(tmp_path / "catalog")
+    after = _department_keys(result.catalog, _shared_key(result.catalog, EXPORT_MODULES, data.site_url), sorted(data.departments))
+    assert [dept for dept in before if before[dept] != after[dept]] == [path.relative_to(tmp_path / "catalog").parts[1]]
+    part = export_parts.department_part(data, path.relative_to(tmp_path / "catalog").parts[1])
+    assert any("（修订）" in line for _, line in part.entry_lines)

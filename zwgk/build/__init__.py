@@ -1,0 +1,27 @@
+"""The MkDocs build of the catalogue. The hooks in hooks/ only call these functions, in event order:
+`prepare` (check, arrange, render flowcharts, build pages: `prepare.py`), `add_pages` and
+`restore_blocks` (hand the pages to MkDocs and put their blocks back: `render.py`), `finish`
+(exports, search indexes, links and the check that nothing was lost: `finish.py`).
+
+The build's state travels on the MkDocs config object (one per build, `state.py`), never in module
+globals, so `mkdocs serve` starts every rebuild afresh."""
+
+from zwgk.build.finish import check_links, finish
+from zwgk.build.lock import release_all_locks
+from zwgk.build.prepare import prepare
+from zwgk.build.render import add_pages, restore_blocks, watch
+from zwgk.build.state import STATE_KEY, SiteBuild
+from zwgk.build.verify import verify
+
+__all__ = [
+    "STATE_KEY",
+    "SiteBuild",
+    "add_pages",
+    "check_links",
+    "finish",
+    "prepare",
+    "release_all_locks",
+    "restore_blocks",
+    "verify",
+    "watch",
+]

@@ -1,0 +1,99 @@
+"""The build's last step (MkDocs's post_build): exports and the other written files, the theme's
+scripts made local, the verification that nothing was lost, the search indexes and the link check."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from zwgk.build.lock import release_lock
+from zwgk.build.outputs import cached_exports, cached_workbooks
+from zwgk.build.search import static_search, wait_search_index
+from zwgk.build.sitemap import add_pages as add_to_sitemap
+from zwgk.build.state import STATE_KEY, SiteBuild
+from zwgk.build.verify import verify
+from zwgk.monitoring import annual_export, scorecards
+from zwgk.site import links
+from zwgk.site import static_search as code_search
+from zwgk.site.pages.catalogue import index_resolvers
+
+
+def finish(config, log: logging.Logger) -> None:
+    started = time.perf_counter()
+    build: SiteBuild = config[STATE_KEY]
+    site_dir = Path(config.site_dir)
+    written = cached_exports(build)
+    written.update(cached_workbooks(build))
+    written.update({path: html.encode() for path, html in index_resolvers(build.data).items()})
+    written.update(code_search.code_shards(build.data, config["extra"]["zwgk_search_shards"]))
+    written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
+    written.update(annual_export.annual_files(build.data.annual))
+    for path, content in written.items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    exported_files = len(written)
+    del written
+    exported = time.perf_counter()
+    localise_theme_scripts(site_dir)
+    add_to_sitemap(site_dir, build.copied, build.data.site_url)
+    build.counts = verify(build, site_dir)
+    # The pages' sources and HTML blocks (hundreds of MB at province scale) are written by now: let them
+    # go before Pagefind, whose memory adds to this process's.
+    build.pages, build.blocks = [], {}
+    for page in build.rendered:  # MkDocs keeps every page's HTML until the build ends; it is written
+        page.content = None
+    build.rendered = []  # freed by reference counting at once: no collection pass over the whole heap
+    build.cache.store()
+    verified = time.perf_counter()
+    build.counts["search_pages"] = static_search(build, site_dir)
+    static = time.perf_counter()
+    check_links(site_dir, build, log)
+    counts = build.counts
+    log.info(
+        f"耗时：导出 {exported - started:.1f} 秒，核对 {verified - exported:.1f} 秒，"
+        f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面"
+        + f"，{counts['search_bundles']} 个分包中 {counts['search_bundles_cached']} 个沿用上次的结果），"
+        + f"核对链接 {time.perf_counter() - static:.1f} 秒。"
+    )
+    if build.index is not None:
+        index = wait_search_index(build, site_dir)
+        log.info(f"检索索引：更新 {index.added} 条，删除 {index.removed} 条，等待后台写入 {time.perf_counter() - static:.1f} 秒。")
+    release_lock(config)
+    log.info(
+        f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
+        f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{exported_files} 个导出文件。"
+    )
+
+
+def check_links(site_dir: Path, build: SiteBuild, log: logging.Logger) -> None:
+    """Every internal href and src of every built page resolves to a file (国办秘函〔2019〕19号 scores
+    broken links): the build fails otherwise."""
+    broken, checked_pages, checked_links = links.broken_links(site_dir, build.data.site_url)
+    build.counts["links"] = checked_links
+    if broken:
+        shown = "\n".join(f"{link.page}：{link.target}" for link in broken[:50])
+        raise PluginError(f"生成的网站中有 {len(broken)} 个链接指向不存在的文件（共核对 {checked_pages} 个页面）：\n{shown}")
+    log.info(f"链接核对：{checked_pages} 个页面中的 {checked_links} 个站内链接都能打开。")
+
+
+# Material's bundle can load scripts from a CDN: a ResizeObserver polyfill in browsers without one (old
+# browsers are common on government networks) and mermaid on pages with diagrams (ours have none). Both
+# are pointed at local copies, resolved against the bundle's own URL so that any page depth works.
+_CDN_SCRIPTS = {
+    '"https://unpkg.com/resize-observer-polyfill"': "resize-observer-polyfill.js",
+    '"https://unpkg.com/mermaid@11/dist/mermaid.min.js"': "mermaid.min.js",
+}
+
+
+def localise_theme_scripts(site_dir: Path) -> None:
+    for bundle in (site_dir / "assets" / "javascripts").glob("bundle.*.js"):
+        text = bundle.read_text(encoding="utf-8")
+        for remote, local in _CDN_SCRIPTS.items():
+            text = text.replace(
+                remote, f'new URL("vendor/{local}",document.querySelector(\'script[src*="javascripts/bundle."]\').src).href'
+            )
+        bundle.write_text(text, encoding="utf-8")

@@ -1,0 +1,86 @@
+"""The files the build writes besides the pages: the exports and the departments' Excel workbooks,
+each from a cache keyed by the catalogue files and the code it depends on."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+from zwgk.build.state import SiteBuild
+from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
+from zwgk.monitoring import annual_export, annual_xlsx, scorecards
+from zwgk.site import export_parts, xlsx
+
+EXPORT_MODULES = (
+    "site/exports.py",
+    "site/export_parts.py",
+    "site/pages/common.py",
+    "site/urls.py",
+    "site/data.py",
+    "catalog/*model.py",
+    "catalog/codes.py",
+)
+
+
+def _shared_key(catalog, modules: tuple[str, ...], extra: str = "") -> hashlib._Hash:
+    """What every department's part depends on: the code, the scheme and the departments' own files
+    (names and codes of 发布机构)."""
+    shared = hashlib.sha256(f"{code_version(modules)}\0{extra}".encode())
+    for rel, key in sorted(catalog.file_keys.items()):
+        if rel == "scheme.yml" or rel.endswith("/department.yml"):
+            shared.update(f"{rel}\0{key}\0".encode())
+    return shared
+
+
+def _department_keys(catalog, shared: hashlib._Hash, dept_ids) -> dict[str, str]:
+    """Each department's cache key: the shared key and the content keys of the department's files."""
+    own: dict[str, list[str]] = {}
+    for rel, key in sorted(catalog.file_keys.items()):
+        if rel.startswith("departments/"):
+            own.setdefault(rel.split("/")[1], []).append(f"{rel}\0{key}\0")
+    return {dept_id: hashlib.sha256(shared.digest() + "".join(own.get(dept_id, [])).encode()).hexdigest() for dept_id in dept_ids}
+
+
+def cached_exports(build: SiteBuild) -> dict[str, bytes]:
+    """The exports, assembled from the departments' parts (zwgk.site.export_parts); a part comes from
+    the cache when the department's files, the scheme, the departments, the site URL and the code are
+    unchanged, so one changed entry recomputes one department's part."""
+    catalog, data = build.result.catalog, build.data
+    keys = _department_keys(catalog, _shared_key(catalog, EXPORT_MODULES, data.site_url), sorted(data.departments))
+    cache = PickleCache(default_cache_dir(), "export-parts")
+    if cache.directory is not None:  # the whole-catalogue cache of earlier versions: never read again
+        shutil.rmtree(cache.directory.with_name("exports"), ignore_errors=True)
+    parts = []
+    for dept_id, key in keys.items():
+        part = cache.get(key)
+        if not isinstance(part, export_parts.DepartmentPart):
+            part = export_parts.department_part(data, dept_id)
+            cache.put(key, part)
+        parts.append(part)
+    cache.prune(keep=2 * len(keys) + 8)
+    return export_parts.assemble(data, parts, (scorecards.scores_resource(data), annual_export.ANNUAL_RESOURCE))
+
+
+WORKBOOK_MODULES = ("site/xlsx.py", "site/exports.py", "catalog/*model.py", "monitoring/annual_xlsx.py", "monitoring/annual_layout.py")
+
+
+def cached_workbooks(build: SiteBuild) -> dict[str, bytes]:
+    """Each department's Excel workbook, from the cache when its files, the scheme, the departments
+    (the 发布机构 names) and the code are unchanged: at province scale writing them all takes most of
+    a minute, and one changed entry should cost one workbook."""
+    catalog, data = build.result.catalog, build.data
+    keys = _department_keys(catalog, _shared_key(catalog, WORKBOOK_MODULES), sorted(data.departments))
+    annual_sheets = annual_xlsx.sheets_by_department(data.annual)
+    cache = PickleCache(default_cache_dir(), "workbooks")
+    files = {}
+    for dept_id, key in keys.items():
+        path = f"exports/departments/{dept_id}/{dept_id}.xlsx"
+        content = cache.get(key)
+        if content is None:
+            items, entries = data.items_by_dept.get(dept_id, []), data.entries_by_dept.get(dept_id, [])
+            dept = data.departments[dept_id]
+            content = xlsx.department_workbook(data.scheme, data.departments, dept, items, entries, annual_sheets(dept))
+            cache.put(key, content)
+        files[path] = content
+    cache.prune(keep=2 * len(files) + 8)
+    return files

@@ -1,0 +1,131 @@
+"""The build's first step (MkDocs's pre_build): check the catalogue, arrange it, draw the flowcharts
+and build every generated page's source."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from mkdocs.exceptions import PluginError
+
+from zwgk.build.lock import guard_logs, take_lock
+from zwgk.build.reuse import item_key, other_key, reuse
+from zwgk.build.search import start_search_index
+from zwgk.build.state import STATE_KEY, SiteBuild, catalog_dir, settings
+from zwgk.catalog.cache import default_cache_dir
+from zwgk.catalog.loader import CatalogError
+from zwgk.monitoring import annual as annual_pages
+from zwgk.monitoring import inspection, scorecards, trend
+from zwgk.monitoring import pages as scorecard_pages
+from zwgk.rules.run import CheckResult, check
+from zwgk.site import static_search, urls
+from zwgk.site.data import site_data
+from zwgk.site.flowchart import FlowchartError, dot_source, render_all, responsive
+from zwgk.site.pages.audience import audience_pages
+from zwgk.site.pages.catalogue import catalogue_pages
+from zwgk.site.pages.department import department
+from zwgk.site.pages.furniture import furniture_pages
+from zwgk.site.pages.home import home
+from zwgk.site.pages.item import item_page
+from zwgk.site.pages.lists import topic_pages, type_pages
+from zwgk.site.pages.scheme import scheme_page
+
+
+def check_for_build(config, log: logging.Logger) -> CheckResult:
+    """Check the catalogue as `zwgk check` does. Errors fail the build with the same findings;
+    warnings are printed (at info level, so that `--strict` does not turn them into failures)."""
+    root = catalog_dir(config)
+    try:
+        result = check(root, cache_dir=default_cache_dir())
+    except CatalogError as error:
+        raise PluginError(f"无法读取目录：{error}") from None
+    for finding in result.findings:
+        if not finding.is_error:
+            log.info(finding.text())
+    if result.errors:
+        lines = [finding.text() for finding in result.findings if finding.is_error]
+        raise PluginError("目录检查发现错误，网站未生成：\n" + "\n".join(lines) + "\n" + result.summary.text())
+    log.info(result.summary.text())
+    return result
+
+
+def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild:
+    guard_logs()
+    take_lock(config)
+    started = time.perf_counter()
+    result = check_for_build(config, log)
+    checked = time.perf_counter()
+    catalog = result.catalog
+    scheme = catalog.scheme
+    data = site_data(result, settings(config).get("report_url", ""), config.get("site_url") or "")
+    data.site_name = (settings(config).get("site") or {}).get("name") or config.get("site_name") or ""
+    charts = {}
+    for item in catalog.items:
+        if item.is_active and item.flow:
+            # Two drawings: lanes side by side, and a narrow one for phones (flowchart.dot_source).
+            charts[f"{item.dept_id}/{item.basic_code}"] = (item.label, dot_source(item))
+            charts[f"{item.dept_id}/{item.basic_code}#narrow"] = (item.label, dot_source(item, narrow=True))
+    try:
+        svgs, stats = render_all(charts, default_cache_dir())
+    except FlowchartError as error:
+        raise PluginError(str(error)) from None
+    drawn = time.perf_counter()
+    today = dt.date.today()
+    cards = scorecards.scorecards(data, result.findings, today)
+    points = trend.history(catalog_dir(config), today, {card.dept_id: card.score for card in cards}, default_cache_dir())
+    # Page sources are reused when nothing they read has changed (zwgk.build.reuse).
+    inputs = {"zwgk": settings(config), "site_url": data.site_url, "site_name": data.site_name}
+    others, others_reused = reuse(
+        other_key(inputs, catalog.file_keys, today, result.findings, points), lambda: _other_pages(data, result, cards, points)
+    )
+    items, items_reused = reuse(item_key(inputs, catalog.file_keys, svgs), lambda: _item_pages(data, svgs))
+    built = others + items
+    config["extra"]["zwgk_notice"] = scheme.notice or ""
+    config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
+    reused = "，沿用上次的全部页面源文件" if others_reused and items_reused else "，沿用上次的事项页面源文件" if items_reused else ""
+    log.info(
+        f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒{reused}。"
+    )
+    build = SiteBuild(result, data, built, stats, index=start_search_index(config, data) if search_index else None, cards=cards)
+    if build.index is not None and build.index.update.repaired:
+        log.info(build.index.update.repaired)
+    config[STATE_KEY] = build
+    return build
+
+
+def _other_pages(data, result: CheckResult, cards: list, points: list) -> list[tuple[str, str]]:
+    """Every generated page but the item pages."""
+    catalog = result.catalog
+    built = [home(data), scheme_page(catalog.scheme), *type_pages(data), *topic_pages(data)]
+    built += scorecard_pages.monitoring_pages(data, cards, points)
+    by_dept = {card.dept_id: card for card in cards}
+    annual: dict[str, list] = {}
+    for report in catalog.annual:
+        annual.setdefault(report.dept_id, []).append(report)
+    built.append(annual_pages.province_page(data, catalog.annual))
+    built += annual_pages.region_pages(data, catalog.annual)
+    built += annual_pages.report_pages(data, catalog.annual)
+    built.append(inspection.inspection_page(data, result.findings))
+    built += [
+        department(
+            data,
+            dept,
+            scorecard_pages.score_section(by_dept[dept_id], urls.department(dept_id))
+            + annual_pages.department_section(data, dept_id, annual.get(dept_id, [])),
+        )
+        for dept_id, dept in catalog.departments.items()
+    ]
+    built += catalogue_pages(data)
+    built += furniture_pages(data)
+    built += audience_pages(data)
+    return built
+
+
+def _item_pages(data, svgs: dict[str, str]) -> list[tuple[str, str]]:
+    built = []
+    for item in data.items:
+        key = f"{item.dept_id}/{item.basic_code}"
+        svg = svgs.get(key, "")
+        built.append(item_page(data, item, responsive(svg, svgs.get(f"{key}#narrow", ""), f"{item.name}运行流程图") if svg else ""))
+    return built

@@ -1,0 +1,81 @@
+"""Between prepare and finish: the generated pages handed to MkDocs, and their HTML blocks put back
+into what MkDocs renders. A page whose rendered HTML is cached (zwgk.site.rendered) is not a page for
+MkDocs at all: it goes in as a static file backed by the cached HTML, which MkDocs copies into the
+site without reading, converting or rendering it; finish lists it in sitemap.xml (zwgk.build.sitemap)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from zwgk.build.state import STATE_KEY, SiteBuild, catalog_dir
+from zwgk.catalog.cache import default_cache_dir
+from zwgk.site import xlsx
+from zwgk.site.rendered import RenderedPages
+
+# Generated pages that the navigation in mkdocs.yml lists; every other generated page stays out of the
+# navigation (Material renders the whole navigation into every page).
+NAV_PAGES = {"index.md", "types/index.md", "topics/index.md", "scheme/index.md", "monitoring/index.md", "annual/index.md"}
+
+# A generated page's HTML blocks (see zwgk.site.templating.block) need no Markdown processing, yet Python-Markdown and
+# MkDocs would each parse them again with an HTML parser, which at province scale costs minutes. They
+# are taken out before rendering, leaving a placeholder, and put back into the rendered page.
+_BLOCK = re.compile(r'^<div class="zwgk">.*</div>$', re.M)
+_PLACEHOLDER = "<!-- zwgk-block {} -->"
+_PLACEHOLDER_RE = re.compile(r"<!-- zwgk-block (\d+) -->")
+
+
+def _take_blocks(content: str) -> tuple[str, list[str]]:
+    blocks: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        blocks.append(match.group(0))
+        return _PLACEHOLDER.format(len(blocks) - 1)
+
+    return _BLOCK.sub(keep, content), blocks
+
+
+def add_pages(files: Files, config) -> Files:
+    """Hand the generated pages to MkDocs; a page whose rendered HTML is cached goes in as a stub."""
+    build: SiteBuild = config[STATE_KEY]
+    build.cache = cache = RenderedPages(default_cache_dir(), config)
+    for uri, content in build.pages:
+        if uri in NAV_PAGES:
+            markdown, build.blocks[uri] = _take_blocks(content)
+            files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.UNDEFINED))
+        elif cache.lookup(uri, content):
+            page = File.generated(config, uri, content="")  # only for the page's URL and destination
+            html = cache.hits[uri]
+            files.append(File.generated(config, page.dest_uri, abs_src_path=str(html)))
+            build.copied.append(page.url)
+            if "data-pagefind-body" in html.read_text(encoding="utf-8"):
+                build.searchable += 1
+        else:
+            markdown, build.blocks[uri] = _take_blocks(content)
+            files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+    # The blank workbooks the contributor guide links to (MkDocs checks those links in --strict).
+    for uri, content in xlsx.template_workbooks(build.data.scheme).items():
+        files.append(File.generated(config, uri, content=content))
+    return files
+
+
+def restore_blocks(html: str, page, config) -> str:
+    """Put a generated page's HTML blocks back in place of their placeholders."""
+    build: SiteBuild = config[STATE_KEY]
+    uri = page.file.src_uri
+    if not (page.meta.get("search") or {}).get("exclude"):
+        build.searchable += 1
+    blocks = build.blocks.get(uri)
+    if uri in build.cache.misses:
+        build.cache.written[uri] = Path(page.file.abs_dest_path)
+    if not blocks:
+        return html
+    build.rendered.append(page)
+    return _PLACEHOLDER_RE.sub(lambda match: blocks[int(match.group(1))], html)
+
+
+def watch(server, config) -> None:
+    """`mkdocs serve` rebuilds when anything under the catalogue changes."""
+    server.watch(str(catalog_dir(config)))

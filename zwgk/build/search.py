@@ -1,0 +1,57 @@
+"""The build's two search indexes: the Whoosh index (started beside the build, waited for and
+verified at its end) and Pagefind's static bundle (run over the written site, then checked)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from zwgk.build.state import SiteBuild
+from zwgk.catalog.cache import default_cache_dir
+from zwgk.site import pagefind
+from zwgk.site.data import SiteData
+
+
+def start_search_index(config, data: SiteData):
+    """Start updating the Whoosh index beside the site (for `zwgk search` and `zwgk serve`): changed
+    records are written by a separate process while MkDocs renders the pages."""
+    from zwgk.search.index import index_dir, plan_update
+    from zwgk.search.writer import BackgroundUpdate
+
+    return BackgroundUpdate(plan_update(index_dir(Path(config.site_dir)), data))
+
+
+def wait_search_index(build: SiteBuild, site_dir: Path):
+    """Wait for the index update, then check it holds every record and finds what it must."""
+    from zwgk.search.index import SearchIndexError, index_dir, verify_index
+
+    try:
+        return verify_index(index_dir(site_dir), build.data, build.index.wait())
+    except SearchIndexError as error:
+        raise PluginError(str(error)) from None
+
+
+# Pagefind writes its own ready-made interfaces too; the site uses its search API only.
+_UNUSED_PAGEFIND_FILES = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js")
+
+
+def static_search(build: SiteBuild, site_dir: Path) -> int:
+    """Index the built pages with Pagefind; fails unless every page meant for the search is in it."""
+    try:
+        indexed, build.counts["search_bundles"], build.counts["search_bundles_cached"] = pagefind.bundle(site_dir, default_cache_dir())
+    except pagefind.StaticSearchError as error:
+        raise PluginError(str(error)) from None
+    if indexed != build.searchable:
+        raise PluginError(f"静态检索索引收录了 {indexed} 个页面，应为 {build.searchable} 个。")
+    try:
+        silent = pagefind.silent_titles(site_dir, pagefind.canaries(build.data))
+    except pagefind.StaticSearchError as error:
+        raise PluginError(str(error)) from None
+    if silent:
+        raise PluginError("静态检索索引查不到应有的结果：" + "、".join(silent))
+    for folder in pagefind.bundle_dirs(site_dir):
+        for pattern in _UNUSED_PAGEFIND_FILES:
+            for path in folder.glob(pattern):
+                path.unlink()
+    return indexed
