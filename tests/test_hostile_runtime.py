@@ -379,7 +379,8 @@ def test_class_13_a_damaged_index_is_said_in_chinese_and_rebuilt(sample_data, tm
     missing = runner.invoke(cli, ["serve", "--site-dir", str(site), "--port", "0"])
     assert missing.exit_code == 2 and "没有检索索引" in missing.output, missing.output
     search.update_index(folder, sample_data)
-    for segment in folder.glob("*.seg"):
+    # A segment's files (one compound .seg, or the separate files zwgk writes: terms, postings, columns).
+    for segment in [*folder.glob("*.seg"), *folder.glob("MAIN_*.trm"), *folder.glob("MAIN_*.pst"), *folder.glob("MAIN_*.col")]:
         os.truncate(segment, segment.stat().st_size // 2)
     searched = runner.invoke(cli, ["search", "许可", "--site-dir", str(site)])
     assert searched.exit_code == 2 and "已损坏" in searched.output and "zwgk index" in searched.output, searched.output
