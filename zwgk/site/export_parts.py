@@ -3,7 +3,7 @@ files changed (the build caches each part, see zwgk.build.outputs).
 
 A part holds a department's own export files and its rows of the whole-catalogue files, already
 written as CSV lines and JSON text; `assemble` joins the parts into the very files
-`exports.build_exports` writes (tests/test_exports.py compares them byte for byte)."""
+`exports.build_exports` writes (tests/test_export_parts.py compares them byte for byte)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from zwgk.site.exports import (
     ITEM_COLUMNS,
     _record,
     build_feeds,
+    datapackage,
     department_row,
     entry_row,
     item_row,
@@ -129,13 +130,6 @@ def assemble(site: SiteData, parts: list[DepartmentPart], extra_resources: tuple
     for part in parts:
         files.update(part.files)
         resources += part.resources
-    package = {
-        "profile": "tabular-data-package",
-        "name": "zwgk-catalogue",
-        "title": "权责清单与政府信息公开目录",
-        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
-        "resources": resources,
-    }
-    files["exports/datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2).encode()
+    files["exports/datapackage.json"] = datapackage(resources)
     files.update(build_feeds(site))
     return files

@@ -169,6 +169,18 @@ def resource(name: str, path: str, title: str, columns: list[tuple[str, str, str
     }
 
 
+def datapackage(resources: list[dict]) -> bytes:
+    """exports/datapackage.json: the Frictionless description of every CSV."""
+    package = {
+        "profile": "tabular-data-package",
+        "name": "zwgk-catalogue",
+        "title": "权责清单与政府信息公开目录",
+        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
+        "resources": resources,
+    }
+    return json.dumps(package, ensure_ascii=False, indent=2).encode()
+
+
 def build_exports(site: SiteData, extra_resources: tuple[dict, ...] = ()) -> dict[str, bytes]:
     """Every export file, by its path in the site: a pure function of the catalogue (no build time
     in it), so that it can be cached. Each record's row and JSON are made once and shared by the
@@ -213,14 +225,7 @@ def build_exports(site: SiteData, extra_resources: tuple[dict, ...] = ()) -> dic
                 f"items_{slug}", f"departments/{dept.dept_id}/items.csv", f"{dept.name}权责清单", ITEM_COLUMNS, ["implementation_code"]
             )
         )
-    package = {
-        "profile": "tabular-data-package",
-        "name": "zwgk-catalogue",
-        "title": "权责清单与政府信息公开目录",
-        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0"}],
-        "resources": resources,
-    }
-    files["exports/datapackage.json"] = json.dumps(package, ensure_ascii=False, indent=2).encode()
+    files["exports/datapackage.json"] = datapackage(resources)
     files.update(build_feeds(site))
     return files
 
