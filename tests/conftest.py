@@ -2,9 +2,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
+import http.server
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,17 @@ SAMPLE = ROOT / "catalog"
 AS_OF = dt.date(2026, 11, 26)
 SMALL_PLAN = Plan(provincial=3, cities=2, items=40, entries=80, years=(2025, 2026), seed=7)
 SITE_URL = "https://example.org/zwgk/"
+CHROMIUM = "/usr/bin/chromium"  # Debian's, driven by Playwright (tests of what the public sees)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 class Raw(bytes):
@@ -30,6 +44,35 @@ def sample_site(tmp_path_factory) -> Path:
     result = build(site)
     assert result.returncode == 0, result.stderr
     return site
+
+
+@pytest.fixture(scope="module")
+def server(sample_site):
+    """The built sample site on loopback."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed: run FOR_TESTS=1 bash scripts/setup.sh")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def sample_data():
+    """The bundled sample, checked and arranged for the site."""
+    from zwgk.site.data import site_data
+
+    return site_data(check(SAMPLE))
 
 
 class Link(str):

@@ -208,41 +208,19 @@ def test_contributor_text_in_a_report_is_escaped():
     assert "&lt;script&gt;" in page and "<strong>要点</strong>" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
-def test_a_report_prints_on_a4_landscape_with_every_column(sample_site, tmp_path):
-    import functools
-    import http.server
+def test_a_report_prints_on_a4_landscape_with_every_column(browser, server, tmp_path):
     import shutil
     import subprocess
-    import threading
 
     import pytest
 
-    playwright_api = pytest.importorskip("playwright.sync_api")
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext is missing: apt-get install -y poppler-utils")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     pdf = tmp_path / "report.pdf"
-    try:
-        with playwright_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--no-first-run",
-                ],
-            )
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/annual/340000-amr/2025/")
-            page.pdf(path=str(pdf), prefer_css_page_size=True)
-            browser.close()
-    finally:
-        httpd.shutdown()
+    page = browser.new_page()
+    page.goto(server + "annual/340000-amr/2025/")
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    page.close()
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
     assert round(width) == 842 and round(height) == 595  # A4 landscape

@@ -6,55 +6,17 @@ no serious or critical accessibility violation.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
-from conftest import SAMPLE
 from search_cases import QUERIES, judge
 
-from zwgk.rules.run import check
 from zwgk.site import search_tokens, urls
-from zwgk.site.data import site_data
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture(scope="module")
-def server(sample_site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed: run FOR_TESTS=1 bash scripts/setup.sh")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _pages(sample_site: Path) -> list[str]:
@@ -149,11 +111,6 @@ def test_old_browsers_get_the_local_polyfill_not_a_cdn(browser, server):
 
 def _wait_for_results(page) -> None:
     page.wait_for_function("() => !/正在|请输入/.test(document.getElementById('zwgk-search-status').textContent)", timeout=15_000)
-
-
-@pytest.fixture(scope="module")
-def sample_data():
-    return site_data(check(SAMPLE))
 
 
 RESULTS = """els => els.map(li => ({

@@ -186,42 +186,17 @@ def test_the_self_check_page_shows_each_indicator_and_the_vetoes(sample_site):
 
 
 @pytest.mark.slow
-def test_the_monitoring_pages_pass_axe_in_chromium(sample_site):
+def test_the_monitoring_pages_pass_axe_in_chromium(browser, server):
     """The annual report, the province's totals and the self-check page: no axe violations, no
     request to any other host."""
-    import functools
-    import http.server
-    import threading
-
-    playwright_api = pytest.importorskip("playwright.sync_api")
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(sample_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    server = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    args = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-    ]
     problems = []
-    try:
-        with playwright_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-            for path in ("annual/340000-amr/2025/", "annual/", "annual/regions/340100/", "monitoring/inspection/"):
-                page = browser.new_page()
-                outside = []
-                page.on(
-                    "request", lambda request, outside=outside: outside.append(request.url) if not request.url.startswith(server) else None
-                )
-                page.goto(server + path)
-                violations = axe_module.Axe().run(page).response["violations"]
-                problems += [f"{path}: {v['id']} {v['help']}" for v in violations] + [f"{path}: request to {url}" for url in outside]
-                page.close()
-            browser.close()
-    finally:
-        httpd.shutdown()
+    for path in ("annual/340000-amr/2025/", "annual/", "annual/regions/340100/", "monitoring/inspection/"):
+        page = browser.new_page()
+        outside = []
+        page.on("request", lambda request, outside=outside: outside.append(request.url) if not request.url.startswith(server) else None)
+        page.goto(server + path)
+        violations = axe_module.Axe().run(page).response["violations"]
+        problems += [f"{path}: {v['id']} {v['help']}" for v in violations] + [f"{path}: request to {url}" for url in outside]
+        page.close()
     assert problems == []

@@ -3,7 +3,6 @@
 keyboard use, axe-core, tables as cards and on paper, charts readable on a phone.
 """
 
-# ruff: noqa: F811  (the browser fixtures are imported from test_browser)
 from __future__ import annotations
 
 import functools
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_browser import browser, sample_data, server  # noqa: F401  (fixtures)
 
 from zwgk.site import urls
 
