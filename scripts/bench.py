@@ -96,6 +96,15 @@ def bench_spreadsheets(catalog: Path, work: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def bench_monitoring(catalog: Path, work: Path) -> dict:
+    """What the monitoring adds to a build: its rules, pages and exports (scripts/bench_monitoring.py),
+    and the link check over the built site when the build benchmark left one."""
+    site = work / "repo" / "site"
+    command = [sys.executable, str(ROOT / "scripts/bench_monitoring.py"), str(catalog)] + (["--site", str(site)] if site.is_dir() else [])
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return {"steps": done.stdout.strip().splitlines(), "load_1min": round(os.getloadavg()[0], 2), "targets": {"wall_s": 10}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--catalog", type=Path, help="an existing catalogue (default: generate the province)")
@@ -103,7 +112,9 @@ def main() -> None:
     parser.add_argument("--keep-cache", action="store_true", help="build: keep the work folder's build cache (the first build is not cold)")
     parser.add_argument("--runs", type=int, default=3, help="warm runs (the median is reported)")
     parser.add_argument(
-        "--only", choices=["check", "build", "search", "static", "diff", "scorecards", "spreadsheets"], help="run one part only"
+        "--only",
+        choices=["check", "build", "search", "static", "diff", "scorecards", "spreadsheets", "monitoring"],
+        help="run one part only",
     )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="zwgk-bench-"))
@@ -131,6 +142,8 @@ def main() -> None:
         result["diff"] = bench_diff(catalog, work)
     if args.only in (None, "scorecards"):
         result["scorecards"] = bench_scorecards(catalog, work)
+    if args.only in (None, "monitoring"):
+        result["monitoring"] = bench_monitoring(catalog, work)
     if args.only == "spreadsheets":
         result["spreadsheets"] = bench_spreadsheets(catalog, work)
     print(json.dumps(result, ensure_ascii=False, indent=2))

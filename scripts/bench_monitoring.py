@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import time
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from zwgk.site.data import site_data
 from zwgk.site.links import broken_links
 
 MONITORING_FAMILIES = ("annual", "inspection")
+# The site's own URL: links the pages write as absolute paths under it (the 404 page's) resolve against it.
+SITE_URL = re.search(r"^site_url:\s*(\S+)", (Path(__file__).resolve().parent.parent / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
 
 
 def _timed(label: str, function, *args):
@@ -74,7 +77,9 @@ def main() -> None:
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"{'monitoring computation in all':<44} {wall:7.2f} s wall {cpu:7.2f} s CPU ({len(built)} pages)")
     if args.site:
-        broken, checked_pages, links = _timed("link check of the built site", broken_links, args.site, "")
+        broken, checked_pages, links = _timed(
+            "link check of the built site", broken_links, args.site, SITE_URL.group(1) if SITE_URL else ""
+        )
         print(f"  {checked_pages} pages, {links} internal links, {len(broken)} broken")
 
 
