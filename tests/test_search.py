@@ -263,3 +263,45 @@ def test_the_ranking_puts_active_exact_and_newer_first():
     newer = key("皖市场监〔2025〕", kind="entry", title="通知", codes=["皖市场监〔2025〕4号"], date="2025-06-01")
     assert newer < prefix  # equal relevance: the newer first
     assert key("000125001000", kind="item", title="x", codes=["000125001000"])[0] == 0
+
+
+def test_whoosh_finds_each_stages_best_candidates_in_the_rankings_order(sample_site):
+    """A posting weighs its document's quality (the ranking's keys after the tier, exact in a 32-bit
+    float), documents are written in that order, and Whoosh's top candidates of a common word are the
+    best of all its matches by that order, although it skips blocks rather than scoring every match."""
+    import struct
+
+    from whoosh.query import Term
+
+    from zwgk.search.documents import quality
+    from zwgk.site.lookup import KIND_ORDER
+
+    records = [
+        {"kind": "item", "title": "食品经营许可", "date": "2026-11-09", "withdrawn": False},
+        {"kind": "item", "title": "食品经营许可", "date": "2026-11-10", "withdrawn": True},
+        {"kind": "entry", "title": "食品经营许可", "date": "2026-12-01", "withdrawn": False},
+        {"kind": "item", "title": "食品经营许可（新办）", "date": "2026-12-01", "withdrawn": False},
+        {"kind": "department", "title": "省市场监管局", "date": "", "withdrawn": False},
+        {"kind": "entry", "title": "关于食品经营许可的通知" * 8, "date": "2099-01-01", "withdrawn": True},
+    ]
+    for with_length in (True, False):
+        for record in records:
+            value = quality(record, with_length)
+            assert struct.unpack("f", struct.pack("f", value))[0] == value  # exact as a posting's weight
+
+        def static(record, with_length=with_length):
+            length = min(len(record["title"]), 63) if with_length else 0
+            return (record["withdrawn"], length, KIND_ORDER[record["kind"]], record["date"] and -int(record["date"].replace("-", "")))
+
+        assert sorted(records, key=lambda r, w=with_length: -quality(r, w)) == sorted(records, key=static)
+
+    searcher = search.Searcher(search.index_dir(sample_site))
+    whoosh = searcher._searcher
+    for field in ("title_grams", "text"):
+        query = Term(field, "许可")
+        every = sorted(whoosh.docs_for_query(query), key=lambda n: -quality(whoosh.stored_fields(n)["info"], field == "title_grams"))
+        assert len(every) > 20
+        top = [hit.docnum for hit in whoosh.search(query, limit=10)]
+        best = {quality(whoosh.stored_fields(n)["info"], field == "title_grams") for n in every[:10]}
+        assert {quality(whoosh.stored_fields(n)["info"], field == "title_grams") for n in top} == best
+    searcher.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import date
 
 from zwgk.catalog.cache import code_version
 from zwgk.catalog.codes import implementation_code
@@ -12,7 +13,31 @@ from zwgk.search.ranking import prefix_order
 from zwgk.search.schema import INDEX_VERSION
 from zwgk.site import search_data, urls
 from zwgk.site.data import SiteData
-from zwgk.site.lookup import normalise_code
+from zwgk.site.lookup import KIND_ORDER, normalise_code
+
+_EPOCH = date(2000, 1, 1).toordinal()
+
+
+def quality(info: dict, with_length: bool) -> float:
+    """The order of the ranking's next keys after the tier (zwgk.search.ranking.rank_key: active
+    before withdrawn, closeness, departments before items before entries, newer first) as one number,
+    higher first, exact in a posting's 32-bit float weight (24 bits): active (1 bit); with_length, a
+    shorter title (6 bits: the closeness of a title match falls as the title grows); the kind (2 bits);
+    the date (15 bits of days since 2000). Documents carry it as the boost of their title bigrams
+    (with the length) and of their words (without: the text's matches rank by kind and date), and are
+    added in its order, so that Whoosh finds a query's best candidates first and skips the blocks of
+    postings that cannot beat them."""
+    value = 0 if info.get("withdrawn") else 1
+    if with_length:
+        value = (value << 6) | (63 - min(len(info.get("title", "")), 63))
+    value = (value << 2) | (2 - min(KIND_ORDER.get(info.get("kind", ""), 2), 2))
+    day = date.fromisoformat(info["date"]).toordinal() - _EPOCH if info.get("date") else 0
+    return float((value << 15) + max(0, min(day, (1 << 15) - 2)) + 1)
+
+
+def boosts(info: dict) -> dict:
+    """The field boosts of a document (Whoosh's `_<field>_boost` keys)."""
+    return {"_title_grams_boost": quality(info, True), "_text_boost": quality(info, False)}
 
 
 def item_document(site: SiteData, item) -> dict:
@@ -43,6 +68,7 @@ def item_document(site: SiteData, item) -> dict:
         "date": date.replace("-", ""),
         "info": info,
         "prefix_order": prefix_order(info),
+        **boosts(info),
     }
 
 
@@ -72,6 +98,7 @@ def entry_document(site: SiteData, entry) -> dict:
         "url": site.entry_url(entry),
         "info": info,
         "prefix_order": prefix_order(info),
+        **boosts(info),
     }
 
 
@@ -93,6 +120,7 @@ def department_document(site: SiteData, dept) -> dict:
         "url": urls.department(dept.dept_id),
         "info": info,
         "prefix_order": prefix_order(info),
+        **boosts(info),
     }
 
 

@@ -16,6 +16,8 @@ import zlib
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh import scoring
+from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.query import And, Or, Prefix, Term
 
 from zwgk.search import ranking
@@ -55,11 +57,39 @@ class IndexDamaged(Exception):
         )
 
 
+# A posting's weight is its document's boost (zwgk.search.documents.quality: the ranking's keys after
+# the tier), and a match scores the sum of its postings' weights: Whoosh then keeps the best
+# candidates by the ranking's own order and skips the blocks of postings that cannot beat them,
+# rather than computing BM25, which the ranking does not use, for every match.
+WEIGHTING = scoring.Frequency()
+
+
+class _Best(TopCollector):
+    """Whoosh's top-N collector, which also knows the score to beat as soon as it holds N documents
+    (Whoosh's own learns it only when a later document beats one of them, which never happens when
+    the documents come best first: it then scores every match)."""
+
+    def _collect(self, global_docnum, score):
+        key = super()._collect(global_docnum, score)
+        if len(self.items) >= self.limit:
+            self.minscore = self.items[0][0]
+        return key
+
+
+def _search(searcher, query, limit: int, restrict, options: dict):
+    """The best `limit` matches of `query` (sorted by `options` when given), among `restrict`."""
+    if options:
+        return searcher.search(query, limit=limit, filter=restrict, **options)
+    collector = _Best(limit=limit)
+    searcher.search_with_collector(query, FilterCollector(collector, allow=restrict) if restrict is not None else collector)
+    return collector.results()
+
+
 def open_searcher(folder: Path):
     """The Whoosh index at `folder` and a searcher over it, or IndexDamaged."""
     try:
         ix = whoosh_index.open_dir(str(folder))
-        searcher = ix.searcher()
+        searcher = ix.searcher(weighting=WEIGHTING)
         searcher.doc_count()
     except DAMAGE as error:
         raise IndexDamaged(folder, error) from None
@@ -116,7 +146,7 @@ class Searcher:
         terms = [Term(name, value) for name, value in filters.items() if value and name in FILTERS]
         restrict = And(terms) if terms else None
         variants = ranking.variants(text, self.synonyms)
-        # Each stage's best `wanted` by Whoosh's score are ranked. Few enough for Whoosh to skip blocks
+        # Each stage's best `wanted` by Whoosh's score (WEIGHTING) are ranked. Few enough for Whoosh to skip blocks
         # that cannot make the cut (the cost of a common word), enough for the groups to fill a page.
         # A page of results is the slice of the same query asked for every result up to its end.
         shown = offset + limit
@@ -127,7 +157,7 @@ class Searcher:
         with self._lock:
             if not self._searcher.up_to_date():
                 self._searcher.close()
-                self._searcher = self.ix.searcher()
+                self._searcher = self.ix.searcher(weighting=WEIGHTING)
             searcher = self._searcher
             ran = []
             exhausted, cut = True, False
@@ -148,7 +178,7 @@ class Searcher:
                 # records make too few results is asked again for more (up to MAX_CANDIDATES).
                 asked = wanted
                 while True:
-                    results = searcher.search(stage, limit=asked, filter=restrict, **options)
+                    results = _search(searcher, stage, asked, restrict, options)
                     for result in results:
                         if result.docnum not in found:
                             found[result.docnum] = result.fields()

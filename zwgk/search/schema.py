@@ -12,7 +12,7 @@ import re
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-INDEX_VERSION = "8"
+INDEX_VERSION = "9"
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-zA-Z]+")
 _SPACES = re.compile(r"\s+")
 
@@ -34,7 +34,9 @@ class JiebaTokenizer(Tokenizer):
         self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, mode="", **kwargs
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        words = [word for fragment in value.split("\n") for word in jieba_words(fragment)]
+        # Each word once: a posting's weight is then the document's boost alone (zwgk.search.documents
+        # `quality`), which is what queries rank candidates by.
+        words = list(dict.fromkeys(word for fragment in value.split("\n") for word in jieba_words(fragment)))
         for position, word in enumerate(words):
             token.text = word
             token.boost = 1.0
@@ -44,17 +46,23 @@ class JiebaTokenizer(Tokenizer):
 
 
 class BigramTokenizer(Tokenizer):
-    """Overlapping pairs of characters within each run of Chinese characters; latin words whole."""
+    """Overlapping pairs of characters within each run of Chinese characters; latin words whole. Each
+    once per value (as the text's words: the posting's weight is the document's boost)."""
 
     def __call__(
         self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, mode="", **kwargs
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         position = start_pos
+        seen: set[str] = set()
         for run in CJK_RUN.findall(value):
             grams = [run] if (len(run) == 1 or run.isascii()) else [run[i : i + 2] for i in range(len(run) - 1)]
             for gram in grams:
-                token.text = gram.lower()
+                gram = gram.lower()
+                if gram in seen:
+                    continue
+                seen.add(gram)
+                token.text = gram
                 token.boost = 1.0
                 if positions:
                     token.pos = position
@@ -74,7 +82,9 @@ def schema() -> Schema:
         # Titles are indexed as character bigrams only: they find every word and compound in a title,
         # and substrings across word boundaries, with fewer postings than words and bigrams together.
         title=STORED,
-        title_grams=TEXT(analyzer=BigramTokenizer(), multitoken_query="and", field_boost=3.0, phrase=False),
+        # Each posting's weight is the document's boost for the field (documents.quality): queries
+        # score by it (Whoosh's Frequency weighting), not by BM25.
+        title_grams=TEXT(analyzer=BigramTokenizer(), multitoken_query="and", phrase=False),
         text=TEXT(analyzer=JiebaTokenizer(), multitoken_query="and", phrase=False),
         department=ID(stored=True),
         department_name=STORED,
