@@ -273,8 +273,7 @@ def test_whoosh_finds_each_stages_best_candidates_in_the_rankings_order(sample_s
 
     from whoosh.query import Term
 
-    from zwgk.search.documents import quality
-    from zwgk.site.lookup import KIND_ORDER
+    from zwgk.site.lookup import KIND_ORDER, quality
 
     records = [
         {"kind": "item", "title": "食品经营许可", "date": "2026-11-09", "withdrawn": False},

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date
 
 from zwgk.catalog.cache import code_version
 from zwgk.catalog.codes import implementation_code
@@ -13,26 +12,7 @@ from zwgk.search.ranking import prefix_order
 from zwgk.search.schema import INDEX_VERSION
 from zwgk.site import search_data, urls
 from zwgk.site.data import SiteData
-from zwgk.site.lookup import KIND_ORDER, normalise_code
-
-_EPOCH = date(2000, 1, 1).toordinal()
-
-
-def quality(info: dict, with_length: bool) -> float:
-    """The order of the ranking's next keys after the tier (zwgk.search.ranking.rank_key: active
-    before withdrawn, closeness, departments before items before entries, newer first) as one number,
-    higher first, exact in a posting's 32-bit float weight (24 bits): active (1 bit); with_length, a
-    shorter title (6 bits: the closeness of a title match falls as the title grows); the kind (2 bits);
-    the date (15 bits of days since 2000). Documents carry it as the boost of their title bigrams
-    (with the length) and of their words (without: the text's matches rank by kind and date), and are
-    added in its order, so that Whoosh finds a query's best candidates first and skips the blocks of
-    postings that cannot beat them."""
-    value = 0 if info.get("withdrawn") else 1
-    if with_length:
-        value = (value << 6) | (63 - min(len(info.get("title", "")), 63))
-    value = (value << 2) | (2 - min(KIND_ORDER.get(info.get("kind", ""), 2), 2))
-    day = date.fromisoformat(info["date"]).toordinal() - _EPOCH if info.get("date") else 0
-    return float((value << 15) + max(0, min(day, (1 << 15) - 2)) + 1)
+from zwgk.site.lookup import normalise_code, quality
 
 
 def boosts(info: dict) -> dict:
@@ -143,7 +123,7 @@ def document_digest(document: dict) -> str:
 def source_keys(site: SiteData) -> dict[str, tuple[str, object, Callable]]:
     """For every record: its key -> (a digest of the files its document is made from, the record,
     the function that makes its document). A record whose files are unchanged needs no document."""
-    salt = INDEX_VERSION + code_version(("search/*.py", "site/urls.py", "catalog/codes.py", "site/static_search.py"))
+    salt = INDEX_VERSION + code_version(("search/*.py", "site/urls.py", "site/lookup.py", "catalog/codes.py", "site/static_search.py"))
     salt += site.file_keys.get(site.scheme.file, "")
     departments = {dept_id: site.file_keys.get(dept.file, "") for dept_id, dept in site.departments.items()}
     sources = {}

@@ -7,6 +7,7 @@ content/assets/javascripts/zwgk-search.js computes the same (`normaliseCode`, `s
 from __future__ import annotations
 
 import re
+from datetime import date
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
@@ -73,3 +74,24 @@ def record_prefix_key(record: dict) -> tuple:
     """`prefix_key` of a record as the search data hold it (zwgk.site.search_data)."""
     fields = (record.get("codes", []), record.get("withdrawn", False), record.get("date", ""))
     return prefix_key(record["kind"], record["title"], record["url"], *fields)
+
+
+_EPOCH = date(2000, 1, 1).toordinal()
+
+
+def quality(info: dict, with_length: bool) -> float:
+    """The order of the ranking's next keys after the tier (zwgk.search.ranking.rank_key: active
+    before withdrawn, closeness, departments before items before entries, newer first) as one number,
+    higher first, exact in a posting's 32-bit float weight (24 bits): active (1 bit); with_length, a
+    shorter title (6 bits: the closeness of a title match falls as the title grows); the kind (2 bits);
+    the date (15 bits of days since 2000). Documents carry it as the boost of their title bigrams
+    (with the length) and of their words (without: the text's matches rank by kind and date), and are
+    added in its order, so that Whoosh finds a query's best candidates first and skips the blocks of
+    postings that cannot beat them (zwgk.search.documents); pages carry it without the length as
+    Pagefind's sort key `q`, by which the browser takes the pages that only the text finds."""
+    value = 0 if info.get("withdrawn") else 1
+    if with_length:
+        value = (value << 6) | (63 - min(len(info.get("title", "")), 63))
+    value = (value << 2) | (2 - min(KIND_ORDER.get(info.get("kind", ""), 2), 2))
+    day = date.fromisoformat(info["date"]).toordinal() - _EPOCH if info.get("date") else 0
+    return float((value << 15) + max(0, min(day, (1 << 15) - 2)) + 1)

@@ -19,7 +19,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from zwgk.site import urls
-from zwgk.site.lookup import normalise_code, shard_of
+from zwgk.site.lookup import normalise_code, quality, shard_of
 from zwgk.site.prefix_lookup import prefix_shards
 from zwgk.site.search_data import department_record, entry_record, item_record
 from zwgk.site.search_tokens import gram_tokens, gram_weight, index_tokens
@@ -46,6 +46,7 @@ class Tags(NamedTuple):
     grams: Grams | None
     names: str = ""  # an item's aliases, a department's short name: indexed as words
     record: str = ""  # what a result shows and the ranking reads, as JSON (Pagefind meta `zwgk`)
+    sort: str = ""  # Pagefind's sort key `q`: lookup.quality of the page's best record, without the length
 
 
 def tags(
@@ -58,7 +59,16 @@ def tags(
     weight = round(gram_weight(grams.split("\n")[0], withdrawn) * (0.5 if twin else 1), 2)
     payload = json.dumps(record, ensure_ascii=False, separators=(",", ":")) if record is not None else ""
     names = " ".join(grams.split("\n")[1:])
-    return Tags(kind, pairs, Grams(" ".join(tokens), weight) if tokens else None, names, payload)
+    return Tags(kind, pairs, Grams(" ".join(tokens), weight) if tokens else None, names, payload, sort_key(record))
+
+
+def sort_key(record: dict | None) -> str:
+    """The sort key `q` of a page showing this record, as a fixed-width number (a catalogue page's is
+    that of its best entry: catalogue_tags). A department's page comes last: the words of the items
+    and entries it lists find it, not its own (the browser takes departments from the settings)."""
+    if not record or record.get("kind") not in ("item", "entry", "department"):
+        return ""
+    return f"{0 if record['kind'] == 'department' else int(quality(record, False)):07d}"
 
 
 def entry_grams(title: str, keywords: list[str] | None = None, doc_number: str | None = None, index: str = "") -> Grams | None:
@@ -122,9 +132,10 @@ def catalogue_tags(site, dept_id: str, entries: list) -> Tags:
         "topic": sorted({site.scheme.topics.get(entry.topic, entry.topic) for entry in entries if entry.topic}),
         "validity": sorted({entry.validity for entry in entries}),
     }
-    records = {}
+    records, best = {}, 0.0
     for entry in entries:
         record = entry_record(site, entry)
+        best = max(best, quality(record, False))
         for key in ("kind", "department", "department_name", "level", "title", "url"):
             record.pop(key)  # the page's own, or the sub-result's
         records[f"{site.numbers[id(entry)].serial:05d}"] = record
@@ -132,7 +143,7 @@ def catalogue_tags(site, dept_id: str, entries: list) -> Tags:
     dept = site.departments.get(dept_id)
     page["department_name"], page["level"] = (dept.name, dept.level) if dept else (dept_id, "")
     page["entries"] = records
-    return tags("catalogue", filters, record=page)
+    return tags("catalogue", filters, record=page)._replace(sort=f"{int(best):07d}" if best else "")
 
 
 # ---- exact codes ---------------------------------------------------------------------------------

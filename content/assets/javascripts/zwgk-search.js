@@ -359,7 +359,14 @@
     return Promise.all(grams.map(function (g) { return pf.search(g, { filters: filters }); })).then(function (all) {
       all.forEach(add);
       if (pages.length >= 5) return pages;
-      return pf.search(query, { filters: filters }).then(function (words) {
+      // The pages only the text finds rank by their records' kind and date (tier 5), not by how
+      // often the words occur: those holding the query as a phrase come in the order of their sort
+      // key `q` (the best record's quality, zwgk/site/lookup.py `quality`), the order in which
+      // `zwgk search` takes them too; when no page holds the phrase, Pagefind's own words and order.
+      var phrase = '"' + query.replace(/"/g, " ").trim() + '"';
+      return pf.search(phrase, { filters: filters, sort: { q: "desc" } }).then(function (exact) {
+        return exact && exact.results.length ? exact : pf.search(query, { filters: filters });
+      }).then(function (words) {
         add(words);
         var tokens = gramTokens(query);
         if (pages.length >= 5 || tokens.length < 2) return pages;
