@@ -135,3 +135,30 @@ def test_the_prefix_lookup_holds_the_first_records_of_every_code_beginning(sampl
         for cut, listed in json.loads(path.read_text(encoding="utf-8")).items():
             assert listed["r"] == sorted(listed["r"], key=record_prefix_key), cut
             assert len(listed["r"]) == min(listed["n"], NODE_RECORDS) and ("k" in listed) == (listed["n"] > NODE_RECORDS), cut
+
+
+def test_pages_carry_the_sort_key_both_searches_take_text_matches_by(sample_site, sample_data):
+    """Pagefind's sort key `q` of a page is its record's quality without the title's length (a
+    catalogue page's, its best entry's; a department's page last), the order in which the Whoosh index
+    takes the records only the text finds (zwgk/site/lookup.py `quality`)."""
+    import re
+
+    from zwgk.site.lookup import quality
+    from zwgk.site.search_data import entry_record, item_record
+
+    def key(rel: str) -> int:
+        found = re.search(r'data-pagefind-sort="q:(\d{7})"', (sample_site / rel / "index.html").read_text(encoding="utf-8"))
+        assert found, rel
+        return int(found.group(1))
+
+    for item in sample_data.items[:20]:
+        assert key(urls.item(item.dept_id, item.basic_code)) == quality(item_record(sample_data, item), False)
+    dept = next(iter(sample_data.departments.values()))
+    assert key(urls.department(dept.dept_id)) == 0
+    entry = sample_data.entries[0]
+    page = sample_data.entry_url(entry).split("#")[0]
+    same_page = [e for e in sample_data.entries if sample_data.entry_url(e).split("#")[0] == page]
+    assert key(page) == max(quality(entry_record(sample_data, e), False) for e in same_page)
+    withdrawn = next(i for i in sample_data.items if not i.is_active)
+    active = next(i for i in sample_data.items if i.is_active)
+    assert key(urls.item(withdrawn.dept_id, withdrawn.basic_code)) < key(urls.item(active.dept_id, active.basic_code))
