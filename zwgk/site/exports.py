@@ -183,8 +183,8 @@ def datapackage(resources: list[dict]) -> bytes:
 
 def build_exports(site: SiteData, extra_resources: tuple[dict, ...] = ()) -> dict[str, bytes]:
     """Every export file, by its path in the site: a pure function of the catalogue (no build time
-    in it), so that it can be cached. Each record's row and JSON are made once and shared by the
-    whole-catalogue and the per-department files. `extra_resources` describe CSV files that other
+    in it), so that it can be cached. The CSV and JSON files hold the whole province once (a column
+    names each record's department); a department's own download is its workbook (zwgk.site.xlsx). `extra_resources` describe CSV files that other
     parts of the build write (the scores), for datapackage.json."""
     files: dict[str, bytes] = {}
     entries = sorted(site.entries, key=lambda e: e.index)
@@ -203,28 +203,6 @@ def build_exports(site: SiteData, extra_resources: tuple[dict, ...] = ()) -> dic
         resource("departments", "departments.csv", "部门", DEPARTMENT_COLUMNS, ["department"]),
         *extra_resources,
     ]
-    entries_by_dept, items_by_dept = defaultdict(list), defaultdict(list)
-    for entry in entries:
-        entries_by_dept[entry.dept_id].append(entry)
-    for item in items:
-        items_by_dept[item.dept_id].append(item)
-    for dept in departments:
-        dept_entries, dept_items = entries_by_dept[dept.dept_id], items_by_dept[dept.dept_id]
-        base = f"exports/departments/{dept.dept_id}"
-        files[f"{base}/entries.csv"] = to_csv(ENTRY_COLUMNS, [entry_rows[id(e)] for e in dept_entries])
-        files[f"{base}/items.csv"] = to_csv(ITEM_COLUMNS, [item_rows[id(i)] for i in dept_items])
-        files[f"{base}/catalogue.json"] = _json(records, [dept], dept_items, dept_entries)
-        slug = dept.dept_id.replace("-", "_")
-        resources.append(
-            resource(
-                f"entries_{slug}", f"departments/{dept.dept_id}/entries.csv", f"{dept.name}政府信息公开目录", ENTRY_COLUMNS, ["index"]
-            )
-        )
-        resources.append(
-            resource(
-                f"items_{slug}", f"departments/{dept.dept_id}/items.csv", f"{dept.name}权责清单", ITEM_COLUMNS, ["implementation_code"]
-            )
-        )
     files["exports/datapackage.json"] = datapackage(resources)
     files.update(build_feeds(site))
     return files
