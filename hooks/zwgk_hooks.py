@@ -33,7 +33,7 @@ def on_page_content(html, page, config, files):
 
 
 def on_post_page(output, page, config):
-    return minify.compact(output)
+    return build.write_blocks(minify.compact(output), page, config)
 
 
 def on_serve(server, config, builder):

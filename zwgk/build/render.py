@@ -55,6 +55,7 @@ def add_pages(files: Files, config) -> Files:
         else:
             markdown, build.blocks[uri] = _take_blocks(content)
             files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+    build.pages = [(uri, "") for uri, _ in build.pages]  # the sources are MkDocs's files now: not held twice
     # The blank workbooks the contributor guide links to (MkDocs checks those links in --strict).
     for uri, content in xlsx.template_workbooks(build.data.scheme).items():
         files.append(File.generated(config, uri, content=content))
@@ -62,18 +63,24 @@ def add_pages(files: Files, config) -> Files:
 
 
 def restore_blocks(html: str, page, config) -> str:
-    """Put a generated page's HTML blocks back in place of their placeholders."""
+    """Count a rendered page for the search and note where MkDocs writes it. Its HTML blocks are put
+    back only as the page is written (write_blocks): MkDocs converts every page before it writes
+    any, and every page's whole HTML held at once was the largest part of the build's peak memory."""
     build: SiteBuild = config[STATE_KEY]
     uri = page.file.src_uri
     if not (page.meta.get("search") or {}).get("exclude"):
         build.searchable += 1
-    blocks = build.blocks.get(uri)
     if uri in build.cache.misses:
         build.cache.written[uri] = Path(page.file.abs_dest_path)
+    return html
+
+
+def write_blocks(output: str, page, config) -> str:
+    """The written page: its HTML blocks in place of their placeholders, then let go."""
+    blocks = config[STATE_KEY].blocks.pop(page.file.src_uri, None)
     if not blocks:
-        return html
-    build.rendered.append(page)
-    return _PLACEHOLDER_RE.sub(lambda match: blocks[int(match.group(1))], html)
+        return output
+    return _PLACEHOLDER_RE.sub(lambda match: blocks[int(match.group(1))], output)
 
 
 def watch(server, config) -> None:
