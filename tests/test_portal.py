@@ -553,7 +553,7 @@ def test_a_department_page_counts_alike_links_its_exports_and_explains_empty_mon
     assert ", " not in powers.inner_text() and ", " not in text.split("现行有效", 1)[1][:200], "Chinese punctuation"
     # The department's own download is its workbook; the CSV and JSON files hold the whole province once.
     workbook = f"exports/departments/{dept_id}/{dept_id}.xlsx"
-    for export in (workbook, "exports/entries.csv", "exports/items.csv", "exports/catalogue.json"):
+    for export in (workbook, "exports/entries.csv", "exports/items.csv", "exports/catalogue.json.gz"):
         link = page.locator(f'.md-content a[href$="{export}"]')
         assert link.count() == 1, export
         assert (sample_site / export).stat().st_size > 0, export

@@ -18,6 +18,7 @@ from zwgk.site.exports import (
     DEPARTMENT_COLUMNS,
     ENTRY_COLUMNS,
     ITEM_COLUMNS,
+    JSON_EXPORT,
     _record,
     build_feeds,
     datapackage,
@@ -25,6 +26,7 @@ from zwgk.site.exports import (
     entry_row,
     item_row,
     neutralise_formula,
+    packed,
     resource,
 )
 
@@ -107,10 +109,12 @@ def assemble(site: SiteData, parts: list[DepartmentPart], extra_resources: tuple
     files["exports/entries.csv"] = (BOM + entry_header + "".join(_by_index([part.entry_lines for part in parts]))).encode()
     files["exports/items.csv"] = (BOM + item_header + "".join(part.item_lines for part in parts)).encode()
     files["exports/departments.csv"] = (BOM + department_header + "".join(part.department_line for part in parts)).encode()
-    files["exports/catalogue.json"] = _json_file(
-        [part.department_json for part in parts],
-        [text for part in parts for text in part.item_json],
-        _by_index([part.entry_json for part in parts]),
+    files[JSON_EXPORT] = packed(
+        _json_file(
+            [part.department_json for part in parts],
+            [text for part in parts for text in part.item_json],
+            _by_index([part.entry_json for part in parts]),
+        )
     )
     resources = [
         resource("entries", "entries.csv", "政府信息公开目录（全部）", ENTRY_COLUMNS, ["index"]),

@@ -124,7 +124,7 @@ def department(site: SiteData, dept: Department, extra_sections: Markup = Markup
         (workbook, "本部门权责清单和政府信息公开目录（Excel 工作簿）"),
         ("exports/entries.csv", "全省政府信息公开目录（CSV，文件较大；Excel 可直接打开，按“部门”列筛选本部门）"),
         ("exports/items.csv", "全省权责清单（CSV）"),
-        ("exports/catalogue.json", "全省全部数据（JSON，文件较大）"),
+        ("exports/catalogue.json.gz", "全省全部数据（JSON，gzip 压缩）"),
     ]
     exports = [Export(href(url, path), label) for path, label in files]
     alternates = [{"href": path, "title": f"{dept.name}：{label}", "type": MIME[path.rsplit(".", 1)[1]]} for path, label in files[:1]]
