@@ -41,7 +41,10 @@ def add_pages(files: Files, config) -> Files:
     """Hand the generated pages to MkDocs; a page whose rendered HTML is cached goes in as a stub."""
     build: SiteBuild = config[STATE_KEY]
     build.cache = cache = RenderedPages(default_cache_dir(), config)
-    for uri, content in build.pages:
+    pages, build.pages = build.pages[::-1], []
+    while pages:
+        uri, content = pages.pop()  # each source let go once split: the sources and blocks never all in memory at once
+        build.pages.append((uri, ""))
         if uri in NAV_PAGES:
             markdown, build.blocks[uri] = _take_blocks(content)
             files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.UNDEFINED))
@@ -55,7 +58,6 @@ def add_pages(files: Files, config) -> Files:
         else:
             markdown, build.blocks[uri] = _take_blocks(content)
             files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
-    build.pages = [(uri, "") for uri, _ in build.pages]  # the sources are MkDocs's files now: not held twice
     # The blank workbooks the contributor guide links to (MkDocs checks those links in --strict).
     for uri, content in xlsx.template_workbooks(build.data.scheme).items():
         files.append(File.generated(config, uri, content=content))
