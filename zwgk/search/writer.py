@@ -4,6 +4,7 @@ on, started as `python -m zwgk.search.writer PLAN BUILD-PID`, and dying with the
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import os
 import pickle
 import signal
@@ -35,7 +36,7 @@ class BackgroundUpdate:
             # The documents are the writer's now: the build need not hold them (hundreds of MB at
             # province scale) while it renders; only their count is reported.
             self.stats = update.stats
-            update.fresh = []
+            self.update = dataclasses.replace(update, fresh=[])
             self.plan_file = Path(name)
             # Run from the folder holding this package, so that `-m` finds this very code and not a
             # zwgk folder in the build's working directory.
