@@ -4,7 +4,7 @@ is which MkDocs command runs (serve previews skip the Whoosh index, which only `
 from mkdocs.plugins import get_plugin_logger
 
 from zwgk import build
-from zwgk.site import contributing
+from zwgk.site import contributing, minify
 
 log = get_plugin_logger("zwgk")
 
@@ -30,6 +30,10 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html, page, config, files):
     return build.restore_blocks(html, page, config)
+
+
+def on_post_page(output, page, config):
+    return build.write_blocks(minify.compact(output), page, config)
 
 
 def on_serve(server, config, builder):

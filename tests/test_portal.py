@@ -551,13 +551,15 @@ def test_a_department_page_counts_alike_links_its_exports_and_explains_empty_mon
     )
     assert len(set(round(w) for w in widths)) == 1, "aligned columns"
     assert ", " not in powers.inner_text() and ", " not in text.split("现行有效", 1)[1][:200], "Chinese punctuation"
-    types = {"xlsx": "spreadsheetml.sheet", "csv": "text/csv", "json": "application/json"}
-    for export in (f"{dept_id}.xlsx", "entries.csv", "items.csv", "catalogue.json"):
-        link = page.locator(f'a[href$="exports/departments/{dept_id}/{export}"]')
+    # The department's own download is its workbook; the CSV and JSON files hold the whole province once.
+    workbook = f"exports/departments/{dept_id}/{dept_id}.xlsx"
+    for export in (workbook, "exports/entries.csv", "exports/items.csv", "exports/catalogue.json.gz"):
+        link = page.locator(f'.md-content a[href$="{export}"]')
         assert link.count() == 1, export
-        assert (sample_site / "exports/departments" / dept_id / export).stat().st_size > 0, export
-        head = page.locator(f'link[rel~="alternate"][href$="exports/departments/{dept_id}/{export}"]')
-        assert head.count() == 1 and types[export.rsplit(".", 1)[1]] in head.get_attribute("type"), export
+        assert (sample_site / export).stat().st_size > 0, export
+    head = page.locator(f'link[rel~="alternate"][href$="{workbook}"]')
+    assert head.count() == 1 and "spreadsheetml.sheet" in head.get_attribute("type")
+    assert not (sample_site / "exports/departments" / dept_id / "entries.csv").exists(), "no second copy of the province's rows"
     alternate = page.locator('link[rel~="alternate"][type="application/atom+xml"]')
     assert alternate.count() >= 1 and alternate.first.get_attribute("href").endswith(f"feeds/departments/{dept_id}.xml")
     assert "备注说明" in text or "无新公开" in text, "months with nothing published say so"

@@ -9,7 +9,7 @@ globals, so `mkdocs serve` starts every rebuild afresh."""
 from zwgk.build.finish import check_links, finish
 from zwgk.build.lock import release_all_locks
 from zwgk.build.prepare import prepare
-from zwgk.build.render import add_pages, restore_blocks, watch
+from zwgk.build.render import add_pages, restore_blocks, watch, write_blocks
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
 
@@ -24,4 +24,5 @@ __all__ = [
     "restore_blocks",
     "verify",
     "watch",
+    "write_blocks",
 ]

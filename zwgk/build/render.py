@@ -41,7 +41,10 @@ def add_pages(files: Files, config) -> Files:
     """Hand the generated pages to MkDocs; a page whose rendered HTML is cached goes in as a stub."""
     build: SiteBuild = config[STATE_KEY]
     build.cache = cache = RenderedPages(default_cache_dir(), config)
-    for uri, content in build.pages:
+    pages, build.pages = build.pages[::-1], []
+    while pages:
+        uri, content = pages.pop()  # each source let go once split: the sources and blocks never all in memory at once
+        build.pages.append((uri, ""))
         if uri in NAV_PAGES:
             markdown, build.blocks[uri] = _take_blocks(content)
             files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.UNDEFINED))
@@ -62,18 +65,24 @@ def add_pages(files: Files, config) -> Files:
 
 
 def restore_blocks(html: str, page, config) -> str:
-    """Put a generated page's HTML blocks back in place of their placeholders."""
+    """Count a rendered page for the search and note where MkDocs writes it. Its HTML blocks are put
+    back only as the page is written (write_blocks): MkDocs converts every page before it writes
+    any, and every page's whole HTML held at once was the largest part of the build's peak memory."""
     build: SiteBuild = config[STATE_KEY]
     uri = page.file.src_uri
     if not (page.meta.get("search") or {}).get("exclude"):
         build.searchable += 1
-    blocks = build.blocks.get(uri)
     if uri in build.cache.misses:
         build.cache.written[uri] = Path(page.file.abs_dest_path)
+    return html
+
+
+def write_blocks(output: str, page, config) -> str:
+    """The written page: its HTML blocks in place of their placeholders, then let go."""
+    blocks = config[STATE_KEY].blocks.pop(page.file.src_uri, None)
     if not blocks:
-        return html
-    build.rendered.append(page)
-    return _PLACEHOLDER_RE.sub(lambda match: blocks[int(match.group(1))], html)
+        return output
+    return _PLACEHOLDER_RE.sub(lambda match: blocks[int(match.group(1))], output)
 
 
 def watch(server, config) -> None:

@@ -120,7 +120,9 @@ def apply_update(update: IndexUpdate, procs: int = 1, parallel_above: int = 5000
             # Segments as separate files, not one compound file: Whoosh copies each part of a compound
             # file into memory when a searcher opens it (the stored records of a province are tens of
             # MB), which was most of the time of a `zwgk search` command.
-            options = {"limitmb": 1024, "compound": False}
+            # The posting pool spills to disk beyond limitmb (it held about twice that in memory: 2 GB
+            # beside the build at province scale); the build waits for the writer only at its end.
+            options = {"limitmb": 256, "compound": False}
             writer = ix.writer(procs=procs, multisegment=True, **options) if parallel else ix.writer(**options)
             for key in update.stale:
                 writer.delete_by_term("key", key)

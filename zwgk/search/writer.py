@@ -4,6 +4,7 @@ on, started as `python -m zwgk.search.writer PLAN BUILD-PID`, and dying with the
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import os
 import pickle
 import signal
@@ -32,6 +33,10 @@ class BackgroundUpdate:
             handle, name = tempfile.mkstemp(prefix=f"{PLAN_PREFIX}{os.getpid()}-", suffix=".pickle")
             with os.fdopen(handle, "wb") as file:
                 pickle.dump(update, file, protocol=pickle.HIGHEST_PROTOCOL)
+            # The documents are the writer's now: the build need not hold them (hundreds of MB at
+            # province scale) while it renders; only their count is reported.
+            self.stats = update.stats
+            self.update = dataclasses.replace(update, fresh=[])
             self.plan_file = Path(name)
             # Run from the folder holding this package, so that `-m` finds this very code and not a
             # zwgk folder in the build's working directory.
@@ -69,7 +74,7 @@ class BackgroundUpdate:
             atexit.unregister(self.close)
         if self.process.returncode != 0:
             raise SearchIndexError(f"写检索索引失败（退出码 {self.process.returncode}）：\n{output[-2000:]}")
-        return self.update.stats
+        return self.stats
 
 
 def _die_with(parent: int) -> None:

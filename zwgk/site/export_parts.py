@@ -18,6 +18,7 @@ from zwgk.site.exports import (
     DEPARTMENT_COLUMNS,
     ENTRY_COLUMNS,
     ITEM_COLUMNS,
+    JSON_EXPORT,
     _record,
     build_feeds,
     datapackage,
@@ -25,6 +26,7 @@ from zwgk.site.exports import (
     entry_row,
     item_row,
     neutralise_formula,
+    packed,
     resource,
 )
 
@@ -33,7 +35,7 @@ BOM = "\ufeff"
 
 class DepartmentPart(NamedTuple):
     dept_id: str
-    files: dict[str, bytes]  # the department's own export files
+    files: dict[str, bytes]  # the department's own export files (none since the province files hold them)
     entry_lines: list[tuple[str, str]]  # (索引号, CSV line) of each entry, sorted by 索引号
     item_lines: str  # the CSV lines of its items, by basic code
     department_line: str  # its line of departments.csv
@@ -69,23 +71,14 @@ def department_part(site: SiteData, dept_id: str) -> DepartmentPart:
     dept = site.departments[dept_id]
     entries = sorted(site.entries_by_dept.get(dept_id, []), key=lambda e: e.index)
     items = sorted(site.items_by_dept.get(dept_id, []), key=lambda i: i.basic_code)
-    entry_header, entry_lines = _lines(ENTRY_COLUMNS, [entry_row(site, e) for e in entries])
-    item_header, item_lines = _lines(ITEM_COLUMNS, [item_row(site, i) for i in items])
+    _, entry_lines = _lines(ENTRY_COLUMNS, [entry_row(site, e) for e in entries])
+    _, item_lines = _lines(ITEM_COLUMNS, [item_row(site, i) for i in items])
     _, (department_line,) = _lines(DEPARTMENT_COLUMNS, [department_row(site, dept)])
     department_json = _dumps(_record(site, dept))
     item_json = [_dumps(_record(site, i)) for i in items]
     entry_json = [_dumps(_record(site, e)) for e in entries]
-    base = f"exports/departments/{dept_id}"
-    files = {
-        f"{base}/entries.csv": (BOM + entry_header + "".join(entry_lines)).encode(),
-        f"{base}/items.csv": (BOM + item_header + "".join(item_lines)).encode(),
-        f"{base}/catalogue.json": _json_file([department_json], item_json, entry_json),
-    }
-    slug = dept_id.replace("-", "_")
-    resources = [
-        resource(f"entries_{slug}", f"departments/{dept_id}/entries.csv", f"{dept.name}政府信息公开目录", ENTRY_COLUMNS, ["index"]),
-        resource(f"items_{slug}", f"departments/{dept_id}/items.csv", f"{dept.name}权责清单", ITEM_COLUMNS, ["implementation_code"]),
-    ]
+    files: dict[str, bytes] = {}  # none: a department's own download is its workbook (zwgk.site.xlsx)
+    resources: list[dict] = []
     indexes = [e.index for e in entries]
     return DepartmentPart(
         dept_id,
@@ -116,10 +109,12 @@ def assemble(site: SiteData, parts: list[DepartmentPart], extra_resources: tuple
     files["exports/entries.csv"] = (BOM + entry_header + "".join(_by_index([part.entry_lines for part in parts]))).encode()
     files["exports/items.csv"] = (BOM + item_header + "".join(part.item_lines for part in parts)).encode()
     files["exports/departments.csv"] = (BOM + department_header + "".join(part.department_line for part in parts)).encode()
-    files["exports/catalogue.json"] = _json_file(
-        [part.department_json for part in parts],
-        [text for part in parts for text in part.item_json],
-        _by_index([part.entry_json for part in parts]),
+    files[JSON_EXPORT] = packed(
+        _json_file(
+            [part.department_json for part in parts],
+            [text for part in parts for text in part.item_json],
+            _by_index([part.entry_json for part in parts]),
+        )
     )
     resources = [
         resource("entries", "entries.csv", "政府信息公开目录（全部）", ENTRY_COLUMNS, ["index"]),

@@ -42,7 +42,7 @@ _CONFIG_KEYS = (
     "nav",
     "not_in_nav",
 )
-BUILD_MODULES = ("build/render.py", "site/rendered.py")
+BUILD_MODULES = ("build/render.py", "site/rendered.py", "site/minify.py")
 
 
 def theme_key(config) -> str:

@@ -124,10 +124,12 @@ def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_departm
     rows = []
     for entry in entries:
         number = site.numbers[id(entry)]
+        permalink = urls.entry(entry.dept_id, number)
         rows.append(
             EntryRow(
                 entry.index,
-                up + urls.entry(entry.dept_id, number),
+                # On the entry's own page its anchor alone (100,000 links back to their own page).
+                permalink[len(from_url) :] if permalink.startswith(from_url + "#") else up + permalink,
                 entry.title,
                 entry.url,
                 f"{number.serial:05d}",

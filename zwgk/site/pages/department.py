@@ -117,15 +117,17 @@ def department(site: SiteData, dept: Department, extra_sections: Markup = Markup
     active = sum(1 for item in items if item.is_active)
     by_active_type = Counter(item.type for item in items if item.is_active)
     years = catalogue_years(site, dept, url)
-    base = f"exports/departments/{dept.dept_id}/"
+    # The department's own data is its workbook; the CSV and JSON files hold the whole province (a
+    # column names each record's department), written once rather than again per department.
+    workbook = f"exports/departments/{dept.dept_id}/{dept.dept_id}.xlsx"
     files = [
-        (f"{dept.dept_id}.xlsx", "权责清单和政府信息公开目录（Excel 工作簿）"),
-        ("entries.csv", "政府信息公开目录（CSV，Excel 可直接打开）"),
-        ("items.csv", "权责清单（CSV）"),
-        ("catalogue.json", "全部数据（JSON）"),
+        (workbook, "本部门权责清单和政府信息公开目录（Excel 工作簿）"),
+        ("exports/entries.csv", "全省政府信息公开目录（CSV，文件较大；Excel 可直接打开，按“部门”列筛选本部门）"),
+        ("exports/items.csv", "全省权责清单（CSV）"),
+        ("exports/catalogue.json.gz", "全省全部数据（JSON，gzip 压缩）"),
     ]
-    exports = [Export(href(url, base + name), label) for name, label in files]
-    alternates = [{"href": base + name, "title": f"{dept.name}：{label}", "type": MIME[name.rsplit(".", 1)[1]]} for name, label in files]
+    exports = [Export(href(url, path), label) for path, label in files]
+    alternates = [{"href": path, "title": f"{dept.name}：{label}", "type": MIME[path.rsplit(".", 1)[1]]} for path, label in files[:1]]
     feed = {"href": f"feeds/departments/{dept.dept_id}.xml", "title": f"{dept.name}新公开的政府信息"}
     keyed = sorted((key, text) for key, text in dept.remarks.items() if ":" in key and (text or "").strip())
     type_remarks = [Remark(column_label(key, scheme), text.strip()) for key, text in keyed if key.startswith("type:")]
