@@ -18,6 +18,11 @@ from pathlib import Path
 _HIDDEN = ".zwgk-kept-"
 
 
+def keep_site(config) -> None:
+    """The hooks' pre_build, after prepare (nothing can fail between this and MkDocs's cleaning)."""
+    hide(Path(config.site_dir))
+
+
 def hide(site_dir: Path) -> None:
     """Before MkDocs cleans the folder: its entries renamed to hidden names (one rename each)."""
     if not site_dir.is_dir():

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import hashlib
 import logging
 import time
-from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from zwgk.build import keep
 from zwgk.build.lock import guard_logs, take_lock
 from zwgk.build.reuse import catalogue_keys, item_key, other_key, reuse
 from zwgk.build.search import start_search_index
 from zwgk.build.state import STATE_KEY, SiteBuild, catalog_dir, settings
-from zwgk.catalog.cache import default_cache_dir
+from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
 from zwgk.catalog.loader import CatalogError
 from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import inspection, scorecards, trend
@@ -24,7 +23,7 @@ from zwgk.monitoring import pages as scorecard_pages
 from zwgk.rules.run import CheckResult, check
 from zwgk.site import static_search, urls
 from zwgk.site.data import site_data
-from zwgk.site.flowchart import FlowchartError, dot_source, render_all, responsive
+from zwgk.site.flowchart import FlowchartError, RenderStats, _dot_version, dot_source, render_all, responsive
 from zwgk.site.pages.audience import audience_pages
 from zwgk.site.pages.catalogue import catalogue_pages
 from zwgk.site.pages.department import department
@@ -70,7 +69,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
             charts[f"{item.dept_id}/{item.basic_code}"] = (item.label, dot_source(item))
             charts[f"{item.dept_id}/{item.basic_code}#narrow"] = (item.label, dot_source(item, narrow=True))
     try:
-        svgs, stats = render_all(charts, default_cache_dir())
+        svgs, stats = _drawn(charts)
     except FlowchartError as error:
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
@@ -106,7 +105,6 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     if build.index is not None and build.index.update.repaired:
         log.info(build.index.update.repaired)
     config[STATE_KEY] = build
-    keep.hide(Path(config.site_dir))  # the last: nothing above can fail with the site hidden (zwgk.build.keep)
     return build
 
 
@@ -135,6 +133,24 @@ def _other_pages(data, result: CheckResult, cards: list, points: list) -> list[t
     built += furniture_pages(data)
     built += audience_pages(data)
     return built
+
+
+def _drawn(charts: dict[str, tuple[str, str]]) -> tuple[dict[str, str], RenderStats]:
+    """Every chart's SVG: from one pickle when every chart's DOT source, the code and Graphviz are as
+    in the last build (reading and checking thousands of cached SVG files one by one takes seconds),
+    else from render_all (its cache per chart, Graphviz for the rest)."""
+    digest = hashlib.sha256(f"{code_version(('site/flowchart.py',))}\0{_dot_version()}\0".encode())
+    for chart_id, (label, source) in sorted(charts.items()):
+        digest.update(f"{chart_id}\0{label}\0{source}\0".encode())
+    key = digest.hexdigest()
+    cache = PickleCache(default_cache_dir(), "flowcharts-all")
+    svgs = cache.get(key)
+    if isinstance(svgs, dict):
+        return svgs, RenderStats(charts=len(charts), rendered=0)
+    svgs, stats = render_all(charts, default_cache_dir())
+    cache.put(key, svgs)
+    cache.prune(keep=2)
+    return svgs, stats
 
 
 def _department_view(data, dept_id: str):
