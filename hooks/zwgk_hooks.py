@@ -18,6 +18,7 @@ def on_startup(command, dirty):
 
 def on_pre_build(config):
     build.prepare(config, log, search_index=_command["name"] != "serve")
+    build.keep_site(config)
 
 
 def on_files(files, config):

@@ -48,3 +48,40 @@ def test_cached_pages_equal_rendered_pages(tmp_path):
     assert packed == (warm / "second" / "sitemap.xml").read_text(encoding="utf-8")
     # The cache holds the pages of the last build only: the changed page's old version is gone.
     assert len(rendered) == len(list((tmp_path / "fresh" / "cache" / "rendered").glob("*/*.html")))
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(site).as_posix(): path.read_bytes()
+        for path in site.rglob("*")
+        if path.is_file() and "pagefind" not in path.parts and not path.name.startswith("sitemap.xml")
+    }
+
+
+def test_a_site_built_again_in_its_folder_equals_a_fresh_build(tmp_path):
+    """The build keeps the site folder in place (zwgk/build/keep.py): after a change, the folder holds
+    exactly what a build into an empty folder writes: no file left over, none missing, same bytes."""
+    files = synth.generate(SMALL_PLAN)
+    base = write_catalog(files, tmp_path / "base")
+    entries_file = next(rel for rel in sorted(files) if "/disclosure/" in rel)
+    files[entries_file][0]["title"] = "关于原地重建网站的通知"
+    changed = write_catalog(files, tmp_path / "changed")
+    site = tmp_path / "kept" / "site"
+    assert build(site, base).returncode == 0
+    (site / "stray").mkdir()
+    (site / "stray" / "index.html").write_text("<p>上次留下的页面</p>", encoding="utf-8")
+    (site / "exports" / "old.csv").write_text("上次留下的导出文件", encoding="utf-8")
+    (site / ".keep").write_text("hidden files stay, as MkDocs leaves them", encoding="utf-8")
+    again = build(site, changed)
+    assert again.returncode == 0, again.stderr
+    assert "个文件内容未变、留在原处" in again.stderr
+    shutil.copytree(tmp_path / "kept" / "cache" / "flowcharts", tmp_path / "fresh" / "cache" / "flowcharts")
+    fresh = build(tmp_path / "fresh" / "site", changed)
+    assert fresh.returncode == 0, fresh.stderr
+    kept, expected = _files(site), _files(tmp_path / "fresh" / "site")
+    assert sorted(set(kept) - set(expected)) == [".keep"] and sorted(set(expected) - set(kept)) == []
+    assert [rel for rel in expected if kept[rel] != expected[rel]] == []
+    assert "关于原地重建网站的通知" in kept["exports/entries.csv"].decode("utf-8-sig")
+    assert not list(site.parent.glob(".site.zwgk-*")) and not list(site.glob(".zwgk-kept-*"))
+    # Pagefind's bundle was written afresh and the index still finds every page it must (checked by the build).
+    assert (site / "pagefind").is_dir()

@@ -1,5 +1,6 @@
 """The MkDocs build of the catalogue. The hooks in hooks/ only call these functions, in event order:
-`prepare` (check, arrange, render flowcharts, build pages: `prepare.py`), `add_pages` and
+`prepare` (check, arrange, render flowcharts, build pages: `prepare.py`) and `keep_site` (the site
+folder kept from MkDocs's cleaning: `keep.py`), `add_pages` and
 `restore_blocks` (hand the pages to MkDocs and put their blocks back: `render.py`), `finish`
 (exports, search indexes, links and the check that nothing was lost: `finish.py`).
 
@@ -7,6 +8,7 @@ The build's state travels on the MkDocs config object (one per build, `state.py`
 globals, so `mkdocs serve` starts every rebuild afresh."""
 
 from zwgk.build.finish import check_links, finish
+from zwgk.build.keep import keep_site
 from zwgk.build.lock import release_all_locks
 from zwgk.build.prepare import prepare
 from zwgk.build.render import add_pages, restore_blocks, watch, write_blocks
@@ -19,6 +21,7 @@ __all__ = [
     "add_pages",
     "check_links",
     "finish",
+    "keep_site",
     "prepare",
     "release_all_locks",
     "restore_blocks",

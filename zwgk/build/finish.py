@@ -9,16 +9,15 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from zwgk.build import keep, linkcheck
 from zwgk.build.lock import release_lock
-from zwgk.build.outputs import cached_exports, cached_workbooks
+from zwgk.build.outputs import cached_exports, cached_lookups, cached_workbooks
 from zwgk.build.search import static_search, wait_search_index
 from zwgk.build.sitemap import add_pages as add_to_sitemap
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
+from zwgk.catalog.cache import default_cache_dir
 from zwgk.monitoring import annual_export, scorecards
-from zwgk.site import links
-from zwgk.site import static_search as code_search
-from zwgk.site.pages.catalogue import index_resolvers
 
 
 def finish(config, log: logging.Logger) -> None:
@@ -27,19 +26,26 @@ def finish(config, log: logging.Logger) -> None:
     site_dir = Path(config.site_dir)
     written = cached_exports(build)
     written.update(cached_workbooks(build))
-    written.update({path: html.encode() for path, html in index_resolvers(build.data).items()})
-    written.update(code_search.code_shards(build.data, config["extra"]["zwgk_search_shards"]))
+    written.update(cached_lookups(build, config["extra"]["zwgk_search_shards"]))
     written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
     written.update(annual_export.annual_files(build.data.annual))
+    files = keep.Written(default_cache_dir(), site_dir)
     for path, content in written.items():
-        target = site_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        files.write(path, content)
+    files.store()
     exported_files = len(written)
+    produced = set(written)
     del written
-    exported = time.perf_counter()
     localise_theme_scripts(site_dir)
     add_to_sitemap(site_dir, build.copied, build.data.site_url)
+    # Files left from the last build and not produced by this one go before anything checks the site.
+    trash = None
+    if build.files is not None:
+        produced.update(file.dest_uri for file in build.files if file.inclusion.is_included())
+        produced.update(config.theme.static_templates)
+        produced.update(f"{name}.gz" for name in config.theme.static_templates if name == "sitemap.xml")
+        build.counts["stale"], trash = keep.sweep(site_dir, produced)
+    exported = time.perf_counter()
     build.counts = verify(build, site_dir)
     # The pages' sources and HTML blocks (hundreds of MB at province scale) are written by now: let them
     # go before Pagefind, whose memory adds to this process's.
@@ -54,7 +60,7 @@ def finish(config, log: logging.Logger) -> None:
     check_links(site_dir, build, log)
     counts = build.counts
     log.info(
-        f"耗时：导出 {exported - started:.1f} 秒，核对 {verified - exported:.1f} 秒，"
+        f"耗时：导出 {exported - started:.1f} 秒（{files.skipped} 个文件内容未变、留在原处），核对 {verified - exported:.1f} 秒，"
         f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面"
         + f"，{counts['search_bundles']} 个分包中 {counts['search_bundles_cached']} 个沿用上次的结果），"
         + f"核对链接 {time.perf_counter() - static:.1f} 秒。"
@@ -62,6 +68,8 @@ def finish(config, log: logging.Logger) -> None:
     if build.index is not None:
         index = wait_search_index(build, site_dir)
         log.info(f"检索索引：更新 {index.added} 条，删除 {index.removed} 条，等待后台写入 {time.perf_counter() - static:.1f} 秒。")
+    if trash is not None:
+        trash.wait()
     release_lock(config)
     log.info(
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
@@ -72,7 +80,8 @@ def finish(config, log: logging.Logger) -> None:
 def check_links(site_dir: Path, build: SiteBuild, log: logging.Logger) -> None:
     """Every internal href and src of every built page resolves to a file (国办秘函〔2019〕19号 scores
     broken links): the build fails otherwise."""
-    broken, checked_pages, checked_links = links.broken_links(site_dir, build.data.site_url)
+    broken, checked_pages, checked_links = linkcheck.broken_links(site_dir, build.data.site_url, build.facts)
+    build.facts.store()
     build.counts["links"] = checked_links
     if broken:
         shown = "\n".join(f"{link.page}：{link.target}" for link in broken[:50])

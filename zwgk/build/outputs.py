@@ -10,6 +10,8 @@ from zwgk.build.state import SiteBuild
 from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
 from zwgk.monitoring import annual_export, annual_xlsx, scorecards
 from zwgk.site import export_parts, xlsx
+from zwgk.site import static_search as code_search
+from zwgk.site.pages.catalogue import index_resolvers
 
 EXPORT_MODULES = (
     "site/exports.py",
@@ -47,6 +49,13 @@ def cached_exports(build: SiteBuild) -> dict[str, bytes]:
     unchanged, so one changed entry recomputes one department's part."""
     catalog, data = build.result.catalog, build.data
     keys = _department_keys(catalog, _shared_key(catalog, EXPORT_MODULES, data.site_url), sorted(data.departments))
+    extra = (scorecards.scores_resource(data), annual_export.ANNUAL_RESOURCE)
+    # The assembled files, kept under all the parts' keys: when no part changed, nothing is assembled.
+    whole_key = hashlib.sha256(f"{sorted(keys.items())!r}\0{extra!r}".encode()).hexdigest()
+    assembled = PickleCache(default_cache_dir(), "exports-assembled")
+    files = assembled.get(whole_key)
+    if isinstance(files, dict):
+        return files
     cache = PickleCache(default_cache_dir(), "export-parts")
     if cache.directory is not None:  # the whole-catalogue cache of earlier versions: never read again
         shutil.rmtree(cache.directory.with_name("exports"), ignore_errors=True)
@@ -58,7 +67,10 @@ def cached_exports(build: SiteBuild) -> dict[str, bytes]:
             cache.put(key, part)
         parts.append(part)
     cache.prune(keep=2 * len(keys) + 8)
-    return export_parts.assemble(data, parts, (scorecards.scores_resource(data), annual_export.ANNUAL_RESOURCE))
+    files = export_parts.assemble(data, parts, extra)
+    assembled.put(whole_key, files)
+    assembled.prune(keep=2)
+    return files
 
 
 WORKBOOK_MODULES = ("site/xlsx.py", "site/exports.py", "catalog/*model.py", "monitoring/annual_xlsx.py", "monitoring/annual_layout.py")
@@ -83,4 +95,38 @@ def cached_workbooks(build: SiteBuild) -> dict[str, bytes]:
             cache.put(key, content)
         files[path] = content
     cache.prune(keep=2 * len(files) + 8)
+    return files
+
+
+LOOKUP_MODULES = (
+    "site/static_search.py",
+    "site/prefix_lookup.py",
+    "site/lookup.py",
+    "site/search_data.py",
+    "site/search_tokens.py",
+    "site/pages/catalogue.py",
+    "site/templates/resolver.html",
+    "site/urls.py",
+    "site/data.py",
+    "catalog/*.py",
+)
+
+
+def cached_lookups(build: SiteBuild, shards: int) -> dict[str, bytes]:
+    """The code shards (codes/) and the 索引号 redirect pages: they read every record, so they are
+    kept under a key of the whole catalogue (every file's content key), the code, the site URL and
+    the shard count; an unchanged catalogue reuses them."""
+    catalog, data = build.result.catalog, build.data
+    digest = hashlib.sha256(f"{code_version(LOOKUP_MODULES)}\0{data.site_url}\0{shards}\0".encode())
+    for rel, key in sorted(catalog.file_keys.items()):
+        digest.update(f"{rel}\0{key}\0".encode())
+    key = digest.hexdigest()
+    cache = PickleCache(default_cache_dir(), "lookups")
+    files = cache.get(key)
+    if isinstance(files, dict):
+        return files
+    files = {path: html.encode() for path, html in index_resolvers(data).items()}
+    files.update(code_search.code_shards(data, shards))
+    cache.put(key, files)
+    cache.prune(keep=3)
     return files

@@ -3,17 +3,19 @@ and build every generated page's source."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
 import logging
 import time
 
 from mkdocs.exceptions import PluginError
 
 from zwgk.build.lock import guard_logs, take_lock
-from zwgk.build.reuse import item_key, other_key, reuse
+from zwgk.build.reuse import catalogue_keys, item_key, other_key, reuse
 from zwgk.build.search import start_search_index
 from zwgk.build.state import STATE_KEY, SiteBuild, catalog_dir, settings
-from zwgk.catalog.cache import default_cache_dir
+from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
 from zwgk.catalog.loader import CatalogError
 from zwgk.monitoring import annual as annual_pages
 from zwgk.monitoring import inspection, scorecards, trend
@@ -21,7 +23,7 @@ from zwgk.monitoring import pages as scorecard_pages
 from zwgk.rules.run import CheckResult, check
 from zwgk.site import static_search, urls
 from zwgk.site.data import site_data
-from zwgk.site.flowchart import FlowchartError, dot_source, render_all, responsive
+from zwgk.site.flowchart import FlowchartError, RenderStats, _dot_version, dot_source, render_all, responsive
 from zwgk.site.pages.audience import audience_pages
 from zwgk.site.pages.catalogue import catalogue_pages
 from zwgk.site.pages.department import department
@@ -67,7 +69,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
             charts[f"{item.dept_id}/{item.basic_code}"] = (item.label, dot_source(item))
             charts[f"{item.dept_id}/{item.basic_code}#narrow"] = (item.label, dot_source(item, narrow=True))
     try:
-        svgs, stats = render_all(charts, default_cache_dir())
+        svgs, stats = _drawn(charts)
     except FlowchartError as error:
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
@@ -76,14 +78,26 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     points = trend.history(catalog_dir(config), today, {card.dept_id: card.score for card in cards}, default_cache_dir())
     # Page sources are reused when nothing they read has changed (zwgk.build.reuse).
     inputs = {"zwgk": settings(config), "site_url": data.site_url, "site_name": data.site_name}
+    groups = catalogue_keys(inputs, data)
+    kept = 2 * (len(groups) + 2) + 8
     others, others_reused = reuse(
-        other_key(inputs, catalog.file_keys, today, result.findings, points), lambda: _other_pages(data, result, cards, points)
+        other_key(inputs, catalog.file_keys, today, result.findings, points), lambda: _other_pages(data, result, cards, points), kept
     )
-    items, items_reused = reuse(item_key(inputs, catalog.file_keys, svgs), lambda: _item_pages(data, svgs))
+    items, items_reused = reuse(item_key(inputs, catalog.file_keys, svgs), lambda: _item_pages(data, svgs), kept)
     built = others + items
+    rebuilt = 0
+    for dept_id, key in groups.items():
+        pages, reused_group = reuse(key, lambda dept_id=dept_id: catalogue_pages(_department_view(data, dept_id)), kept)
+        built += pages
+        rebuilt += not reused_group
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
-    reused = "，沿用上次的全部页面源文件" if others_reused and items_reused else "，沿用上次的事项页面源文件" if items_reused else ""
+    reused = [
+        "事项页面" if items_reused else "",
+        "其他页面" if others_reused else "",
+        f"{len(groups) - rebuilt} 个部门的目录页面" if len(groups) > rebuilt else "",
+    ]
+    reused = "，沿用上次的" + "、".join(part for part in reused if part) + "源文件" if any(reused) else ""
     log.info(
         f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒{reused}。"
     )
@@ -116,10 +130,36 @@ def _other_pages(data, result: CheckResult, cards: list, points: list) -> list[t
         )
         for dept_id, dept in catalog.departments.items()
     ]
-    built += catalogue_pages(data)
     built += furniture_pages(data)
     built += audience_pages(data)
     return built
+
+
+def _drawn(charts: dict[str, tuple[str, str]]) -> tuple[dict[str, str], RenderStats]:
+    """Every chart's SVG: from one pickle when every chart's DOT source, the code and Graphviz are as
+    in the last build (reading and checking thousands of cached SVG files one by one takes seconds),
+    else from render_all (its cache per chart, Graphviz for the rest)."""
+    digest = hashlib.sha256(f"{code_version(('site/flowchart.py',))}\0{_dot_version()}\0".encode())
+    for chart_id, (label, source) in sorted(charts.items()):
+        digest.update(f"{chart_id}\0{label}\0{source}\0".encode())
+    key = digest.hexdigest()
+    cache = PickleCache(default_cache_dir(), "flowcharts-all")
+    svgs = cache.get(key)
+    if isinstance(svgs, dict):
+        return svgs, RenderStats(charts=len(charts), rendered=0)
+    svgs, stats = render_all(charts, default_cache_dir())
+    cache.put(key, svgs)
+    cache.prune(keep=2)
+    return svgs, stats
+
+
+def _department_view(data, dept_id: str):
+    """The site's data with only one department's entries in `entries` (what catalogue_pages lists);
+    every lookup across departments (related entries, names, the newest date) stays the whole site's."""
+    data.entry_by_index, data.interpretations  # noqa: B018 (computed on the whole site, then shared by the copy)
+    view = copy.copy(data)
+    view.entries = data.entries_by_dept.get(dept_id, [])
+    return view
 
 
 def _item_pages(data, svgs: dict[str, str]) -> list[tuple[str, str]]:

@@ -5,11 +5,15 @@ site without reading, converting or rendering it; finish lists it in sitemap.xml
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from zwgk.build import keep
+from zwgk.build.facts import PageFacts
 from zwgk.build.state import STATE_KEY, SiteBuild, catalog_dir
 from zwgk.catalog.cache import default_cache_dir
 from zwgk.site import xlsx
@@ -37,10 +41,51 @@ def _take_blocks(content: str) -> tuple[str, list[str]]:
     return _BLOCK.sub(keep, content), blocks
 
 
+def _linked(cached: Path, dest: Path) -> str:
+    """The cached page put at its place in the site as a hard link (no copy of its bytes: at province
+    scale the pages are hundreds of MB); the path MkDocs is given is then the destination itself,
+    which it leaves as it is (shutil.SameFileError). Where a link cannot be made (another file
+    system), MkDocs copies the cached file. Nothing writes into a built page in place: a page
+    rendered again goes to a file of its own (_unlink_shared)."""
+    try:
+        if dest.exists():  # a --dirty build: the site was not cleaned
+            if dest.samefile(cached):
+                return str(dest)
+            dest.unlink()
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.link(cached, dest)
+    except OSError:
+        return str(cached)
+    return str(dest)
+
+
+def _unlink_shared(dest: Path) -> None:
+    """A page MkDocs renders is written into its destination in place: if that is still a link to a
+    cached page (a --dirty build), it is removed first, so that the cache keeps what it holds."""
+    try:
+        if dest.stat().st_nlink > 1:
+            dest.unlink()
+    except OSError:
+        pass
+
+
+def _searchable(source: str) -> bool:
+    """Whether a page goes into the search, read from its source's front matter (one line of JSON,
+    zwgk.site.pages.common.page) as restore_blocks reads it from MkDocs's page meta: a cached page's
+    HTML is not read at all. Pagefind's count of indexed pages is checked against the total."""
+    if not source.startswith("---\n"):
+        return True
+    meta = json.loads(source[4 : source.index("\n", 4)])
+    return not (meta.get("search") or {}).get("exclude")
+
+
 def add_pages(files: Files, config) -> Files:
     """Hand the generated pages to MkDocs; a page whose rendered HTML is cached goes in as a stub."""
     build: SiteBuild = config[STATE_KEY]
+    keep.restore(Path(config.site_dir))  # MkDocs has cleaned the site folder by now (zwgk.build.keep)
+    build.files = files
     build.cache = cache = RenderedPages(default_cache_dir(), config)
+    build.facts = facts = PageFacts(default_cache_dir())
     pages, build.pages = build.pages[::-1], []
     while pages:
         uri, content = pages.pop()  # each source let go once split: the sources and blocks never all in memory at once
@@ -50,14 +95,18 @@ def add_pages(files: Files, config) -> Files:
             files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.UNDEFINED))
         elif cache.lookup(uri, content):
             page = File.generated(config, uri, content="")  # only for the page's URL and destination
-            html = cache.hits[uri]
-            files.append(File.generated(config, page.dest_uri, abs_src_path=str(html)))
+            files.append(File.generated(config, page.dest_uri, abs_src_path=_linked(cache.hits[uri], Path(page.abs_dest_path))))
+            facts.keys[page.dest_uri] = cache.hits[uri].stem
             build.copied.append(page.url)
-            if "data-pagefind-body" in html.read_text(encoding="utf-8"):
+            if _searchable(content):
                 build.searchable += 1
         else:
             markdown, build.blocks[uri] = _take_blocks(content)
-            files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV))
+            file = File.generated(config, uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
+            _unlink_shared(Path(file.abs_dest_path))
+            if uri in cache.misses:
+                facts.keys[file.dest_uri] = cache.misses[uri]
+            files.append(file)
     # The blank workbooks the contributor guide links to (MkDocs checks those links in --strict).
     for uri, content in xlsx.template_workbooks(build.data.scheme).items():
         files.append(File.generated(config, uri, content=content))

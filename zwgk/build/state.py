@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zwgk.build.facts import PageFacts
 from zwgk.rules.run import CheckResult
 from zwgk.site.data import SiteData
 from zwgk.site.flowchart import RenderStats
@@ -29,6 +30,8 @@ class SiteBuild:
     rendered: list = field(default_factory=list)  # MkDocs pages whose HTML holds restored blocks
     cache: RenderedPages | None = None  # rendered pages kept between builds (zwgk.site.rendered)
     copied: list[str] = field(default_factory=list)  # URLs of the pages copied from that cache
+    files: object = None  # MkDocs's Files of this build (everything it writes into the site)
+    facts: PageFacts = field(default_factory=lambda: PageFacts(None))  # what the checks read from pages (zwgk.build.facts)
 
 
 def settings(config) -> dict:

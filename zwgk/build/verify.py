@@ -15,18 +15,30 @@ from zwgk.site import urls
 ENTRY_ANCHOR = re.compile(r'<h2 class="zwgk-entry" id="(\d{5})"')
 
 
+def _item_facts(path: Path, code: str) -> tuple[bool, bool]:
+    """Whether an item's page shows its code, and whether it holds a drawn flowchart."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return code in text, 'role="img"' in text and "<svg" in text
+
+
+def _entry_anchors(path: Path) -> frozenset[str]:
+    return frozenset(ENTRY_ANCHOR.findall(path.read_text(encoding="utf-8")))
+
+
 def verify(build: SiteBuild, site_dir: Path) -> dict[str, int]:
     """Nothing lost: every item and entry of the loaded catalogue is on its page and in the exports."""
     data = build.data
     missing = []
     flowcharts = 0
+    facts = build.facts  # what earlier builds read from the same pages (zwgk.build.facts)
     for item in data.items:
-        path = site_dir / urls.item(item.dept_id, item.basic_code) / "index.html"
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
-        if item.basic_code not in text:
+        rel = f"{urls.item(item.dept_id, item.basic_code).rstrip('/')}/index.html"
+        path = site_dir / rel
+        shows, charted = facts.get(rel, f"item {item.basic_code}", lambda path=path, code=item.basic_code: _item_facts(path, code))
+        if not shows or not path.is_file():
             missing.append(f"权力事项 {item.label}（{path.relative_to(site_dir)}）")
         elif item.is_active and item.flow:
-            if 'role="img"' in text and "<svg" in text:
+            if charted:
                 flowcharts += 1
             else:
                 missing.append(f"权力事项 {item.label} 的运行流程图")
@@ -34,8 +46,9 @@ def verify(build: SiteBuild, site_dir: Path) -> dict[str, int]:
     for entry in data.entries:
         by_page.setdefault(data.entry_url(entry).split("#")[0], []).append(entry)
     for url, entries in by_page.items():
-        path = site_dir / url / "index.html"
-        ids = set(ENTRY_ANCHOR.findall(path.read_text(encoding="utf-8"))) if path.is_file() else set()
+        rel = f"{url.rstrip('/')}/index.html"
+        path = site_dir / rel
+        ids = facts.get(rel, "entries", lambda path=path: _entry_anchors(path)) if path.is_file() else set()
         for entry in entries:
             if f"{data.numbers[id(entry)].serial:05d}" not in ids:
                 missing.append(f"目录条目 {entry.label}（{url}）")

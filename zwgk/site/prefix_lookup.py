@@ -75,7 +75,7 @@ def prefix_shards(site) -> tuple[int, dict[str, bytes]]:
     nodes = prefix_nodes(prefix_records(site))
     shards = prefix_shard_count(len(nodes))
     grouped: dict[int, dict[str, dict]] = defaultdict(dict)
-    for cut, node in nodes.items():
+    for cut, node in sorted(nodes.items()):  # the same bytes in every process (set order varies)
         grouped[shard_of(cut, shards)][cut] = node
     files = {
         f"{PREFIX_DIR}/{number}.json": json.dumps(grouped.get(number, {}), ensure_ascii=False, separators=(",", ":")).encode()

@@ -1,0 +1,151 @@
+"""The site folder kept in place between builds. MkDocs empties the site folder before every build
+(after pre_build): at province scale that is tens of thousands of files and folders removed only to be
+written again with the same bytes. So the build hides the folder's entries from that cleaning (renamed
+to hidden names, which MkDocs leaves alone) and puts them back right after it (on_files); pages and
+files then replace what is there, cached pages already in place stay (zwgk.build.render), exports
+with unchanged bytes are not written again (`write_if_changed`), and before anything checks the site
+every file this build did not produce is removed (`sweep`): the folder ends as a clean build leaves it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import threading
+from pathlib import Path
+
+_HIDDEN = ".zwgk-kept-"
+
+
+def keep_site(config) -> None:
+    """The hooks' pre_build, after prepare (nothing can fail between this and MkDocs's cleaning)."""
+    hide(Path(config.site_dir))
+
+
+def hide(site_dir: Path) -> None:
+    """Before MkDocs cleans the folder: its entries renamed to hidden names (one rename each)."""
+    if not site_dir.is_dir():
+        return
+    restore(site_dir)  # what a build that failed in between left hidden
+    for left in site_dir.parent.glob(f".{site_dir.name}.zwgk-trash-*"):  # and the trash of a failed build
+        shutil.rmtree(left, ignore_errors=True)
+    for entry in os.listdir(site_dir):
+        if not entry.startswith("."):
+            os.rename(site_dir / entry, site_dir / f"{_HIDDEN}{entry}")
+
+
+def restore(site_dir: Path) -> None:
+    """After the cleaning: the hidden entries back in place."""
+    if not site_dir.is_dir():
+        return
+    for entry in os.listdir(site_dir):
+        if entry.startswith(_HIDDEN):
+            name = entry[len(_HIDDEN) :]
+            if os.path.lexists(site_dir / name):  # written in between: the new one wins
+                shutil.rmtree(site_dir / entry, ignore_errors=True)
+            else:
+                os.rename(site_dir / entry, site_dir / name)
+
+
+def sweep(site_dir: Path, produced: set[str]) -> tuple[int, Trash]:
+    """Remove every file (and emptied folder) of the site that this build did not produce; entries
+    whose names start with a dot at the top are left, as MkDocs's cleaning leaves them. A top-level
+    folder with nothing produced in it (Pagefind's bundle, which its step writes afresh) is moved out
+    of the site at once and removed in the background (`Trash`). Returns how many files were removed
+    in place, and the trash to wait for."""
+    removed = 0
+    root = str(site_dir)
+    tops = {rel.split("/", 1)[0] for rel in produced}
+    trash = Trash(site_dir)
+    folders = []
+    for folder, dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        if not prefix:
+            for name in [name for name in dirs if not name.startswith(".") and name not in tops]:
+                trash.add(site_dir / name)
+            dirs[:] = [name for name in dirs if not name.startswith(".") and name in tops]
+            names = [name for name in names if not name.startswith(".")]
+        else:
+            folders.append(folder)
+        for name in names:
+            if prefix + name not in produced:
+                os.unlink(os.path.join(folder, name))
+                removed += 1
+    for folder in reversed(folders):  # a folder after the folders in it
+        if not os.listdir(folder):
+            os.rmdir(folder)
+    trash.start()
+    return removed, trash
+
+
+class Trash:
+    """Folders moved beside the site (one rename each) and removed by a background thread while the
+    build goes on: removing thousands of files costs milliseconds each on a busy disk, and the
+    system calls leave the interpreter free. `wait` before the build ends."""
+
+    def __init__(self, site_dir: Path):
+        self.folder = site_dir.with_name(f".{site_dir.name}.zwgk-trash-{os.getpid()}")
+        self.thread: threading.Thread | None = None
+
+    def add(self, path: Path) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        os.rename(path, self.folder / f"{len(os.listdir(self.folder))}-{path.name}")
+
+    def start(self) -> None:
+        if self.folder.is_dir():
+            self.thread = threading.Thread(target=shutil.rmtree, args=(self.folder, True), daemon=True)
+            self.thread.start()
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Written:
+    """The files the build writes itself (exports, code shards ...), by content hash: a file whose
+    bytes are what the last build wrote, and which nobody touched since (size and mtime as written),
+    is left in place. The record lives in the build cache, one per site folder."""
+
+    def __init__(self, cache_dir: Path | None, site_dir: Path):
+        name = hashlib.sha256(str(site_dir.resolve()).encode()).hexdigest()[:16]
+        self.path = cache_dir / "written" / f"{name}.pickle" if cache_dir else None
+        self.site_dir = site_dir
+        self.known: dict[str, tuple[int, int, bytes]] = {}
+        self.now: dict[str, tuple[int, int, bytes]] = {}
+        self.skipped = 0
+        if self.path is not None:
+            try:
+                self.known = pickle.loads(self.path.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+                self.known = {}
+
+    def write(self, rel: str, content: bytes) -> None:
+        target = self.site_dir / rel
+        digest = hashlib.blake2b(content, digest_size=16).digest()
+        known = self.known.get(rel)
+        if known is not None and known[2] == digest:
+            try:
+                stat = target.stat()
+                if (stat.st_size, stat.st_mtime_ns) == known[:2]:
+                    self.now[rel] = known
+                    self.skipped += 1
+                    return
+            except OSError:
+                pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_file() and target.stat().st_nlink > 1:  # never write through a hard link
+            target.unlink()
+        target.write_bytes(content)
+        stat = target.stat()
+        self.now[rel] = (stat.st_size, stat.st_mtime_ns, digest)
+
+    def store(self) -> None:
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(self.path)
