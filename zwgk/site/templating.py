@@ -3,7 +3,8 @@
 One environment per set of template folders, made once per process: templates are compiled once and
 kept. Autoescaping is on and undefined names are errors. Values reach a template as plain data (text,
 numbers, URLs); the template escapes them. Contributor text is never marked safe and never evaluated:
-it is data, not template source.
+it is data, not template source. Each `{{ value }}` compiles to one call of `escape_output`
+(markupsafe's escaping, None as nothing): page markup in templates costs no more than in Python strings.
 
 Page templates (`*.md`) write a Markdown page whose HTML parts are raw HTML blocks, each on one line
 so that Markdown's parsers leave them alone (`{% filter block %}`, see `block` and `OneLineMarkup`);
