@@ -20,6 +20,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, Te
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.ext import Extension
 from jinja2.nodes import Expr
+from jinja2.nodes import Template as TemplateNode
 from markupsafe import Markup, _escape_inner
 
 from zwgk.site import html
@@ -65,13 +66,17 @@ def escape_output(value: object) -> str:
 
 
 class _OutputCodeGenerator(CodeGenerator):
-    """Compiles each `{{ value }}` of an autoescaped template to `environment.escape_output(value)`
-    (see escape_output), everything else as Jinja does. Where autoescaping is switched in the
-    template (`{% autoescape %}`), Jinja's own code stays."""
+    """Compiles each `{{ value }}` of an autoescaped template to `escape_output(value)` (see
+    escape_output; a name of the template's module), everything else as Jinja does. Where
+    autoescaping is switched in the template (`{% autoescape %}`), Jinja's own code stays."""
+
+    def visit_Template(self, node: TemplateNode, frame: Frame | None = None) -> None:
+        self.writeline("escape_output = environment.escape_output")
+        super().visit_Template(node, frame)
 
     def _output_child_pre(self, node: Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo) -> None:
         if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
-            self.write("environment.escape_output(")
+            self.write("escape_output(")
         else:
             super()._output_child_pre(node, frame, finalize)
 
