@@ -46,6 +46,14 @@ class Guide(NamedTuple):
     audience: str  # 个人、法人
 
 
+class Eight(NamedTuple):
+    """The eight disclosures (八公开) as the page shows them; the two computed here as text."""
+
+    labels: dict[str, str]
+    time_limit: str
+    fees: str
+
+
 AUDIENCE_LABELS = {"自然人": "个人", "法人": "法人（法人或其他组织）"}
 
 
@@ -134,11 +142,11 @@ def item_page(site: SiteData, item: PowerItem, svg: str) -> tuple[str, str]:
         body = render("item.md", tombstone=True, successor=_successor(site, item, url), **view)
         return urls.page_source(url), page(f"{item.name} - {dept.name}", body, **meta)
     limit = item.time_limit
-    eight = {
-        "labels": EIGHT_DISCLOSURES,
-        "time_limit": f"法定 {limit.statutory} 个工作日，承诺 {limit.promised} 个工作日" if limit else "",
-        "fees": _fees(item),
-    }
+    eight = Eight(
+        EIGHT_DISCLOSURES,
+        f"法定 {limit.statutory} 个工作日，承诺 {limit.promised} 个工作日" if limit else "",
+        _fees(item),
+    )
     body = render(
         "item.md",
         tombstone=False,
