@@ -9,7 +9,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from zwgk.build import keep, linkcheck
+from zwgk.build.keep import Written, sweep
+from zwgk.build.linkcheck import broken_links
 from zwgk.build.lock import release_lock
 from zwgk.build.outputs import cached_exports, cached_lookups, cached_workbooks
 from zwgk.build.search import static_search, wait_search_index
@@ -29,7 +30,7 @@ def finish(config, log: logging.Logger) -> None:
     written.update(cached_lookups(build, config["extra"]["zwgk_search_shards"]))
     written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
     written.update(annual_export.annual_files(build.data.annual))
-    files = keep.Written(default_cache_dir(), site_dir)
+    files = Written(default_cache_dir(), site_dir)
     for path, content in written.items():
         files.write(path, content)
     files.store()
@@ -44,7 +45,7 @@ def finish(config, log: logging.Logger) -> None:
         produced.update(file.dest_uri for file in build.files if file.inclusion.is_included())
         produced.update(config.theme.static_templates)
         produced.update(f"{name}.gz" for name in config.theme.static_templates if name == "sitemap.xml")
-        build.counts["stale"], trash = keep.sweep(site_dir, produced)
+        build.counts["stale"], trash = sweep(site_dir, produced)
     exported = time.perf_counter()
     build.counts = verify(build, site_dir)
     # The pages' sources and HTML blocks (hundreds of MB at province scale) are written by now: let them
@@ -80,7 +81,7 @@ def finish(config, log: logging.Logger) -> None:
 def check_links(site_dir: Path, build: SiteBuild, log: logging.Logger) -> None:
     """Every internal href and src of every built page resolves to a file (国办秘函〔2019〕19号 scores
     broken links): the build fails otherwise."""
-    broken, checked_pages, checked_links = linkcheck.broken_links(site_dir, build.data.site_url, build.facts)
+    broken, checked_pages, checked_links = broken_links(site_dir, build.data.site_url, build.facts)
     build.facts.store()
     build.counts["links"] = checked_links
     if broken:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from zwgk.build import keep
 from zwgk.build.facts import PageFacts
+from zwgk.build.keep import restore as restore_site
 from zwgk.build.state import STATE_KEY, SiteBuild, catalog_dir
 from zwgk.catalog.cache import default_cache_dir
 from zwgk.site import xlsx
@@ -82,7 +82,7 @@ def _searchable(source: str) -> bool:
 def add_pages(files: Files, config) -> Files:
     """Hand the generated pages to MkDocs; a page whose rendered HTML is cached goes in as a stub."""
     build: SiteBuild = config[STATE_KEY]
-    keep.restore(Path(config.site_dir))  # MkDocs has cleaned the site folder by now (zwgk.build.keep)
+    restore_site(Path(config.site_dir))  # MkDocs has cleaned the site folder by now (zwgk.build.keep)
     build.files = files
     build.cache = cache = RenderedPages(default_cache_dir(), config)
     build.facts = facts = PageFacts(default_cache_dir())
