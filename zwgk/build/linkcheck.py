@@ -4,28 +4,21 @@ link of every page is resolved against the files of this build."""
 
 from __future__ import annotations
 
-import html
 import posixpath
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from zwgk.build.facts import PageFacts
-from zwgk.site.links import _ATTRIBUTES, _EXTERNAL, BrokenLink, _files, _target
+from zwgk.site.links import BrokenLink, _files, _target, internal_links
 
 
 def _page_links(site_dir: Path, rel: str, base: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...], int]:
     """A page's internal links: ((target relative to the site's root, the value as written) for each
     link to a file, the values that point above the root or off the site, how many internal links)."""
     page_dir = posixpath.dirname(rel)
-    content = (site_dir / rel).read_bytes()
     targets, outside, count = [], [], 0
-    for raw in {value for pattern in _ATTRIBUTES for value in pattern.findall(content)}:
-        value = raw.decode("utf-8", "replace")
-        if "&" in value:
-            value = html.unescape(value)
-        if _EXTERNAL.match(value):
-            continue
+    for value in internal_links((site_dir / rel).read_bytes()):
         count += 1
         # A path may be percent-encoded (MkDocs encodes non-ASCII file names): the file has the decoded name.
         path = unquote(value.strip().split("#", 1)[0].split("?", 1)[0])
@@ -44,13 +37,10 @@ def _page_links(site_dir: Path, rel: str, base: str) -> tuple[tuple[tuple[str, s
 def _values_to(site_dir: Path, rel: str, base: str, missing: set[str]) -> list[str]:
     """The values as written on the page `rel` of the links whose target is in `missing`."""
     page_dir = posixpath.dirname(rel)
-    content = (site_dir / rel).read_bytes()
     shown = []
-    for raw in sorted({value for pattern in _ATTRIBUTES for value in pattern.findall(content)}):
-        value = raw.decode("utf-8", "replace")
-        value = html.unescape(value) if "&" in value else value
+    for value in sorted(internal_links((site_dir / rel).read_bytes())):
         path = unquote(value.strip().split("#", 1)[0].split("?", 1)[0])
-        if path and not _EXTERNAL.match(value) and _target(page_dir, path, base) in missing:
+        if path and _target(page_dir, path, base) in missing:
             shown.append(value)
     return shown
 

@@ -26,6 +26,18 @@ class BrokenLink:
     target: str  # the attribute's value as written
 
 
+def internal_links(content: bytes) -> list[str]:
+    """The distinct href and src values of a page that point into the site, as written (entities decoded)."""
+    values = []
+    for raw in {value for pattern in _ATTRIBUTES for value in pattern.findall(content)}:
+        value = raw.decode("utf-8", "replace")
+        if "&" in value:
+            value = html.unescape(value)
+        if not _EXTERNAL.match(value):
+            values.append(value)
+    return values
+
+
 def _files(site_dir: Path) -> set[str]:
     found = set()
     root = str(site_dir)
@@ -90,13 +102,7 @@ def broken_links(site_dir: Path, site_url: str = "") -> tuple[list[BrokenLink], 
     for rel in sorted(name for name in files if name.endswith(".html")):
         pages += 1
         page_dir = posixpath.dirname(rel)
-        content = (site_dir / rel).read_bytes()
-        for raw in {value for pattern in _ATTRIBUTES for value in pattern.findall(content)}:
-            value = raw.decode("utf-8", "replace")
-            if "&" in value:
-                value = html.unescape(value)
-            if _EXTERNAL.match(value):
-                continue
+        for value in internal_links((site_dir / rel).read_bytes()):
             checked += 1
             if not resolver.resolves(page_dir, value.strip()):
                 broken.append(BrokenLink(rel, value))
