@@ -162,3 +162,42 @@ def test_pages_carry_the_sort_key_both_searches_take_text_matches_by(sample_site
     withdrawn = next(i for i in sample_data.items if not i.is_active)
     active = next(i for i in sample_data.items if i.is_active)
     assert key(urls.item(withdrawn.dept_id, withdrawn.basic_code)) < key(urls.item(active.dept_id, active.basic_code))
+
+
+def test_the_first_pass_computes_the_rankings_tiers_of_titles_names_and_keywords(sample_site, sample_data):
+    """For queries of every kind (titles, aliases, parts of them, keywords, synonyms, nothing), the
+    first pass's candidates and their (tier, closeness) are those ranking.match gives every lead of
+    the sample in tiers 1, 3 and 4; and the docnums are in the ranking's order after the tier."""
+    from zwgk.search import ranking
+    from zwgk.search.hits import ranking_record
+    from zwgk.site import title_index
+
+    settings = json.loads((sample_site / static_search.SETTINGS_FILE).read_text(encoding="utf-8"))
+    records = title_index.numbered(sample_data)
+    leads = [r for r in records if r["lead"]]
+    assert settings["records"] == len(sample_data.items) + len(sample_data.entries) == len(records)
+    assert settings["leads"] == len(leads) and records[: len(leads)] == leads
+    # Same item in several departments: one lead with the same aliases, the others listed as its twins.
+    lead = next(r for r in leads if r["title"] == "食品经营许可" and r.get("twins"))
+    assert len(lead["twins"]) + 1 == sum(1 for r in records if r["title"] == "食品经营许可")
+    # Rank order after (tier, closeness) is docnum order: the ranking's keys for a tied match.
+    keys = [ranking.rank_key(["无关"], ranking_record(r))[1:] for r in leads]
+    assert keys == sorted(keys)
+    assert all(r["withdrawn"] == (n >= settings["withdrawn_from"]) for n, r in enumerate(leads))
+    queries = ["食品经营许可", "食品经营", "营许", "开饭店", "行政许可", "许可", "市场监管", "营商环境", "不存在的词", "政策解读"]
+    queries += [leads[5]["title"][1:4], next(r for r in leads if r.get("keywords"))["keywords"][0]]
+    read = title_index.site_reader(sample_site)
+    checked = 0
+    for query in queries:
+        variants = ranking.variants(query, sample_data.scheme.synonyms)
+        if not all(title_index.first_pass_variant(v) for v in variants):
+            continue
+        expected = {}
+        for docnum, record in enumerate(leads):
+            tier, closeness = ranking.match(variants, ranking_record(record))
+            if tier in (1, 3, 4):
+                expected[docnum] = (tier, closeness)
+        assert title_index.candidates(read, settings["title_shards"], variants) == expected, query
+        checked += bool(expected)
+    assert checked >= 9
+    assert title_index.unfound_titles(sample_site, sample_data) == []

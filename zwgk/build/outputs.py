@@ -101,6 +101,7 @@ def cached_workbooks(build: SiteBuild) -> dict[str, bytes]:
 LOOKUP_MODULES = (
     "site/static_search.py",
     "site/prefix_lookup.py",
+    "site/title_index.py",
     "site/lookup.py",
     "site/search_data.py",
     "site/search_tokens.py",

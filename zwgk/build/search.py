@@ -9,7 +9,7 @@ from mkdocs.exceptions import PluginError
 
 from zwgk.build.state import SiteBuild
 from zwgk.catalog.cache import default_cache_dir
-from zwgk.site import pagefind
+from zwgk.site import pagefind, title_index
 from zwgk.site.data import SiteData
 
 
@@ -50,6 +50,9 @@ def static_search(build: SiteBuild, site_dir: Path) -> int:
         raise PluginError(str(error)) from None
     if silent:
         raise PluginError("静态检索索引查不到应有的结果：" + "、".join(silent))
+    unfound = title_index.unfound_titles(site_dir, build.data)
+    if unfound:
+        raise PluginError(f"标题检索索引查不到 {len(unfound)} 条记录的标题：" + "、".join(unfound[:5]))
     for folder in pagefind.bundle_dirs(site_dir):
         for pattern in _UNUSED_PAGEFIND_FILES:
             for path in folder.glob(pattern):

@@ -25,6 +25,7 @@ from zwgk.site.lookup import normalise_code, quality, shard_of
 from zwgk.site.prefix_lookup import prefix_shards
 from zwgk.site.search_data import department_record, entry_record, item_record
 from zwgk.site.search_tokens import gram_tokens, gram_weight, index_tokens
+from zwgk.site.title_index import title_files
 
 CODES_DIR = "codes"
 SETTINGS_FILE = "codes/search.json"
@@ -215,5 +216,9 @@ def code_shards(site, shards: int) -> dict[str, bytes]:
     prefixes, prefix_files = prefix_shards(site)
     files.update(prefix_files)
     settings = {"shards": shards, "prefix_shards": prefixes, "synonyms": site.scheme.synonyms, "departments": departments}
+    # The first pass over titles and names (zwgk.site.title_index): its postings and record chunks.
+    first_pass, title_index_files = title_files(site)
+    files.update(title_index_files)
+    settings |= first_pass
     files[SETTINGS_FILE] = json.dumps(settings, ensure_ascii=False, separators=(",", ":")).encode()
     return files

@@ -311,6 +311,140 @@
     });
   }
 
+  // ---- the first pass: titles and names (zwgk/site/title_index.py) -------------------------------
+  // For an unfiltered relevance query of Chinese characters, tiers 1, 3 and 4 and their closeness come
+  // from the bigram postings of titles, names and keywords (one small file per bigram); the rank
+  // order is then (tier, withdrawn, -closeness, docnum), and only the shown results' records are fetched.
+
+  var FIELD_TITLE = 0, FIELD_KEYWORD = 1, FIELD_NAME = 2, RECORDS_PER_CHUNK = 8;
+  var titleCache = {}, chunkCache = {};
+
+  function readVarint(bytes, at) {
+    var value = 0, shift = 0, byte;
+    do { byte = bytes[at[0]++]; value += (byte & 0x7f) * Math.pow(2, shift); shift += 7; } while (byte >= 0x80);
+    return value;
+  }
+
+  // A shard file: {bigram: [start, end]} of its postings in the bytes (decoded when a query needs them).
+  function titleShard(number) {
+    if (!titleCache[number]) {
+      titleCache[number] = fetch(new URL("codes/title/" + number + ".bin", root)).then(function (r) {
+        if (!r.ok) throw new Error("title " + number + " " + r.status);
+        return r.arrayBuffer();
+      }).then(function (buffer) {
+        var bytes = new Uint8Array(buffer), at = [0], grams = {}, decoder = new TextDecoder();
+        while (at[0] < bytes.length) {
+          var size = readVarint(bytes, at), gram = decoder.decode(bytes.subarray(at[0], at[0] + size));
+          at[0] += size;
+          size = readVarint(bytes, at);
+          grams[gram] = [at[0], at[0] + size];
+          at[0] += size;
+        }
+        return { bytes: bytes, grams: grams };
+      });
+    }
+    return titleCache[number];
+  }
+
+  // [docnum, field, position, field length, title length] of one bigram's postings.
+  function postingsOf(shard, gram) {
+    var span = shard.grams[gram], found = [];
+    if (!span) return found;
+    var bytes = shard.bytes, at = [span[0]], docnum = 0;
+    while (at[0] < span[1]) {
+      docnum += readVarint(bytes, at);
+      var field = readVarint(bytes, at), position = 0, size = 0;
+      if (field !== FIELD_KEYWORD) position = readVarint(bytes, at);
+      if (field >= FIELD_NAME) size = readVarint(bytes, at);
+      var titleLength = readVarint(bytes, at);
+      found.push([docnum, field, position, field >= FIELD_NAME ? size : titleLength, titleLength]);
+    }
+    return found;
+  }
+
+  function firstPassVariant(variant) { return /^[\u3400-\u9fff\uf900-\ufaff]{2,}$/.test(variant); }
+
+  function better(a, b) { return a[0] < b[0] || (a[0] === b[0] && a[1] > b[1]); }
+
+  // docnum -> [tier, closeness] of every record matching a variant in its title, names or keywords
+  // (zwgk/site/title_index.py `candidates`, zwgk/search/ranking.py `match`).
+  function titleCandidates(queryVariants, count) {
+    var all = [];
+    queryVariants.forEach(function (v) { bigrams(v).forEach(function (g) { all.push(g); }); });
+    all = unique(all);
+    return Promise.all(all.map(function (g) { return titleShard(shardOf(g, count)); })).then(function (files) {
+      var lists = {};
+      all.forEach(function (g, i) { lists[g] = postingsOf(files[i], g); });
+      var best = {};
+      queryVariants.forEach(function (variant) {
+        var chars = Array.from(variant), grams = [];
+        for (var i = 0; i + 1 < chars.length; i++) grams.push(chars[i] + chars[i + 1]);
+        var docs = null;
+        unique(grams).forEach(function (g) {
+          var these = {};
+          lists[g].forEach(function (p) { if (!docs || docs[p[0]]) these[p[0]] = true; });
+          docs = these;
+        });
+        if (!docs) return;
+        var places = {}, lengths = {}, titles = {};
+        unique(grams).forEach(function (g) {
+          lists[g].forEach(function (p) {
+            if (!docs[p[0]]) return;
+            titles[p[0]] = p[4];
+            if (p[1] === FIELD_KEYWORD) return;
+            var key = p[0] + ":" + p[1];
+            places[key] = places[key] || {};
+            (places[key][g] = places[key][g] || {})[p[2]] = true;
+            lengths[key] = p[3];
+          });
+        });
+        var fields = {};
+        Object.keys(places).forEach(function (key) { var d = key.split(":")[0]; (fields[d] = fields[d] || []).push(key); });
+        Object.keys(docs).forEach(function (d) {
+          var m = [4, Math.min(10, Math.floor(10 * chars.length / Math.max(titles[d], 1)))];
+          (fields[d] || []).forEach(function (key) {
+            var where = places[key];
+            Object.keys(where[grams[0]] || {}).forEach(function (start) {
+              start = parseInt(start, 10);
+              for (var i = 0; i < grams.length; i++) if (!(where[grams[i]] || {})[start + i]) return;
+              var here = start === 0 && lengths[key] === chars.length ? [1, 10] : [3, Math.min(10, Math.floor(10 * chars.length / Math.max(lengths[key], 1)))];
+              if (better(here, m)) m = here;
+            });
+          });
+          if (!best[d] || better(m, best[d])) best[d] = m;
+        });
+      });
+      return best;
+    });
+  }
+
+  // The records of some docnums (chunks of RECORDS_PER_CHUNK), as the page records are: absolute URLs,
+  // and a lead's twins as `others` ([short name, URL, status]).
+  function titleRecords(docnums, settingsData) {
+    var byId = {};
+    (settingsData.departments || []).forEach(function (d) { byId[d[0]] = d; });
+    var chunks = unique(docnums.map(function (d) { return Math.floor(d / RECORDS_PER_CHUNK); }));
+    return Promise.all(chunks.map(function (c) {
+      if (!chunkCache[c]) chunkCache[c] = getJSON("codes/records/" + c + ".json");
+      return chunkCache[c];
+    })).then(function () {
+      return Promise.all(docnums.map(function (d) { return chunkCache[Math.floor(d / RECORDS_PER_CHUNK)]; })).then(function (got) {
+        return docnums.map(function (d, i) {
+          var source = got[i][d % RECORDS_PER_CHUNK], record = {};
+          Object.keys(source).forEach(function (k) { record[k] = source[k]; });
+          record.url = new URL(source.url, root).href;
+          if (source.twins) {
+            record.others = source.twins.map(function (t) {
+              var id = typeof t === "string" ? t : t[0], dept = byId[id] || [id, id, id];
+              return [dept[2], "items/" + id + "/" + source.code + "/", typeof t === "string" ? "有效" : t[1]];
+            });
+          }
+          return record;
+        });
+      });
+    });
+  }
+
   // Pagefind runs on the main thread (noWorker): its queries are small, and starting a worker cost
   // more time than it saved. It is loaded on the search page at once and elsewhere when the search box
   // gets the focus, so that typing does not wait for it.
@@ -344,7 +478,7 @@
   // the bigrams of the query and of its synonym variants all present (a title or name containing it,
   // whatever Pagefind's word segmentation makes of it), then Pagefind's own words, then pages
   // sharing all but two bigrams (one mistyped character breaks two).
-  function findPages(pf, query, queryVariants, filters) {
+  function findPages(pf, query, queryVariants, filters, titlesKnown) {
     var pages = [], known = {};
     function add(res) {
       (res ? res.results : []).forEach(function (r) { if (!known[r.id]) { known[r.id] = true; pages.push(r); } });
@@ -353,7 +487,9 @@
       var tokens = gramTokens(text);  // every other bigram (and the last) is enough to require the whole text
       return tokens.filter(function (token, i) { return i % 2 === 0 || i === tokens.length - 1; }).join(" ");
     }
-    var grams = unique([query].concat(queryVariants).map(spaced).filter(Boolean));
+    // After the first pass (zwgk/site/title_index.py), which found every title and name holding the
+    // bigrams, only the text's words and the titles sharing most bigrams are left to find.
+    var grams = titlesKnown ? [] : unique([query].concat(queryVariants).map(spaced).filter(Boolean));
     var start = normaliseCode(query).match(/^([0-9a-z]{9}|[0-9a-z]{18})\/(\d{4})?/);  // a partial 索引号
     if (start) grams.unshift("zi" + start[1] + (start[2] ? "y" + start[2] : ""));
     return Promise.all(grams.map(function (g) { return pf.search(g, { filters: filters }); })).then(function (all) {
@@ -443,19 +579,68 @@
     var self = this;
     if (!self.query) return Promise.resolve(self);
     var prefix = settings().then(function (s) { return prefixed(self.query, s.prefix_shards); });
-    return Promise.all([exact(self.query), pagefind(), settings(), prefix]).then(function (all) {
-      self.variants = variants(self.query, all[2].synonyms);
-      self.pf = all[1];
-      var departments = (all[2].departments || []).map(function (d) {
+    return Promise.all([exact(self.query), settings(), prefix]).then(function (all) {
+      self.settings = all[1];
+      self.variants = variants(self.query, all[1].synonyms);
+      var departments = (all[1].departments || []).map(function (d) {
         return { kind: "department", code: d[0], title: d[1], department: d[2], department_name: d[1], level: d[3],
           codes: [d[4]], aliases: [d[2]], status: "", withdrawn: false, date: "", url: new URL(d[5], root).href };
       });
-      self.records = all[0].concat(all[3], departments.filter(function (d) { return match(self.variants, d)[0] <= 4; }));
-      return findPages(self.pf, self.query, self.variants, pagefindFilters(self.filters));
+      self.records = all[0].concat(all[2], departments.filter(function (d) { return match(self.variants, d)[0] <= 4; }));
+      var unfiltered = !Object.keys(self.filters).some(function (k) { return self.filters[k]; });
+      if (unfiltered && !self.byDate && all[1].title_shards && self.variants.every(firstPassVariant)) return self.firstPass();
+      return self.startText();
+    });
+  };
+
+  // The first pass (titles and names): every candidate ranked, the first page's records fetched. Fewer
+  // results than a page: the text matches (Pagefind) are looked for too.
+  Search.prototype.firstPass = function () {
+    var self = this, withdrawnFrom = self.settings.withdrawn_from;
+    return titleCandidates(self.variants, self.settings.title_shards).then(function (found) {
+      var keyed = Object.keys(found).map(function (d) {
+        d = parseInt(d, 10);
+        return { docnum: d, key: [found[d][0], d >= withdrawnFrom ? 1 : 0, -found[d][1], d] };
+      });
+      keyed.sort(function (a, b) { return less(a.key, b.key); });
+      self.first = keyed.map(function (k) { return k.docnum; });
+      self.firstLoaded = 0;
+      return self.moreFirst(SHOWN);
+    }).then(function () {
+      return self.first.length + self.records.length < SHOWN ? self.startText() : self;
+    });
+  };
+
+  Search.prototype.moreFirst = function (count) {
+    var self = this, batch = self.first.slice(self.firstLoaded, self.firstLoaded + count);
+    self.firstLoaded += batch.length;
+    return titleRecords(batch, self.settings).then(function (found) {
+      self.records = self.records.concat(found);
+      return self;
+    });
+  };
+
+  // The text matches: Pagefind (loaded now if it is not yet), its pages a batch at a time.
+  Search.prototype.startText = function () {
+    var self = this;
+    self.text = true;
+    return pagefind().then(function (pf) {
+      self.pf = pf;
+      return findPages(pf, self.query, self.variants, pagefindFilters(self.filters), !!self.first);
     }).then(function (pages) {
       self.pages = pages;
       return self.fill(FIRST_BATCHES);
     });
+  };
+
+  // Whether the first pass has candidates whose records are not fetched yet.
+  Search.prototype.firstLeft = function () { return this.first ? this.first.length - this.firstLoaded : 0; };
+
+  // The next page's worth: the first pass's next records, then (once they are all shown) the text matches.
+  Search.prototype.next = function (count) {
+    if (this.firstLeft()) return this.moreFirst(count);
+    if (!this.text) return this.startText();
+    return this.complete() ? Promise.resolve(this) : this.fill(FIRST_BATCHES);
   };
 
   // Fetch batches until there are enough results to show (one item done by many departments fills
@@ -477,7 +662,7 @@
     });
   };
 
-  Search.prototype.complete = function () { return !this.pages || this.loaded >= this.pages.length; };
+  Search.prototype.complete = function () { return !this.firstLeft() && (!this.pages || this.loaded >= this.pages.length); };
 
   Search.prototype.results = function () {
     var seen = {}, self = this;
@@ -495,9 +680,15 @@
     return chosen;
   }
 
-  // A simple search for scripts and tests: the ranked results (one per group) of the first batch.
+  // Whether the text matches are still to be looked for: the first pass found fewer than a page.
+  Search.prototype.needsText = function () { return !this.text && this.results().length < SHOWN; };
+
+  // A simple search for scripts and tests: the ranked results (one per group) of the first batch,
+  // with the text matches when the first pass found fewer than a page.
   function search(query, filters, byDate) {
     return new Search(query, filters || {}, byDate).start().then(function (s) {
+      return s.needsText() ? s.startText() : s;
+    }).then(function (s) {
       return s.results().map(function (group) { group.best.others = group.others; return group.best; });
     });
   }
@@ -559,13 +750,13 @@
   window.zwgkSearch = {
     search: search, exact: exact, normaliseCode: normaliseCode, gramTokens: gramTokens, shardOf: shardOf,
     bigrams: bigrams, variants: variants, match: match, rankKey: rankKey, highlightSpans: highlightSpans, grouped: grouped,
-    prefixCuts: prefixCuts, prefixKey: prefixKey, prefixed: prefixed
+    prefixCuts: prefixCuts, prefixKey: prefixKey, prefixed: prefixed, titleCandidates: titleCandidates, settings: settings
   };
 
   // The header box: an exact code opens its record, anything else the search page.
   var box = document.getElementById("zwgk-search-form");
   if (box) {
-    box.elements.q.addEventListener("focus", function () { pagefind().catch(function () {}); });
+    box.elements.q.addEventListener("focus", function () { settings(); });
     box.addEventListener("submit", function (event) {
       var query = box.elements.q.value;
       event.preventDefault();
@@ -584,6 +775,13 @@
   var input = pageForm.elements.q, status = document.getElementById("zwgk-search-status");
   var list = document.getElementById("zwgk-search-results");
   var moreButton = document.getElementById("zwgk-search-more");
+  // After a first pass that filled a page: the text matches only when the reader asks for them.
+  var textButton = el("button", moreButton.className, "在正文中查找更多结果");
+  textButton.type = "button";
+  textButton.id = "zwgk-search-text";
+  textButton.hidden = true;
+  moreButton.parentNode.appendChild(document.createTextNode(" "));
+  moreButton.parentNode.appendChild(textButton);
   var sortSelect = pageForm.querySelector("select[name=sort]");
   var params = new URLSearchParams(window.location.search);
   input.value = params.get("q") || "";
@@ -623,8 +821,8 @@
     selects[name].addEventListener("mousedown", loadFilters);
   });
   if (FILTERS.some(function (name) { return !STATIC_FILTERS[name] && params.get(name); })) loadFilters();
-  pagefind().catch(function (error) { status.textContent = "搜索无法加载：" + error.message; });
-  settings();  // the synonyms and departments, fetched with Pagefind rather than with the first query
+  // Pagefind is loaded when a search needs it (filters, sorting by date, text matches), not on arrival.
+  settings();  // the synonyms, departments and the first pass's settings
 
   var current = null, shown = 0, order = [];
 
@@ -638,16 +836,23 @@
     order = order.filter(function (url) { return byUrl[url]; }).concat(next);
     list.textContent = "";
     order.slice(0, shown).forEach(function (url) { list.appendChild(renderOne(byUrl[url], current.variants)); });
-    var count = order.length, left = current.complete() ? 0 : current.pages.length - current.loaded;
-    var sort = current.byDate ? "按日期排列（新的在前）" : "按相关程度排列";
-    if (!count && !left) {
+    var count = order.length, sort = current.byDate ? "按日期排列（新的在前）" : "按相关程度排列";
+    var left = current.firstLeft() + (current.pages && !current.complete() ? current.pages.length - current.loaded : 0);
+    textButton.hidden = true;
+    if (!current.pages) {
+      // The first pass only: it counts what the titles and names hold; the text may hold more.
+      var total = count + current.firstLeft();
+      status.textContent = (total ? "标题或名称中找到 " + total + " 条结果" + (total > shown ? "，已显示 " + Math.min(shown, count) + " 条" : "") + "，" + sort
+        : "标题和名称中没有“" + current.query + "”") + (current.text ? "；正在正文中查找更多结果……" : "。");
+      textButton.hidden = current.text;
+    } else if (!count && !left) {
       status.textContent = "没有找到与“" + current.query + "”相关的结果。请换一个词（如事项的俗称），检查编码是否完整，或去掉筛选条件。";
     } else if (left) {
       status.textContent = "找到至少 " + (count + left) + " 条结果，已显示 " + Math.min(shown, count) + " 条，" + sort + "。";
     } else {
       status.textContent = "找到 " + count + " 条结果" + (count > shown ? "，已显示 " + shown + " 条" : "") + "，" + sort + "。";
     }
-    moreButton.hidden = !(count > shown || left);
+    moreButton.hidden = !(count > shown || left || (!current.text && count >= shown));
   }
 
   var generation = 0, running = "";
@@ -673,6 +878,8 @@
       if (mine !== generation) return;
       current = s; shown = SHOWN; order = [];
       show();
+      // Fewer results than a page in the titles and names: the text's matches follow them.
+      if (s.needsText()) return s.startText().then(function () { if (mine === generation) show(); });
     }).catch(function (error) {
       if (mine !== generation) return;
       running = "";
@@ -680,17 +887,27 @@
     });
   }
 
-  moreButton.addEventListener("click", function () {
+  function more(extra) {
     if (!current) return;
-    var mine = generation;
-    shown += SHOWN;
-    var need = current.complete() || order.length >= shown ? Promise.resolve(current) : current.fill(FIRST_BATCHES);
+    var mine = generation, before = shown;
+    shown += extra;
+    var need = order.length >= shown ? Promise.resolve(current) : current.next(SHOWN);
+    if (!current.text) { textButton.hidden = true; status.textContent = "正在查找更多结果……"; }
     need.then(function () {
       if (mine !== generation) return;
       show();
-      var first = list.children[shown - SHOWN];
+      var first = list.children[before];
       if (first) first.querySelector("a").focus();  // keyboard and screen-reader users land on the first new result
     });
+  }
+
+  moreButton.addEventListener("click", function () { more(SHOWN); });
+  textButton.addEventListener("click", function () {
+    if (!current || current.text) return;
+    var mine = generation;
+    status.textContent = "正在正文中查找更多结果……";
+    textButton.hidden = true;
+    current.startText().then(function () { if (mine === generation) { shown += SHOWN; show(); } });
   });
 
   var timer = null;
