@@ -147,6 +147,9 @@ httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
 threading.Thread(target=httpd.serve_forever, daemon=True).start()
 base = f"http://127.0.0.1:{httpd.server_address[1]}/"
 answered = "q => new URLSearchParams(location.search).get('q') === q && /找到/.test(document.getElementById('zwgk-search-status').textContent)"
+# The first results can come from the first pass (titles and names) while the text's matches are still
+# looked for ("正在正文中查找"): `done` waits for those too.
+done = "q => new URLSearchParams(location.search).get('q') === q && /找到/.test(document.getElementById('zwgk-search-status').textContent) && !/正在/.test(document.getElementById('zwgk-search-status').textContent)"
 result = {}
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox"])
@@ -175,6 +178,10 @@ with sync_playwright() as playwright:
             result["arrival_results_ms_from_navigation"] = round(page.evaluate("performance.now()"))
             result["first_query_kb"] = round(search_bytes() / 1024)
             result["first_query_kb_by_file"] = breakdown()
+            page.wait_for_function(done, arg=queries[0], timeout=60_000)
+            result["arrival_complete_ms_from_navigation"] = round(page.evaluate("performance.now()"))
+            result["first_query_complete_kb"] = round(search_bytes() / 1024)
+            result["first_query_complete_kb_by_file"] = breakdown()
         else:
             # A visitor on the search page types a query and presses Enter: time to the first results.
             page.goto(base + "search/", wait_until="networkidle")
@@ -184,6 +191,8 @@ with sync_playwright() as playwright:
             page.press("#zwgk-q", "Enter")
             page.wait_for_function(answered, arg=queries[0], timeout=60_000)
             result["typed_results_ms"] = round((time.perf_counter() - started) * 1000)
+            page.wait_for_function(done, arg=queries[0], timeout=60_000)
+            result["typed_complete_ms"] = round((time.perf_counter() - started) * 1000)
             result["page_load_search_kb"] = round(before / 1024)
         # The next query on the same page: only what it adds.
         first = search_bytes()
@@ -193,6 +202,9 @@ with sync_playwright() as playwright:
         page.wait_for_function(answered, arg=queries[1], timeout=60_000)
         result[f"{run}_next_results_ms"] = round((time.perf_counter() - started) * 1000)
         result["next_query_kb"] = round((search_bytes() - first) / 1024)
+        page.wait_for_function(done, arg=queries[1], timeout=60_000)
+        result[f"{run}_next_complete_ms"] = round((time.perf_counter() - started) * 1000)
+        result["next_query_complete_kb"] = round((search_bytes() - first) / 1024)
         page.close()
     browser.close()
 print(json.dumps({"queries": queries} | result))

@@ -8,6 +8,7 @@ words covering it), so that the query and the index agree without loading jieba'
 
 from __future__ import annotations
 
+import itertools
 import json
 import pickle
 import struct
@@ -22,7 +23,7 @@ from whoosh.matching.wrappers import WrappingMatcher
 from whoosh.query import And, Or, Prefix, Term
 
 from zwgk.search import ranking
-from zwgk.search.hits import Hit, Page, page
+from zwgk.search.hits import Hit, Page, page, ranking_record
 from zwgk.search.schema import CJK_RUN, FILTERS, bigrams_of, plain_words
 
 SYNONYMS_FILE = "zwgk-synonyms.json"
@@ -36,6 +37,10 @@ class QueryError(ValueError):
 MAX_QUERY_CHARS = 200
 SORTS = ("relevance", "date")
 MAX_CANDIDATES = 400
+# A title stage with at most this many matches takes them all: the ranking's first keys (tier,
+# closeness) do not follow Whoosh's order, so that a cut by it could miss the first record (the
+# browser's first pass, zwgk.site.title_index, ranks every candidate too).
+EXACT_CANDIDATES = 3000
 
 
 # What Whoosh raises reading a damaged index (a truncated or overwritten segment or table of contents,
@@ -186,7 +191,10 @@ class Searcher:
             searcher = self._searcher
             ran = []
             exhausted, cut = True, False
+            titles = None
             for stage in self._stages(searcher, variants):
+                if isinstance(stage, Or) and getattr(stage, "zwgk_titles", False):
+                    titles = stage
                 # An exact code answers alone (as the site's code lookup and `zwgk search` do).
                 # Later stages add only weaker matches (tier 5), which rank after what is found: once
                 # the page is full they cannot change it.
@@ -199,6 +207,14 @@ class Searcher:
                 options = {"sortedby": "date", "reverse": True} if by_date else {}
                 if isinstance(stage, Prefix) and not by_date:
                     options = {"sortedby": "prefix_order"}
+                if stage is titles and restrict is None and not by_date:
+                    taken = _every_title_match(searcher, stage, variants, shown)
+                    if taken is not None:
+                        for docnum in taken[0]:
+                            if docnum not in found:
+                                found[docnum] = searcher.stored_fields(docnum)
+                        estimate = max(estimate, taken[1])
+                        continue
                 # One item done by many departments is many records and one result: a stage whose
                 # records make too few results is asked again for more (up to MAX_CANDIDATES).
                 asked = wanted
@@ -235,13 +251,45 @@ class Searcher:
         words = [plain_words(v) for v in variants]
         grams = [And([Term("title_grams", g) for g in bigrams_of(w)]) for w in words if bigrams_of(w)]
         if grams:
-            yield Or(grams)
+            titles = Or(grams)
+            titles.zwgk_titles = True  # the title stage: every match is taken when there are few
+            yield titles
         reader = searcher.reader()
         texts = [pieces for w in words if w for pieces in [segment(reader, w)] if pieces]
         if texts:
             yield Or([And([Term("text", piece) for piece in pieces]) for pieces in texts])
         if words[0]:
             yield most_bigrams(words[0])
+
+
+def _every_title_match(searcher, stage, variants: list[str], shown: int) -> tuple[list[int], int] | None:
+    """The title stage exactly, when it has at most EXACT_CANDIDATES matches: every match is ranked
+    (tier, closeness, then the keys that ranking.prefix_order holds) from the prefix_order column,
+    which holds the title and names; the stored records are read only for the first `shown` results
+    (and their twins), and for an entry whose keywords might decide its tier. Returns (document
+    numbers, matches)."""
+    matches = list(itertools.islice(searcher.docs_for_query(stage), EXACT_CANDIDATES + 1))
+    if len(matches) > EXACT_CANDIDATES:
+        return None
+    column = searcher.reader().column_reader("prefix_order")
+    keyed = []
+    for docnum in matches:
+        order = column[docnum]
+        record, withdrawn, kind = ranking.order_record(order)
+        tier, closeness = ranking.match(variants, record)
+        # Keywords (an entry's) only make a tier 4 of what the title and names leave in tier 5, or
+        # (with several variants) a closer tier 4: then the stored record decides.
+        if tier > 3 and (tier == 5 or len(variants) > 1):
+            tier, closeness = ranking.match(variants, ranking_record(searcher.stored_fields(docnum)["info"]))
+        group = (record.url.split("/")[2], record.title) if kind == "1" else (record.url,)
+        keyed.append(((tier, withdrawn, -closeness, kind, order[4:12], record.title, record.url), group, docnum))
+    keyed.sort()
+    firsts: set[tuple] = set()
+    for _, group, _ in keyed:
+        if len(firsts) >= shown:
+            break
+        firsts.add(group)
+    return [docnum for _, group, docnum in keyed if group in firsts], len(matches)
 
 
 def _groups(found: dict[int, dict]) -> int:

@@ -135,9 +135,21 @@ def _prefix_closeness(record: Record) -> int:
 
 def prefix_order(record: dict) -> str:
     """lookup.prefix_key of a record (as the search data hold it) as a string that sorts the same:
-    the Whoosh index sorts a code's beginning by it."""
+    the Whoosh index sorts a code's beginning by it. After the URL (unique, so it does not change the
+    order), the record's names: the title stage ranks every match from this column alone
+    (zwgk.search.query, `order_record`) rather than reading each stored record."""
     withdrawn, closeness, kind, date, title, url = record_prefix_key(record)
-    return f"{withdrawn}{closeness + 10:02d}{kind}{99_999_999 + date:08d}{title}\x00{url}"
+    names = "\x01".join(record.get("aliases", []))
+    return f"{withdrawn}{closeness + 10:02d}{kind}{99_999_999 + date:08d}{title}\x00{url}\x00{names}"
+
+
+def order_record(order: str) -> tuple[Record, str, str]:
+    """The ranking's record (without codes and keywords), the withdrawal digit and the kind digit of a
+    `prefix_order` string; the date's digits are order[4:12]."""
+    title, url, names = [*order[12:].split("\x00"), "", ""][:3]
+    kind = {"0": "department", "1": "item", "2": "entry"}.get(order[3], "")
+    record = Record(kind=kind, title=title, url=url, names=names.split("\x01") if names else [], withdrawn=order[0] == "1")
+    return record, order[0], order[3]
 
 
 def _closeness(variant: str, title: str) -> int:
