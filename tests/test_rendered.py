@@ -11,6 +11,8 @@ from pathlib import Path
 from conftest import SMALL_PLAN, build, write_catalog
 
 from zwgk.sample import generate as synth
+from zwgk.site import pagefind
+from zwgk.site.search_tokens import gram_tokens
 
 
 def _pages(site: Path) -> dict[str, bytes]:
@@ -85,3 +87,12 @@ def test_a_site_built_again_in_its_folder_equals_a_fresh_build(tmp_path):
     assert not list(site.parent.glob(".site.zwgk-*")) and not list(site.glob(".zwgk-kept-*"))
     # Pagefind's bundle was written afresh and the index still finds every page it must (checked by the build).
     assert (site / "pagefind").is_dir()
+    # The changed page's part was indexed again (the split reads kept facts of unchanged pages only):
+    # the new title's words are in the index, on the changed page only.
+    found = pagefind.pages_for_token(site, gram_tokens("原地重建")[1])
+    assert found
+    assert all("关于原地重建网站的通知" in (site / url.strip("/") / "index.html").read_text(encoding="utf-8") for url in found)
+    # Pages taken from the cache are the cache's files (hard links): a third build has none to link again.
+    cached = {path.stat().st_ino for path in (tmp_path / "kept" / "cache" / "rendered").glob("*/*.html")}
+    in_site = [path for path in site.rglob("*.html") if "pagefind" not in path.parts]
+    assert len(cached) > 100 and sum(path.stat().st_ino in cached for path in in_site) == len(cached)

@@ -1,7 +1,7 @@
 """What the build's own checks read from a page, kept between builds by the page's rendered-HTML key
 (zwgk.site.rendered): a page whose HTML is the cached one for its key holds the same links, entry
-anchors and codes as when it was first read, so the link check and the verification that nothing was
-lost ask this store instead of reading the page again. Every page is still checked on every build:
+anchors and codes as when it was first read, so the link check, the verification that nothing was
+lost and the split of the static search into parts ask this store instead of reading the page again. Every page is still checked on every build:
 only the reading is saved, and a page without a key (the Markdown pages, the redirect pages) or not
 yet read is read."""
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from zwgk.catalog.cache import code_version
 
-FACT_MODULES = ("build/facts.py", "build/linkcheck.py", "build/verify.py", "site/links.py")
+FACT_MODULES = ("build/facts.py", "build/linkcheck.py", "build/verify.py", "site/links.py", "site/pagefind.py")
 
 
 class PageFacts:

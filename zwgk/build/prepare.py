@@ -62,14 +62,8 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     scheme = catalog.scheme
     data = site_data(result, settings(config).get("report_url", ""), config.get("site_url") or "")
     data.site_name = (settings(config).get("site") or {}).get("name") or config.get("site_name") or ""
-    charts = {}
-    for item in catalog.items:
-        if item.is_active and item.flow:
-            # Two drawings: lanes side by side, and a narrow one for phones (flowchart.dot_source).
-            charts[f"{item.dept_id}/{item.basic_code}"] = (item.label, dot_source(item))
-            charts[f"{item.dept_id}/{item.basic_code}#narrow"] = (item.label, dot_source(item, narrow=True))
     try:
-        svgs, stats = _drawn(charts)
+        svgs, stats, charts_key = _drawn(catalog)
     except FlowchartError as error:
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
@@ -83,7 +77,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     others, others_reused = reuse(
         other_key(inputs, catalog.file_keys, today, result.findings, points), lambda: _other_pages(data, result, cards, points), kept
     )
-    items, items_reused = reuse(item_key(inputs, catalog.file_keys, svgs), lambda: _item_pages(data, svgs), kept)
+    items, items_reused = reuse(item_key(inputs, catalog.file_keys, charts_key), lambda: _item_pages(data, svgs), kept)
     built = others + items
     rebuilt = 0
     for dept_id, key in groups.items():
@@ -135,22 +129,42 @@ def _other_pages(data, result: CheckResult, cards: list, points: list) -> list[t
     return built
 
 
-def _drawn(charts: dict[str, tuple[str, str]]) -> tuple[dict[str, str], RenderStats]:
-    """Every chart's SVG: from one pickle when every chart's DOT source, the code and Graphviz are as
-    in the last build (reading and checking thousands of cached SVG files one by one takes seconds),
-    else from render_all (its cache per chart, Graphviz for the rest)."""
-    digest = hashlib.sha256(f"{code_version(('site/flowchart.py',))}\0{_dot_version()}\0".encode())
-    for chart_id, (label, source) in sorted(charts.items()):
-        digest.update(f"{chart_id}\0{label}\0{source}\0".encode())
+def _charts(catalog) -> dict[str, tuple[str, str]]:
+    charts = {}
+    for item in catalog.items:
+        if item.is_active and item.flow:
+            # Two drawings: lanes side by side, and a narrow one for phones (flowchart.dot_source).
+            charts[f"{item.dept_id}/{item.basic_code}"] = (item.label, dot_source(item))
+            charts[f"{item.dept_id}/{item.basic_code}#narrow"] = (item.label, dot_source(item, narrow=True))
+    return charts
+
+
+# What a chart is drawn from besides its item's own file (the model that reads it, the DOT writer).
+CHART_MODULES = ("site/flowchart.py", "catalog/*model.py", "catalog/flow.py", "catalog/text.py", "site/html.py")
+
+
+def _drawn(catalog) -> tuple[dict[str, str], RenderStats, str]:
+    """Every chart's SVG: from one pickle when every power item's file, the code and Graphviz are as
+    in the last build (a chart is drawn from its item alone, and an item from its file: writing and
+    hashing every DOT source took seconds, reading and checking thousands of cached SVG files one by
+    one more), else from render_all (its cache per chart, Graphviz for the rest). The key is returned too:
+    the item pages' key (zwgk.build.reuse.item_key) takes it for the drawings."""
+    digest = hashlib.sha256(f"{code_version(CHART_MODULES)}\0{_dot_version()}\0".encode())
+    for rel, file_key in sorted(catalog.file_keys.items()):
+        if "/powers/" in rel:
+            digest.update(f"{rel}\0{file_key}\0".encode())
+    for rel in sorted(catalog.rejected):
+        digest.update(f"rejected\0{rel}\0".encode())
     key = digest.hexdigest()
     cache = PickleCache(default_cache_dir(), "flowcharts-all")
     svgs = cache.get(key)
-    if isinstance(svgs, dict):
-        return svgs, RenderStats(charts=len(charts), rendered=0)
+    if isinstance(svgs, tuple) and len(svgs) == 2 and isinstance(svgs[0], dict):
+        return svgs[0], RenderStats(charts=svgs[1], rendered=0), key
+    charts = _charts(catalog)
     svgs, stats = render_all(charts, default_cache_dir())
-    cache.put(key, svgs)
+    cache.put(key, (svgs, len(charts)))
     cache.prune(keep=2)
-    return svgs, stats
+    return svgs, stats, key
 
 
 def _department_view(data, dept_id: str):

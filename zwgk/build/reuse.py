@@ -56,11 +56,9 @@ def page_key(
     return digest.hexdigest()
 
 
-def item_key(settings: dict, file_keys: dict[str, str], svgs: dict[str, str]) -> str:
-    drawn = hashlib.sha256()
-    for key in sorted(svgs):
-        drawn.update(f"{key}\0{svgs[key]}\0".encode())
-    return page_key("items", settings, file_keys, drawn.hexdigest(), _is_item_input)
+def item_key(settings: dict, file_keys: dict[str, str], charts_key: str) -> str:
+    """`charts_key`: the key of the drawings (everything they are drawn from, zwgk.build.prepare._drawn)."""
+    return page_key("items", settings, file_keys, charts_key, _is_item_input)
 
 
 def other_key(settings: dict, file_keys: dict[str, str], today: dt.date, findings: list, points: list) -> str:

@@ -39,7 +39,9 @@ _UNUSED_PAGEFIND_FILES = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-co
 def static_search(build: SiteBuild, site_dir: Path) -> int:
     """Index the built pages with Pagefind; fails unless every page meant for the search is in it."""
     try:
-        indexed, build.counts["search_bundles"], build.counts["search_bundles_cached"] = pagefind.bundle(site_dir, default_cache_dir())
+        indexed, build.counts["search_bundles"], build.counts["search_bundles_cached"] = pagefind.bundle(
+            site_dir, default_cache_dir(), lambda rel, path: build.facts.get(rel, "pagefind", lambda: pagefind.page_fact(path))
+        )
     except pagefind.StaticSearchError as error:
         raise PluginError(str(error)) from None
     if indexed != build.searchable:

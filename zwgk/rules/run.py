@@ -200,9 +200,37 @@ def run_rules(catalog: Catalog, as_of: dt.date, workers: int | None = None, cach
         current = {catalog.file_keys[rel] for rel in catalog.file_keys}
         cache.put(fingerprint, {key: value for key, value in known.items() if key in current})
         cache.prune(keep=8)
+    return reports + _catalogue_rules(context, cache_dir)
+
+
+def _catalogue_fingerprint(context: Context) -> str:
+    """Everything a whole-catalogue rule may read: the code, the day, every file's content key, the
+    unreadable files and the committed CODEOWNERS (dept.codeowners-stale)."""
+    catalog = context.catalog
+    owners = codeowners.read_committed(catalog.root)
+    digest = hashlib.sha256(f"{code_version(RULE_MODULES)}\0{context.as_of}\0{owners!r}\0".encode())
+    for rel in sorted(catalog.file_keys):
+        digest.update(f"{rel}\0{catalog.file_keys[rel]}\0".encode())
+    for rel in sorted(catalog.rejected):
+        digest.update(f"rejected\0{rel}\0".encode())
+    return digest.hexdigest()
+
+
+def _catalogue_rules(context: Context, cache_dir: Path | None) -> list[Report]:
+    """The whole-catalogue rules' reports: cached by everything they read (a build with nothing
+    changed does not run them again; at province scale they take seconds)."""
+    cache = PickleCache(cache_dir, "catalogue-rules")
+    key = _catalogue_fingerprint(context) if cache_dir else ""
+    cached = cache.get(key) if cache_dir else None
+    if isinstance(cached, list):
+        return cached
+    reports = []
     for rule in rules.all_rules():
         if rule.scope == "catalog":
             reports += [_report(rule, hit.record, hit) for hit in rule.check(context)]
+    if cache_dir:
+        cache.put(key, reports)
+        cache.prune(keep=4)
     return reports
 
 

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from zwgk.site import urls
@@ -46,17 +47,25 @@ def part_of(rel: str) -> str:
     return f"p{shard_of(rel, PART_COUNT)}"
 
 
-def _parts(site_dir: Path) -> dict[str, tuple[list[Path], str]]:
+def page_fact(path: Path) -> tuple[bool, bytes]:
+    """What the split reads from a page: whether it is searchable, and a digest of its HTML."""
+    content = path.read_bytes()
+    return _SEARCHABLE in content, hashlib.sha256(content).digest()
+
+
+def _parts(site_dir: Path, known: Callable[[str, Path], tuple[bool, bytes]] | None = None) -> dict[str, tuple[list[Path], str]]:
     """The searchable pages of each part, and a digest of their HTML (equal digests, equal bundles).
-    Only pages marked data-pagefind-body go in: Pagefind indexes every page of a folder with none."""
+    Only pages marked data-pagefind-body go in: Pagefind indexes every page of a folder with none.
+    `known(rel, path)` gives page_fact of a page, perhaps without reading it (the build keeps it by the
+    page's rendered-HTML key, zwgk.build.facts)."""
     grouped: dict[str, list[tuple[str, Path, bytes]]] = defaultdict(list)
     for path in sorted(site_dir.rglob("*.html")):
         rel = path.relative_to(site_dir).as_posix()
         if rel.startswith(BUNDLE_DIR + "/"):
             continue
-        content = path.read_bytes()
-        if _SEARCHABLE in content:
-            grouped[part_of(rel)].append((rel, path, hashlib.sha256(content).digest()))
+        searchable, content_digest = known(rel, path) if known else page_fact(path)
+        if searchable:
+            grouped[part_of(rel)].append((rel, path, content_digest))
     parts = {}
     for name, pages in sorted(grouped.items()):
         digest = hashlib.sha256()
@@ -66,15 +75,15 @@ def _parts(site_dir: Path) -> dict[str, tuple[list[Path], str]]:
     return parts
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _link_or_copy(source: Path | str, target: Path | str) -> None:
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
 
 
-def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, int, int]:
+def bundle(site_dir: Path, cache_dir: Path | None, known: Callable[[str, Path], tuple[bool, bytes]] | None = None) -> tuple[int, int, int]:
     """Write the Pagefind bundles into the site, each from the cache when its pages' HTML is unchanged
     (Pagefind has no incremental mode), else by running Pagefind over a folder holding just its pages
     (hard links) at their paths in the site, so that its URLs are the site's. Returns (pages indexed,
@@ -86,7 +95,7 @@ def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, int, int]:
     total, reused, keep = 0, 0, set()
     if cache:
         cache.mkdir(parents=True, exist_ok=True)
-    parts = _parts(site_dir)
+    parts = _parts(site_dir, known)
     if not parts:
         raise StaticSearchError("没有可供检索的页面（data-pagefind-body）。")
     for number, (name, (paths, digest)) in enumerate(parts.items()):
@@ -103,7 +112,9 @@ def bundle(site_dir: Path, cache_dir: Path | None) -> tuple[int, int, int]:
                 shutil.rmtree(built, ignore_errors=True)
                 pages = run_pagefind(staging, built / BUNDLE_DIR)
                 (built / "pages").write_text(str(pages))
-            shutil.copytree(built / BUNDLE_DIR, target if number == 0 else target / PARTS_DIR / name)
+            # Hard links into the cache (ten thousand files, copied they took seconds): nothing
+            # writes into the bundle's files in place, and removing one only removes its link.
+            shutil.copytree(built / BUNDLE_DIR, target if number == 0 else target / PARTS_DIR / name, copy_function=_link_or_copy)
             total += int((built / "pages").read_text())
         keep.add(key)
     names = list(parts)[1:]

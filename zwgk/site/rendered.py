@@ -97,10 +97,17 @@ class RenderedPages:
                 continue
             target = self._path(key)
             target.parent.mkdir(parents=True, exist_ok=True)
-            # A copy, not a hard link: `mkdocs serve --dirty` rewrites pages in place, which would
-            # change a linked cache file under its old key.
+            # A hard link, not a copy: the next build finds the page in the site already the cached
+            # file (zwgk.build.render._linked) and has nothing to remove or link; at province scale
+            # removing ten thousand pages to link them again took most of a warm build. Nothing
+            # writes into a linked page in place: a page MkDocs renders again is unlinked first
+            # (render._unlink_shared), the build's own files too (keep.Written).
             partial = target.with_suffix(".partial")
-            shutil.copyfile(written, partial)
+            partial.unlink(missing_ok=True)
+            try:
+                os.link(written, partial)
+            except OSError:  # another file system
+                shutil.copyfile(written, partial)
             os.replace(partial, target)
             keep.add(target.name)
         for path in self.folder.glob("*/*.html"):
