@@ -355,6 +355,23 @@ def test_tables_are_labelled_cards_at_390_without_sideways_scrolling(browser, se
 
 
 @pytest.mark.slow
+def test_entry_cards_are_labelled_by_their_columns_without_scripts(browser, server, sample_site):
+    """Entry tables carry no data-label (700,000 cells at province scale): the stylesheet labels their
+    cards by column, so a phone without JavaScript still shows each value's name."""
+    kinds = _kinds(sample_site)
+    html = (sample_site / kinds["catalogue"] / "index.html").read_text(encoding="utf-8")
+    assert "zwgk-entries" in html and "data-label" not in html
+    context, page = _open(browser, server + kinds["catalogue"], PHONE, java_script_enabled=False)
+    labels = page.evaluate(
+        """() => [...document.querySelector('table.zwgk-entries > tbody > tr').cells]
+              .map(td => [td.hasAttribute('data-label'), getComputedStyle(td, '::before').content])"""
+    )
+    context.close()
+    expected = ["索引号：", "信息名称：", "生成日期：", "文号：", "主题分类：", "有效性："]
+    assert labels == [[False, f'"{label}"'] for label in expected], labels
+
+
+@pytest.mark.slow
 def test_no_key_column_is_hidden_at_1366(browser, server, sample_site):
     kinds = _kinds(sample_site)
     for kind in ("catalogue", "department", "monitoring", "annual", "home", "scorecard", "annual_report", "region", "inspection"):

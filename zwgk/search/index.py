@@ -110,19 +110,35 @@ def plan_update(folder: Path, site: SiteData) -> IndexUpdate:
     return IndexUpdate(folder, fresh, stale, state, state != indexed, repaired)
 
 
-def apply_update(update: IndexUpdate, procs: int = 1, parallel_above: int = 5000) -> IndexStats:
-    """Write an planned update: delete, add, commit, then record the digests."""
-    if update.stale or update.fresh:
+def best_first(documents: list[dict]) -> list[dict]:
+    """The documents in the order they are written (documents.quality, best first; ties in order)."""
+    return sorted(documents, key=lambda document: -document["_title_grams_boost"])
+
+
+# The writer's posting pool spills to disk beyond this many MB (it holds about twice that in memory).
+POOL_MB = 128
+
+
+def apply_update(update: IndexUpdate, procs: int = 1, parallel_above: int = 5000, documents=None, stats=None) -> IndexStats:
+    """Write an planned update: delete, add, commit, then record the digests. `documents` (default
+    `update.fresh`, best first) may be an iterator that reads them one by one (the background writer
+    streams them from its plan file: at province scale they are most of a GB as Python objects), with
+    `stats` its count."""
+    stats = stats or update.stats
+    if documents is None:
+        documents = best_first(update.fresh)
+    if update.stale or stats.added:
         ix = whoosh_index.open_dir(str(update.folder))
         # Many new records: one writer per core, each writing its own segment (no final merge).
-        parallel = len(update.fresh) > parallel_above and procs > 1
+        parallel = stats.added > parallel_above and procs > 1
         with paused_gc():
             # Segments as separate files, not one compound file: Whoosh copies each part of a compound
             # file into memory when a searcher opens it (the stored records of a province are tens of
             # MB), which was most of the time of a `zwgk search` command.
-            # The posting pool spills to disk beyond limitmb (it held about twice that in memory: 2 GB
-            # beside the build at province scale); the build waits for the writer only at its end.
-            options = {"limitmb": 256, "compound": False}
+            # The posting pool spills to disk beyond limitmb (POOL_MB: it held about twice that in memory,
+            # 2 GB beside the build at province scale with 1024); the build waits for the writer only at
+            # its end.
+            options = {"limitmb": POOL_MB, "compound": False}
             writer = ix.writer(procs=procs, multisegment=True, **options) if parallel else ix.writer(**options)
             for key in update.stale:
                 writer.delete_by_term("key", key)
@@ -131,7 +147,7 @@ def apply_update(update: IndexUpdate, procs: int = 1, parallel_above: int = 5000
             add = writer.update_document if ix.doc_count_all() else writer.add_document
             # Best first (documents.quality): each segment's postings are then in the order queries
             # want, and a query's first blocks hold its best candidates.
-            for document in sorted(update.fresh, key=lambda document: -document["_title_grams_boost"]):
+            for document in documents:
                 add(**document)
             writer.commit()
     if update.changed_state:
@@ -141,7 +157,7 @@ def apply_update(update: IndexUpdate, procs: int = 1, parallel_above: int = 5000
         temporary = digests_file.with_suffix(".tmp")
         temporary.write_bytes(pickle.dumps(update.state))
         temporary.replace(digests_file)
-    return update.stats
+    return stats
 
 
 def update_index(folder: Path, site: SiteData, procs: int = 1, parallel_above: int = 5000) -> IndexStats:

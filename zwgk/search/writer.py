@@ -15,8 +15,10 @@ import threading
 import time
 from pathlib import Path
 
-from zwgk.search.index import IndexStats, IndexUpdate, SearchIndexError, apply_update
+from zwgk.search.index import IndexStats, IndexUpdate, SearchIndexError, apply_update, best_first
 from zwgk.search.writer_pids import PLAN_PREFIX, WRITER_FILE, clean_stale_writers
+
+_CHUNK = 2000  # documents per pickle in the plan file
 
 
 class BackgroundUpdate:
@@ -31,12 +33,18 @@ class BackgroundUpdate:
         if update.stale or update.fresh:
             clean_stale_writers(update.folder)
             handle, name = tempfile.mkstemp(prefix=f"{PLAN_PREFIX}{os.getpid()}-", suffix=".pickle")
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump(update, file, protocol=pickle.HIGHEST_PROTOCOL)
-            # The documents are the writer's now: the build need not hold them (hundreds of MB at
-            # province scale) while it renders; only their count is reported.
+            # The plan without its documents, their count, then the documents in the order they are
+            # written, in chunks: the writer reads one chunk at a time, never holding them all.
             self.stats = update.stats
             self.update = dataclasses.replace(update, fresh=[])
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump((self.update, self.stats), file, protocol=pickle.HIGHEST_PROTOCOL)
+                documents = best_first(update.fresh)
+                for start in range(0, len(documents), _CHUNK):
+                    pickle.dump(documents[start : start + _CHUNK], file, protocol=pickle.HIGHEST_PROTOCOL)
+            # The documents are the writer's now: the build need not hold them (hundreds of MB at
+            # province scale) while it renders; only their count is reported.
+            del documents
             self.plan_file = Path(name)
             # Run from the folder holding this package, so that `-m` finds this very code and not a
             # zwgk folder in the build's working directory.
@@ -104,13 +112,24 @@ def _run_writer(plan_file: str, parent: int) -> None:
     """The background writer: python -m zwgk.search.writer PLAN BUILD-PID."""
     _die_with(parent)
     with open(plan_file, "rb") as plan:
-        update = pickle.load(plan)
-    record = update.folder / WRITER_FILE
-    record.write_text(f"{os.getpid()}\n{parent}\n{plan_file}\n", encoding="utf-8")
-    try:
-        apply_update(update)
-    finally:
-        record.unlink(missing_ok=True)
+        update, stats = pickle.load(plan)
+        record = update.folder / WRITER_FILE
+        record.write_text(f"{os.getpid()}\n{parent}\n{plan_file}\n", encoding="utf-8")
+        try:
+            apply_update(update, documents=_read_documents(plan, stats.added), stats=stats)
+        finally:
+            record.unlink(missing_ok=True)
+
+
+def _read_documents(plan, count: int):
+    """The plan's documents, one chunk in memory at a time; fails unless all `count` were there."""
+    read = 0
+    while read < count:
+        chunk = pickle.load(plan)
+        read += len(chunk)
+        yield from chunk
+    if read != count:
+        raise SearchIndexError(f"检索索引的写入计划有 {read} 条记录，应为 {count} 条。")
 
 
 if __name__ == "__main__":
