@@ -40,7 +40,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from zwgk.site import urls
-from zwgk.site.lookup import quality, shard_of
+from zwgk.site.lookup import normalise_code, quality, shard_of
 from zwgk.site.search_data import entry_record, item_record
 
 TITLE_DIR = "codes/title"
@@ -52,10 +52,7 @@ TITLE, KEYWORD, NAME = 0, 1, 2
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 
 
-def _normalise(text: str) -> str:
-    from zwgk.site.lookup import normalise_code  # the same folding as zwgk.search.ranking.normalise
-
-    return normalise_code(text)
+_normalise = normalise_code  # the same folding as zwgk.search.ranking.normalise
 
 
 def docnum_key(record: dict) -> tuple:
@@ -141,15 +138,18 @@ def postings(records: list[dict]) -> dict[str, list[tuple]]:
 def encode(postings_of_gram: list[tuple]) -> bytes:
     out, previous = bytearray(), 0
     for docnum, field, at, length, title_length in postings_of_gram:
-        _varint(docnum - previous, out)
-        previous = docnum
-        _varint(field, out)
         if field == TITLE:
-            _varint(at, out)
-        elif field >= NAME:
-            _varint(at, out)
-            _varint(length, out)
-        _varint(title_length, out)
+            values = (docnum - previous, field, at, title_length)
+        elif field == KEYWORD:
+            values = (docnum - previous, field, title_length)
+        else:
+            values = (docnum - previous, field, at, length, title_length)
+        previous = docnum
+        for value in values:
+            if value < 0x80:  # most values: one byte
+                out.append(value)
+            else:
+                _varint(value, out)
     return bytes(out)
 
 
