@@ -199,5 +199,24 @@ def test_the_first_pass_computes_the_rankings_tiers_of_titles_names_and_keywords
                 expected[docnum] = (tier, closeness)
         assert title_index.candidates(read, settings["title_shards"], variants) == expected, query
         checked += bool(expected)
+        # Tier 5's title part: the records sharing all but two bigrams, with ranking.match's closeness.
+        near, bound = title_index.sharing(read, settings["title_shards"], variants)
+        for docnum, record in enumerate(leads):
+            own = [ranking.bigrams(v) for v in variants]
+            shares = any(
+                sum(
+                    g in ranking.bigrams("\n".join([record["title"], *record.get("aliases", []), *record.get("keywords", [])]))
+                    for g in grams
+                )
+                >= max(1, len(grams) - 2)
+                for grams in own
+            )
+            if docnum not in expected and shares:
+                assert near.get(docnum) == ranking.match(variants, ranking_record(record))[1], (query, record["title"])
+            else:
+                assert docnum not in near, (query, record["title"])
+                # No record outside them can reach the bound: those above it rank before every text match.
+                if docnum not in expected:
+                    assert ranking.match(variants, ranking_record(record))[1] <= bound, (query, record["title"])
     assert checked >= 9
     assert title_index.unfound_titles(sample_site, sample_data) == []

@@ -273,10 +273,12 @@ def _every_title_match(searcher, stage, variants: list[str], shown: int) -> tupl
         return None
     column = searcher.reader().column_reader("prefix_order")
     keyed = []
+    # One variant of Chinese characters only: every match holds all its bigrams (tier 4 at worst).
+    only = variants[0] if len(variants) == 1 and ranking.CJK_ONLY.fullmatch(variants[0]) else ""
     for docnum in matches:
         order = column[docnum]
         record, withdrawn, kind = ranking.order_record(order)
-        tier, closeness = ranking.match(variants, record)
+        tier, closeness = ranking.name_match(only, record) if only else ranking.match(variants, record)
         # Keywords (an entry's) only make a tier 4 of what the title and names leave in tier 5, or
         # (with several variants) a closer tier 4: then the stored record decides.
         if tier > 3 and (tier == 5 or len(variants) > 1):

@@ -123,6 +123,22 @@ def match(query_variants: list[str], record: Record) -> tuple[int, int]:
     return best[0], -best[1]
 
 
+CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+
+
+def name_match(variant: str, record: Record) -> tuple[int, int]:
+    """`match` of a record known to hold every bigram of the one variant (of Chinese characters only)
+    in its title, names or keywords: tier 1, 3 or 4, without computing the bigrams."""
+    title = normalise(record.title)
+    names = [normalise(n) for n in record.names if n]
+    if variant == title or variant in names:
+        return 1, 10
+    holders = [text for text in (title, *names) if variant in text]
+    if holders:
+        return 3, max(_closeness(variant, text) for text in holders)
+    return 4, _closeness(variant, title)
+
+
 def _overlap(variant: str, grams: set[str]) -> int:
     """How many of the variant's bigrams the record's title, names and keywords hold, 0 to 10."""
     own = _variant_bigrams(variant)

@@ -40,7 +40,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from zwgk.site import urls
-from zwgk.site.lookup import quality, shard_of
+from zwgk.site.lookup import normalise_code, quality, shard_of
 from zwgk.site.search_data import entry_record, item_record
 
 TITLE_DIR = "codes/title"
@@ -52,10 +52,7 @@ TITLE, KEYWORD, NAME = 0, 1, 2
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 
 
-def _normalise(text: str) -> str:
-    from zwgk.site.lookup import normalise_code  # the same folding as zwgk.search.ranking.normalise
-
-    return normalise_code(text)
+_normalise = normalise_code  # the same folding as zwgk.search.ranking.normalise
 
 
 def docnum_key(record: dict) -> tuple:
@@ -141,15 +138,18 @@ def postings(records: list[dict]) -> dict[str, list[tuple]]:
 def encode(postings_of_gram: list[tuple]) -> bytes:
     out, previous = bytearray(), 0
     for docnum, field, at, length, title_length in postings_of_gram:
-        _varint(docnum - previous, out)
-        previous = docnum
-        _varint(field, out)
         if field == TITLE:
-            _varint(at, out)
-        elif field >= NAME:
-            _varint(at, out)
-            _varint(length, out)
-        _varint(title_length, out)
+            values = (docnum - previous, field, at, title_length)
+        elif field == KEYWORD:
+            values = (docnum - previous, field, title_length)
+        else:
+            values = (docnum - previous, field, at, length, title_length)
+        previous = docnum
+        for value in values:
+            if value < 0x80:  # most values: one byte
+                out.append(value)
+            else:
+                _varint(value, out)
     return bytes(out)
 
 
@@ -229,11 +229,12 @@ def first_pass_variant(variant: str) -> bool:
     return bool(_CJK_RUN.fullmatch(variant))
 
 
-def candidates(read_shard, shards: int, variants: list[str]) -> dict[int, tuple[int, int]]:
+def candidates(read_shard, shards: int, variants: list[str], cache: dict | None = None) -> dict[int, tuple[int, int]]:
     """docnum -> (tier, closeness) of every lead whose title, names or keywords match one of the
     variants (tiers 1, 3, 4), as zwgk.search.ranking.match computes them. `read_shard(n)` gives a
-    shard file's bytes. Every variant must pass `first_pass_variant`."""
-    cache: dict[int, dict[str, list[tuple]]] = {}
+    shard file's bytes (`cache` keeps the decoded files between calls). Every variant must pass
+    `first_pass_variant`."""
+    cache = {} if cache is None else cache
 
     def lookup(gram: str) -> list[tuple]:
         number = shard_of(gram, shards)
@@ -277,6 +278,41 @@ def candidates(read_shard, shards: int, variants: list[str]) -> dict[int, tuple[
     return best
 
 
+def sharing(read_shard, shards: int, variants: list[str], cache: dict | None = None) -> tuple[dict[int, int], int]:
+    """Tier 5's title part (zwgk-search.js `sharing`): the leads outside tiers 1-4 whose title, names
+    and keywords hold all but two of a variant's bigrams (at least one: zwgk.search.query.most_bigrams),
+    docnum -> closeness (ranking._overlap, the best over the variants), and the bound: no other record
+    has a tier-5 closeness above it."""
+    cache = {} if cache is None else cache
+    matched = candidates(read_shard, shards, variants, cache)
+    has: dict[int, set[str]] = defaultdict(set)
+    for variant in variants:
+        for gram in ranking_bigrams(variant):
+            number = shard_of(gram, shards)
+            if number not in cache:
+                cache[number] = decode_shard(read_shard(number))
+            for posting in cache[number].get(gram, []):
+                has[posting[0]].add(gram)
+    found, bound = {}, -1
+    for variant in variants:
+        own = ranking_bigrams(variant)
+        if not own:
+            continue
+        need = max(1, len(own) - 2)
+        bound = max(bound, (10 * (need - 1)) // len(own))
+        for docnum, grams in has.items():
+            if docnum not in matched and sum(g in grams for g in own) >= need:
+                found[docnum] = 0
+    for docnum in found:
+        found[docnum] = max((10 * sum(g in has[docnum] for g in own)) // len(own) for v in variants if (own := ranking_bigrams(v)))
+    return found, bound
+
+
+def ranking_bigrams(variant: str) -> list[str]:
+    """A first-pass variant's bigrams, each once (zwgk.search.ranking.bigrams)."""
+    return list(dict.fromkeys(variant[i : i + 2] for i in range(len(variant) - 1)))
+
+
 def _closeness(size: int, length: int) -> int:
     return min(10, (10 * size) // max(length, 1))
 
@@ -291,33 +327,49 @@ def record_of(site_dir: Path, docnum: int) -> dict:
     return chunk[docnum % RECORDS_PER_CHUNK]
 
 
-def unfound_titles(site_dir: Path, site, sample: int = 40) -> list[str]:
+def shard_grams(data: bytes) -> set[str]:
+    """The bigrams a shard file holds (its postings skipped)."""
+    grams, at = set(), 0
+    while at < len(data):
+        size, at = _read_varint(data, at)
+        grams.add(data[at : at + size].decode("utf-8"))
+        size, at = _read_varint(data, at + size)
+        at += size
+    return grams
+
+
+def unfound_titles(site_dir: Path, site, sample: int = 30) -> list[str]:
     """The titles of the catalogue's items and entries that the first pass of the built site would
-    not find: a record missing from the chunks, a lead whose title's first or last bigram has no
-    posting at its place, a twin missing from its lead's `twins`, and (every `leads // sample`-th
-    lead) a title that `candidates` does not rank in tier 1 or 3. Each file is read once."""
+    not find: a record missing from the chunks, a lead whose title's bigrams are not all in the index,
+    a twin missing from its lead's `twins`, and (for `sample` items spread over the leads: their
+    bigrams' postings are short to decode) a title that `candidates` does not rank in tier 1 or 3
+    for its own record. Each file is read once."""
     settings = json.loads((site_dir / "codes/search.json").read_text(encoding="utf-8"))
     shards, leads = settings["title_shards"], settings["leads"]
     records: list[dict] = []
+    folder = str(site_dir / RECORD_DIR)
     for number in range(-(-settings["records"] // RECORDS_PER_CHUNK)):
-        records += json.loads((site_dir / RECORD_DIR / f"{number}.json").read_text(encoding="utf-8"))
-    expected = {urls.item(i.dept_id, i.basic_code): i.name for i in site.items} | {site.entry_url(e): e.title for e in site.entries}
-    missing = [title for url, title in expected.items() if url not in {r["url"] for r in records}]
-    places: dict[str, set[tuple[int, int]]] = {}
+        with open(f"{folder}/{number}.json", "rb") as chunk:
+            records += json.loads(chunk.read())
+    written = {r["url"] for r in records}
+    expected = [(urls.item(i.dept_id, i.basic_code), i.name) for i in site.items] + [(site.entry_url(e), e.title) for e in site.entries]
+    missing = [title for url, title in expected if url not in written]
+    indexed: set[str] = set()
+    folder = str(site_dir / TITLE_DIR)
     for number in range(shards):
-        for gram, found in decode_shard((site_dir / TITLE_DIR / f"{number}.bin").read_bytes()).items():
-            places[gram] = {(p[0], p[2]) for p in found if p[1] == TITLE}
+        with open(f"{folder}/{number}.bin", "rb") as shard:
+            indexed |= shard_grams(shard.read())
     twins: dict[tuple, set[str]] = defaultdict(set)
-    step = max(1, leads // max(sample, 1))
+    step = max(1, sum(1 for r in records[:leads] if r["kind"] == "item") // max(sample, 1))
+    read, decoded = site_reader(site_dir), {}
     for docnum, record in enumerate(records[:leads]):
         for twin in record.get("twins", []):
             twins[(record["code"], record["title"])].add(twin if isinstance(twin, str) else twin[0])
         title = _normalise(record["title"])
-        grams = _grams(title)
-        if grams and any((docnum, at) not in places.get(gram, ()) for gram, at in (grams[0], grams[-1])):
+        if any(gram not in indexed for gram, _ in _grams(title)):
             missing.append(record["title"])
-        elif docnum % step == 0 and first_pass_variant(title):
-            if candidates(site_reader(site_dir), shards, [title]).get(docnum, (9, 0))[0] > 3:
+        elif record["kind"] == "item" and docnum % step == 0 and first_pass_variant(title):
+            if candidates(read, shards, [title], decoded).get(docnum, (9, 0))[0] > 3:
                 missing.append(record["title"])
     for record in records[leads:]:
         if record["url"].split("/")[1] not in twins.get((record["code"], record["title"]), ()):

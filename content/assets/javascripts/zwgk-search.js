@@ -414,8 +414,36 @@
           if (!best[d] || better(m, best[d])) best[d] = m;
         });
       });
+      best.titleShared = sharing(queryVariants, lists, best);
       return best;
     });
+  }
+
+  // Tier 5's title part: the records whose title, names and keywords hold all but two of a variant's
+  // bigrams (at least one; zwgk/search/query.py `most_bigrams`), [docnum, closeness] (ranking.py
+  // `_overlap`, the best over the variants), with `bound`: no record outside them can have a tier 5
+  // closeness above it, so that those above it, when active, rank before every text match.
+  function sharing(queryVariants, lists, matched) {
+    var has = {}, found = {}, bound = -1;
+    Object.keys(lists).forEach(function (g) { lists[g].forEach(function (p) { (has[p[0]] = has[p[0]] || {})[g] = true; }); });
+    queryVariants.forEach(function (variant) {
+      var own = bigrams(variant), need = Math.max(1, own.length - 2);
+      if (!own.length) return;
+      bound = Math.max(bound, Math.floor(10 * (need - 1) / own.length));
+      Object.keys(has).forEach(function (d) {
+        if (matched[d]) return;
+        var shared = own.filter(function (g) { return has[d][g]; }).length;
+        if (shared >= need) found[d] = true;
+      });
+    });
+    var docs = Object.keys(found).map(function (d) {
+      var c = Math.max.apply(null, queryVariants.map(function (v) {
+        var own = bigrams(v);
+        return own.length ? Math.floor(10 * own.filter(function (g) { return has[d][g]; }).length / own.length) : 0;
+      }));
+      return [parseInt(d, 10), c];
+    });
+    return { docs: docs, bound: bound };
   }
 
   // The records of some docnums (chunks of RECORDS_PER_CHUNK), as the page records are: absolute URLs,
@@ -586,6 +614,7 @@
         return { kind: "department", code: d[0], title: d[1], department: d[2], department_name: d[1], level: d[3],
           codes: [d[4]], aliases: [d[2]], status: "", withdrawn: false, date: "", url: new URL(d[5], root).href };
       });
+      self.departments = departments;
       self.records = all[0].concat(all[2], departments.filter(function (d) { return match(self.variants, d)[0] <= 4; }));
       var unfiltered = !Object.keys(self.filters).some(function (k) { return self.filters[k]; });
       if (unfiltered && !self.byDate && all[1].title_shards && self.variants.every(firstPassVariant)) return self.firstPass();
@@ -598,10 +627,23 @@
   Search.prototype.firstPass = function () {
     var self = this, withdrawnFrom = self.settings.withdrawn_from;
     return titleCandidates(self.variants, self.settings.title_shards).then(function (found) {
+      var near = found.titleShared;
+      delete found.titleShared;
       var keyed = Object.keys(found).map(function (d) {
         d = parseInt(d, 10);
         return { docnum: d, key: [found[d][0], d >= withdrawnFrom ? 1 : 0, -found[d][1], d] };
       });
+      // When tiers 1-4 do not fill a page: the active titles sharing most bigrams whose closeness no
+      // text match can reach come next, in the ranking's order (the text's matches follow them).
+      if (keyed.length && keyed.length < SHOWN) {
+        near.docs.forEach(function (n) {
+          if (n[0] < withdrawnFrom && n[1] > near.bound) keyed.push({ docnum: n[0], key: [5, 0, -n[1], n[0]] });
+        });
+        self.departments.forEach(function (d) {  // departments come before items when the match ties
+          var m = match(self.variants, d);
+          if (m[0] === 5 && m[1] > near.bound) self.records.push(d);
+        });
+      }
       keyed.sort(function (a, b) { return less(a.key, b.key); });
       self.first = keyed.map(function (k) { return k.docnum; });
       self.firstLoaded = 0;
@@ -679,6 +721,14 @@
     Object.keys(filters).forEach(function (name) { if (filters[name]) chosen[name] = filters[name]; });
     return chosen;
   }
+
+  // Load until there are `count` results or nothing is left (a batch of pages of twins adds no result).
+  Search.prototype.until = function (count, steps) {
+    var self = this;
+    steps = steps === undefined ? 20 : steps;
+    if (self.results().length >= count || (self.text && self.complete()) || steps <= 0) return Promise.resolve(self);
+    return self.next(SHOWN).then(function () { return self.until(count, steps - 1); });
+  };
 
   // Whether the text matches are still to be looked for: the first pass found fewer than a page.
   Search.prototype.needsText = function () { return !this.text && this.results().length < SHOWN; };
@@ -891,7 +941,7 @@
     if (!current) return;
     var mine = generation, before = shown;
     shown += extra;
-    var need = order.length >= shown ? Promise.resolve(current) : current.next(SHOWN);
+    var need = order.length >= shown ? Promise.resolve(current) : current.until(shown);
     if (!current.text) { textButton.hidden = true; status.textContent = "正在查找更多结果……"; }
     need.then(function () {
       if (mine !== generation) return;
@@ -907,7 +957,14 @@
     var mine = generation;
     status.textContent = "正在正文中查找更多结果……";
     textButton.hidden = true;
-    current.startText().then(function () { if (mine === generation) { shown += SHOWN; show(); } });
+    var before = shown;
+    current.startText().then(function () { return current.until(shown + SHOWN); }).then(function () {
+      if (mine !== generation) return;
+      shown += SHOWN;
+      show();
+      var first = list.children[before];
+      if (first) first.querySelector("a").focus();
+    });
   });
 
   var timer = null;
