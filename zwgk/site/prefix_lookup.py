@@ -6,7 +6,8 @@ USCC and year ...), the first records under it in tier 2's order, which does not
 query (zwgk.site.lookup.prefix_key).
 
 A cut's list (`codes/prefix/<n>.json`, {cut: node}) is a node: `r` the first NODE_RECORDS records
-under the cut in that order, `n` how many there are, and, when `r` does not hold them all, `k` the
+under the cut in that order, as their document numbers (the browser reads the records from the first
+pass's record chunks, zwgk.site.title_index, so that a record is written once, not under every cut), `n` how many there are, and, when `r` does not hold them all, `k` the
 next cuts below it. For a query, the browser takes its deepest cut, keeps the records that the query
 begins, and when the node is not complete and too few are left, adds the nodes of the next cuts that
 the query begins: the first records of a query are among the first of the cuts below it, so the
@@ -21,28 +22,21 @@ from collections import defaultdict
 from itertools import pairwise
 
 from zwgk.site.lookup import normalise_code, prefix_cuts, record_prefix_key, shard_of
-from zwgk.site.search_data import entry_record, item_record
 
 PREFIX_DIR = "codes/prefix"
 NODE_RECORDS = 10
-NODES_PER_SHARD = 8
-
-
-def prefix_records(site) -> list[dict]:
-    """The items and entries with their codes, as the code shards hold them (no excerpt)."""
-    records = [item_record(site, item) for item in site.items] + [entry_record(site, entry) for entry in site.entries]
-    for record in records:
-        record.pop("excerpt", None)
-    return records
+NODES_PER_SHARD = 32
 
 
 def prefix_nodes(records: list[dict]) -> dict[str, dict]:
-    """Every cut of the records' codes and its node. The records are taken in tier 2's order once, so
-    that each cut's list is the first records to reach it (no sorting per cut)."""
-    firsts: dict[str, list[dict]] = defaultdict(list)
+    """Every cut of the records' codes and its node, the records named by their place in `records`
+    (their document numbers). The records are taken in tier 2's order once, so that each cut's list is
+    the first records to reach it (no sorting per cut)."""
+    firsts: dict[str, list[int]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)
     below: dict[str, set[str]] = defaultdict(set)
-    for record in sorted(records, key=record_prefix_key):
+    for docnum in sorted(range(len(records)), key=lambda n: record_prefix_key(records[n])):
+        record = records[docnum]
         cuts: set[str] = set()
         for code in record["codes"]:
             chain = prefix_cuts(normalise_code(code))
@@ -52,7 +46,7 @@ def prefix_nodes(records: list[dict]) -> dict[str, dict]:
         for cut in cuts:
             counts[cut] += 1
             if len(firsts[cut]) < NODE_RECORDS:
-                firsts[cut].append(record)
+                firsts[cut].append(docnum)
     nodes = {}
     for cut, count in counts.items():
         node: dict = {"r": firsts[cut], "n": count}
@@ -70,9 +64,10 @@ def prefix_shard_count(nodes: int) -> int:
     return count
 
 
-def prefix_shards(site) -> tuple[int, dict[str, bytes]]:
-    """The prefix lookup's files and their number (for codes/search.json)."""
-    nodes = prefix_nodes(prefix_records(site))
+def prefix_shards(records: list[dict]) -> tuple[int, dict[str, bytes]]:
+    """The prefix lookup's files and their number (for codes/search.json), from the records in
+    document-number order (zwgk.site.title_index.numbered)."""
+    nodes = prefix_nodes(records)
     shards = prefix_shard_count(len(nodes))
     grouped: dict[int, dict[str, dict]] = defaultdict(dict)
     for cut, node in sorted(nodes.items()):  # the same bytes in every process (set order varies)

@@ -25,7 +25,7 @@ from zwgk.site.lookup import normalise_code, quality, shard_of
 from zwgk.site.prefix_lookup import prefix_shards
 from zwgk.site.search_data import department_record, entry_record, item_record
 from zwgk.site.search_tokens import gram_tokens, gram_weight, index_tokens
-from zwgk.site.title_index import title_files
+from zwgk.site.title_index import numbered, title_files
 
 CODES_DIR = "codes"
 SETTINGS_FILE = "codes/search.json"
@@ -167,41 +167,37 @@ def shard_count(records: int) -> int:
     return count
 
 
-def code_records(site) -> list[tuple[str, dict]]:
-    """Every exact code of the catalogue and the record it names: (normalised code, record). Also a
-    department's USCC (the start of its 索引号) and USCC/period (a catalogue page), so that a partial
-    索引号 leads to its publisher."""
-    records = []
-    for item in site.items:
-        record = item_record(site, item)
-        record.pop("excerpt", None)
+def code_records(site, records: list[dict]) -> list[tuple[str, int | dict]]:
+    """Every exact code of the catalogue and what it names: (normalised code, an item's or entry's
+    document number in `records`, title_index.numbered). Also a department's USCC (the start of its
+    索引号) and USCC/period (a catalogue page), with their records, so that a partial 索引号 leads to
+    its publisher."""
+    named: list[tuple[str, int | dict]] = []
+    for docnum, record in enumerate(records):
         for code in record["codes"]:
-            records.append((normalise_code(code), record))
-    for entry in site.entries:
-        record = entry_record(site, entry)
-        record.pop("excerpt", None)
-        for code in record["codes"]:
-            records.append((normalise_code(code), record))
+            named.append((normalise_code(code), docnum))
     periods: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for entry in site.entries:
         number = site.numbers[id(entry)]
         periods[entry.dept_id].add((number.period, urls.chunk_of(number.serial)))
     for dept in site.departments.values():
-        records.append((normalise_code(dept.uscc), department_record(site, dept)))
+        named.append((normalise_code(dept.uscc), department_record(site, dept)))
         for period, chunk in sorted(periods.get(dept.dept_id, ())):
             if chunk == 1:
                 title = f"{dept.name} {period[:4]} 年{f' {int(period[4:])} 月' if len(period) == 6 else ''}政府信息公开目录"
                 page = {"kind": "catalogue", "code": f"{dept.uscc}/{period}", "title": title, "department": dept.short_name}
                 page |= {"department_name": dept.name, "url": urls.catalogue_page(dept.dept_id, period, chunk), "level": dept.level}
-                records.append((normalise_code(f"{dept.uscc}/{period}"), page))
-    return records
+                named.append((normalise_code(f"{dept.uscc}/{period}"), page))
+    return named
 
 
 def code_shards(site, shards: int) -> dict[str, bytes]:
-    """The lookup files, `codes/<n>.json`: {normalised code: [records]}. A basic code shared by several
-    departments, or a 文号 on several entries, lists them all."""
-    grouped: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for key, record in code_records(site):
+    """The lookup files, `codes/<n>.json`: {normalised code: [document numbers or records]}. A basic
+    code shared by several departments, or a 文号 on several entries, lists them all. The items' and
+    entries' records are written once, in the first pass's record chunks (zwgk.site.title_index)."""
+    numbered_records = numbered(site)
+    grouped: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for key, record in code_records(site, numbered_records):
         grouped[shard_of(key, shards)][key].append(record)
     files = {
         f"{CODES_DIR}/{number}.json": json.dumps(grouped.get(number, {}), ensure_ascii=False, separators=(",", ":")).encode()
@@ -213,11 +209,11 @@ def code_shards(site, shards: int) -> dict[str, bytes]:
     # [code, name, short name, level, USCC, URL]: the browser makes department records of these.
     departments = [[d.dept_id, d.name, d.short_name, d.level, d.uscc, urls.department(d.dept_id)] for d in site.departments.values()]
     # A code's beginning (a partial 文号 or 索引号): the prefix lookup, zwgk.site.prefix_lookup.
-    prefixes, prefix_files = prefix_shards(site)
+    prefixes, prefix_files = prefix_shards(numbered_records)
     files.update(prefix_files)
     settings = {"shards": shards, "prefix_shards": prefixes, "synonyms": site.scheme.synonyms, "departments": departments}
     # The first pass over titles and names (zwgk.site.title_index): its postings and record chunks.
-    first_pass, title_index_files = title_files(site)
+    first_pass, title_index_files = title_files(numbered_records)
     files.update(title_index_files)
     settings |= first_pass
     files[SETTINGS_FILE] = json.dumps(settings, ensure_ascii=False, separators=(",", ":")).encode()

@@ -162,9 +162,8 @@ def shard_count(grams: int) -> int:
     return count
 
 
-def title_files(site) -> tuple[dict, dict[str, bytes]]:
-    """The first pass's files and the settings it adds to codes/search.json."""
-    records = numbered(site)
+def title_files(records: list[dict]) -> tuple[dict, dict[str, bytes]]:
+    """The first pass's files and the settings it adds to codes/search.json, from `numbered`."""
     lists = postings(records)
     shards = shard_count(len(lists))
     by_shard: dict[int, bytearray] = defaultdict(bytearray)
@@ -325,6 +324,13 @@ def site_reader(site_dir: Path):
 def record_of(site_dir: Path, docnum: int) -> dict:
     chunk = json.loads((site_dir / RECORD_DIR / f"{docnum // RECORDS_PER_CHUNK}.json").read_text(encoding="utf-8"))
     return chunk[docnum % RECORDS_PER_CHUNK]
+
+
+def resolved(site_dir: Path, values: list) -> list[dict]:
+    """A code lookup's list (codes/<n>.json, codes/prefix/): document numbers read from the record
+    chunks, other records (departments, catalogue pages) as they are; zwgk-search.js `resolved` does
+    the same."""
+    return [record_of(site_dir, value) if isinstance(value, int) else value for value in values]
 
 
 def shard_grams(data: bytes) -> set[str]:

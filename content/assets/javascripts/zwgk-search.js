@@ -248,7 +248,20 @@
   function lookup(key) {
     var shard = shardOf(key);
     if (!shardCache[shard]) shardCache[shard] = getJSON("codes/" + shard + ".json");
-    return shardCache[shard].then(function (table) { return table[key] || []; });
+    return shardCache[shard].then(function (table) { return resolved(table[key] || []); });
+  }
+
+  // A code lookup's list (codes/<n>.json, codes/prefix/): document numbers read from the first pass's
+  // record chunks (zwgk/site/title_index.py `resolved`), other records (departments, catalogue pages)
+  // as they are.
+  function resolved(values) {
+    var docnums = values.filter(function (v) { return typeof v === "number"; });
+    if (!docnums.length) return Promise.resolve(values);
+    return settings().then(function (s) { return titleRecords(docnums, s); }).then(function (records) {
+      var byDocnum = {};
+      docnums.forEach(function (d, i) { byDocnum[d] = records[i]; });
+      return values.map(function (v) { return typeof v === "number" ? byDocnum[v] : v; });
+    });
   }
 
   // Exact codes, 索引号 and 文号; a partial 索引号 also finds its publisher (USCC) and the period's page.
@@ -298,12 +311,15 @@
     function begins(record) { return (record.codes || []).some(function (c) { return normaliseCode(c).indexOf(key) === 0; }); }
     return prefixNode(cut, count).then(function (node) {
       if (!node) return [];
-      var found = node.r.filter(begins);
-      if (!node.k || cut === key || found.length >= SHOWN) return found;
-      var next = node.k.filter(function (k) { return k.indexOf(key) === 0; }).slice(0, PREFIX_NODES);
-      return Promise.all(next.map(function (k) { return prefixNode(k, count); })).then(function (nodes) {
-        nodes.forEach(function (n) { if (n) found = found.concat(n.r.filter(begins)); });
-        return found;
+      return resolved(node.r).then(function (records) {
+        var found = records.filter(begins);
+        if (!node.k || cut === key || found.length >= SHOWN) return found;
+        var next = node.k.filter(function (k) { return k.indexOf(key) === 0; }).slice(0, PREFIX_NODES);
+        return Promise.all(next.map(function (k) { return prefixNode(k, count); })).then(function (nodes) {
+          var more = [];
+          nodes.forEach(function (n) { if (n) more = more.concat(n.r); });
+          return resolved(more).then(function (records) { return found.concat(records.filter(begins)); });
+        });
       });
     }).then(function (found) {
       found.sort(function (a, b) { return less(prefixKey(a), prefixKey(b)); });
