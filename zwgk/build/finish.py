@@ -4,7 +4,6 @@ scripts made local, the verification that nothing was lost, the search indexes a
 from __future__ import annotations
 
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -14,13 +13,12 @@ from zwgk.build.keep import Written, sweep
 from zwgk.build.linkcheck import broken_links
 from zwgk.build.lock import release_lock
 from zwgk.build.outputs import cached_exports, cached_lookups, cached_workbooks
-from zwgk.build.search import StaticSearch, wait_search_index
+from zwgk.build.search import static_search, wait_search_index
 from zwgk.build.sitemap import add_pages as add_to_sitemap
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
 from zwgk.catalog.cache import default_cache_dir
 from zwgk.monitoring import annual_export, scorecards
-from zwgk.site.pagefind import BUNDLE_DIR
 
 
 def finish(config, log: logging.Logger) -> None:
@@ -28,9 +26,6 @@ def finish(config, log: logging.Logger) -> None:
     build: SiteBuild = config[STATE_KEY]
     site_dir = Path(config.site_dir)
     release_pages(build)
-    # Pagefind (a subprocess on the other core) indexes the written pages while this process makes
-    # the exports, when nothing but this build's pages can be in the site (see StaticSearch).
-    search = StaticSearch(build, site_dir, _pages_only(build, config, site_dir))
     written = cached_exports(build)
     written.update(cached_workbooks(build))
     written.update(cached_lookups(build, config["extra"]["zwgk_search_shards"]))
@@ -51,20 +46,19 @@ def finish(config, log: logging.Logger) -> None:
         produced.update(file.dest_uri for file in build.files if file.inclusion.is_included())
         produced.update(config.theme.static_templates)
         produced.update(f"{name}.gz" for name in config.theme.static_templates if name == "sitemap.xml")
-        produced.update(search.files())  # Pagefind's bundle, when it was written beside the exports
         build.counts["stale"], trash = sweep(site_dir, produced)
     exported = time.perf_counter()
-    build.counts.update(verify(build, site_dir))
+    build.counts = verify(build, site_dir)
     build.pages = []
     build.cache.store()
     verified = time.perf_counter()
-    build.counts["search_pages"] = search.result()
+    build.counts["search_pages"] = static_search(build, site_dir)
     static = time.perf_counter()
     check_links(site_dir, build, log)
     counts = build.counts
     log.info(
         f"耗时：导出 {exported - started:.1f} 秒（{files.skipped} 个文件内容未变、留在原处），核对 {verified - exported:.1f} 秒，"
-        f"静态检索索引 {static - verified + search.seconds:.1f} 秒（{'与导出同时进行，' if search.thread else ''}{counts['search_pages']} 个页面"
+        f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面"
         + f"，{counts['search_bundles']} 个分包中 {counts['search_bundles_cached']} 个沿用上次的结果），"
         + f"核对链接 {time.perf_counter() - static:.1f} 秒。"
     )
@@ -87,22 +81,6 @@ def release_pages(build: SiteBuild) -> None:
     for page in build.rendered:  # MkDocs keeps every page's HTML until the build ends; it is written
         page.content = None
     build.rendered = []  # freed by reference counting at once: no collection pass over the whole heap
-
-
-def _pages_only(build: SiteBuild, config, site_dir: Path) -> bool:
-    """Whether every HTML file in the site is a page of this build (a cold build, or nothing removed
-    since the last one): then Pagefind may index the site before the stale files are swept away."""
-    pages = {file.dest_uri for file in build.files if file.inclusion.is_included()} if build.files is not None else set()
-    pages.update(config.theme.static_templates)
-    for folder, dirs, names in os.walk(site_dir):
-        rel = os.path.relpath(folder, site_dir).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        if not prefix:
-            dirs[:] = [name for name in dirs if not name.startswith(".") and name != BUNDLE_DIR]
-        for name in names:
-            if name.endswith(".html") and prefix + name not in pages:
-                return False
-    return True
 
 
 def check_links(site_dir: Path, build: SiteBuild, log: logging.Logger) -> None:

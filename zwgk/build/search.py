@@ -3,8 +3,6 @@ verified at its end) and Pagefind's static bundle (run over the written site, th
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -62,43 +60,3 @@ def static_search(build: SiteBuild, site_dir: Path) -> int:
             for path in folder.glob(pattern):
                 path.unlink()
     return indexed
-
-
-class StaticSearch:
-    """The static_search step, started at once in a thread when `early` (Pagefind runs as a subprocess,
-    so the exports go on in this process meanwhile, on the other core), else run when its result is
-    asked for."""
-
-    def __init__(self, build: SiteBuild, site_dir: Path, early: bool):
-        self.build, self.site_dir = build, site_dir
-        self.pages: int | None = None
-        self.error: Exception | None = None
-        self.seconds = 0.0  # how long Pagefind's step took in its thread
-        self.thread = threading.Thread(target=self._run, daemon=True) if early else None
-        if self.thread is not None:
-            self.thread.start()
-
-    def _run(self) -> None:
-        started = time.perf_counter()
-        try:
-            self.pages = static_search(self.build, self.site_dir)
-        except Exception as error:  # noqa: BLE001 (raised again in the build's thread, by result)
-            self.error = error
-        self.seconds = time.perf_counter() - started
-
-    def files(self) -> list[str]:
-        """The bundle's files once written (site paths), so that the sweep of stale files keeps them;
-        nothing when the step runs after the sweep."""
-        if self.thread is None:
-            return []
-        self.thread.join()
-        folder = self.site_dir / pagefind.BUNDLE_DIR
-        return [path.relative_to(self.site_dir).as_posix() for path in folder.rglob("*") if path.is_file()]
-
-    def result(self) -> int:
-        if self.thread is None:
-            return static_search(self.build, self.site_dir)
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.pages
