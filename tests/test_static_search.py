@@ -60,7 +60,7 @@ def test_the_index_is_split_into_parts_the_browser_merges(sample_site):
             seen[url] = folder
     item_url = "/items/" + "/".join(next((sample_site / "items").glob("*/*/")).relative_to(sample_site / "items").parts) + "/"
     assert item_url in seen
-    assert seen[item_url] == bundles[[f"p{n}" for n in range(8)].index(pagefind.part_of(item_url[1:] + "index.html"))]
+    assert seen[item_url] == bundles[pagefind.part_names().index(pagefind.part_of(item_url[1:] + "index.html"))]
 
 
 def test_known_titles_are_found_and_unknown_ones_are_not(sample_site):
