@@ -47,7 +47,9 @@ def link_rules(markdown: str, page) -> str:
     if not page.file.src_uri.startswith("contributing/") or page.file.src_uri.endswith("rules.md"):
         return markdown
     known = rules.REGISTRY
-    return _CODE_SPAN.sub(lambda m: f"[`{m.group(1)}`](rules.md#{rule_anchor(m.group(1))})" if m.group(1) in known else m.group(0), markdown)
+    return _CODE_SPAN.sub(
+        lambda m: f"[`{m.group(1)}`](rules.md#{rule_anchor(m.group(1))})" if m.group(1) in known else m.group(0), markdown
+    )
 
 
 def page_markdown(markdown: str, page, config) -> str:

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from zwgk.site import html, static_search, urls
-from zwgk.catalog.codes import IndexNumber, implementation_code, parse_index
-from zwgk.rules.run import CheckResult
-from zwgk.catalog.flow import step_index
+from zwgk.catalog.annual_model import AnnualReport
+from zwgk.catalog.codes import IndexNumber, parse_index
 from zwgk.catalog.model import Entry, PowerItem
 from zwgk.catalog.scheme_model import Department, Scheme
-from zwgk.catalog.annual_model import AnnualReport
-from zwgk.rules.items import EIGHT_DISCLOSURES
+from zwgk.rules.run import CheckResult
+from zwgk.site import urls
 
 
 @dataclass
@@ -82,7 +79,6 @@ class SiteData:
 
     def code_label(self, codes: dict[str, str], code: str | None) -> str:
         return f"{code} {codes[code]}" if code and code in codes else (code or "")
-
 
 
 def site_data(result: CheckResult, report_url: str = "", site_url: str = "") -> SiteData:

@@ -63,7 +63,9 @@ def _dumps(record: dict) -> str:
 
 
 def _json_file(departments: list[str], items: list[str], entries: list[str]) -> bytes:
-    return ('{"departments":[' + ",".join(departments) + '],"items":[' + ",".join(items) + '],"entries":[' + ",".join(entries) + "]}").encode()
+    return (
+        '{"departments":[' + ",".join(departments) + '],"items":[' + ",".join(items) + '],"entries":[' + ",".join(entries) + "]}"
+    ).encode()
 
 
 def department_part(site: SiteData, dept_id: str) -> DepartmentPart:

@@ -13,9 +13,9 @@ from collections import defaultdict
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr as _quoteattr
 
-from zwgk.site import urls
 from zwgk.catalog.codes import implementation_code
 from zwgk.catalog.text import xml_safe
+from zwgk.site import urls
 from zwgk.site.data import SiteData
 from zwgk.site.pages.common import latest
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
-from zwgk.catalog.text import xml_safe
-from zwgk.site import html
 from zwgk.catalog.flow import step_index
 from zwgk.catalog.model import PowerItem
+from zwgk.catalog.text import xml_safe
+from zwgk.site import html
 
 FONT = "Noto Sans CJK SC,Microsoft YaHei,PingFang SC,sans-serif"
 RENDER_VERSION = "2"

@@ -7,8 +7,8 @@ content/assets/javascripts/zwgk-search.js computes the same (`normaliseCode`, `s
 from __future__ import annotations
 
 import re
-from datetime import date
 import unicodedata
+from datetime import date
 
 _SPACES = re.compile(r"\s+")
 _OPENING = str.maketrans({"[": "〔", "(": "〔", "【": "〔", "（": "〔", "]": "〕", ")": "〕", "】": "〕", "）": "〕"})

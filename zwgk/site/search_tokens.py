@@ -37,6 +37,7 @@ def gram_weight(title: str, withdrawn: bool = False) -> float:
     weight = max(0.3, min(3.0, 12 / max(len(title), 1)))
     return round(weight * (0.2 if withdrawn else 1.0), 2)
 
+
 _INDEX_START = re.compile(r"^([0-9a-z]{9}|[0-9a-z]{18})/(\d{4})")
 
 

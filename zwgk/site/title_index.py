@@ -372,11 +372,13 @@ def unfound_titles(site_dir: Path, site, sample: int = 30) -> list[str]:
         for twin in record.get("twins", []):
             twins[(record["code"], record["title"])].add(twin if isinstance(twin, str) else twin[0])
         title = _normalise(record["title"])
-        if any(gram not in indexed for gram, _ in _grams(title)):
+        if any(gram not in indexed for gram, _ in _grams(title)) or (
+            record["kind"] == "item"
+            and docnum % step == 0
+            and first_pass_variant(title)
+            and candidates(read, shards, [title], decoded).get(docnum, (9, 0))[0] > 3
+        ):
             missing.append(record["title"])
-        elif record["kind"] == "item" and docnum % step == 0 and first_pass_variant(title):
-            if candidates(read, shards, [title], decoded).get(docnum, (9, 0))[0] > 3:
-                missing.append(record["title"])
     for record in records[leads:]:
         if record["url"].split("/")[1] not in twins.get((record["code"], record["title"]), ()):
             missing.append(record["title"])

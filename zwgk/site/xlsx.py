@@ -31,7 +31,6 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.writer.excel import ExcelWriter
 
 from zwgk.catalog.model import Entry, PowerItem
-
 from zwgk.catalog.scheme_model import Department, Scheme
 from zwgk.site.exports import neutralise_formula
 
@@ -130,7 +129,13 @@ POWER_COLUMNS = [
     Column("fees.standard", "收费标准", 16, _sub("fees", "standard"), wrap=True),
     Column("fees.basis", "收费依据", 20, _sub("fees", "basis"), wrap=True),
     Column("result", "办理结果", 20, lambda item, context: _text(item.result), wrap=True),
-    Column("responsibilities", "责任事项", 44, lambda item, c: "\n".join(f"{r.phase}：{r.duty}" for r in item.responsibilities or []), wrap=True),
+    Column(
+        "responsibilities",
+        "责任事项",
+        44,
+        lambda item, c: "\n".join(f"{r.phase}：{r.duty}" for r in item.responsibilities or []),
+        wrap=True,
+    ),
     Column("accountability", "追责情形", 40, lambda item, context: _lines(item.accountability), wrap=True),
     Column("contact.consult_phone", "咨询电话", 16, _sub("contact", "consult_phone")),
     Column("contact.complaint_phone", "投诉电话", 16, _sub("contact", "complaint_phone")),
@@ -318,7 +323,11 @@ def department_workbooks(site) -> dict[str, bytes]:
     """Every department's workbook by its path in the site (`site` is a SiteData)."""
     return {
         f"exports/departments/{dept_id}/{dept_id}.xlsx": department_workbook(
-            site.scheme, site.departments, site.departments[dept_id], site.items_by_dept.get(dept_id, []), site.entries_by_dept.get(dept_id, [])
+            site.scheme,
+            site.departments,
+            site.departments[dept_id],
+            site.items_by_dept.get(dept_id, []),
+            site.entries_by_dept.get(dept_id, []),
         )
         for dept_id in sorted(site.departments)
     }

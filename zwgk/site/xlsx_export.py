@@ -20,12 +20,18 @@ def _write_one(dept_id: str):
     dept = catalog.departments[dept_id]
     path = output / f"{dept_id}.xlsx"
     sheets = extra(dept) if extra else ()
-    path.write_bytes(xlsx.department_workbook(catalog.scheme, catalog.departments, dept, items.get(dept_id, []), entries.get(dept_id, []), sheets))
+    path.write_bytes(
+        xlsx.department_workbook(catalog.scheme, catalog.departments, dept, items.get(dept_id, []), entries.get(dept_id, []), sheets)
+    )
     return path
 
 
 def write_workbooks(
-    catalog, output, dept_ids: list[str] | None = None, extra: Callable[[Department], xlsx.ExtraSheets] | None = None, workers: int | None = None
+    catalog,
+    output,
+    dept_ids: list[str] | None = None,
+    extra: Callable[[Department], xlsx.ExtraSheets] | None = None,
+    workers: int | None = None,
 ) -> list:
     """`zwgk export xlsx`: each department's workbook as <output>/<dept-id>.xlsx (`catalog` is a loaded
     Catalog), with `extra(dept)` sheets when given. Returns the paths written.

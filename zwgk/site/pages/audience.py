@@ -45,7 +45,14 @@ def audience_pages(site: SiteData) -> list[tuple[str, str]]:
             for item in items
         ]
         title = TITLES[slug]
-        body = render("audience.md", title=title, description=DESCRIPTIONS[slug], rows=rows, other=TITLES["legal" if slug == "person" else "person"], other_href=href(url, urls.audience("legal" if slug == "person" else "person")))
+        body = render(
+            "audience.md",
+            title=title,
+            description=DESCRIPTIONS[slug],
+            rows=rows,
+            other=TITLES["legal" if slug == "person" else "person"],
+            other_href=href(url, urls.audience("legal" if slug == "person" else "person")),
+        )
         meta = tags.column(title, "办事服务", DESCRIPTIONS[slug], [title, "办事指南"])
         pages.append((urls.page_source(url), page(title, body, searchable=False, wide=True, gov_tags=meta)))
     return pages

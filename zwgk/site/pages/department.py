@@ -99,7 +99,7 @@ def catalogue_years(site: SiteData, dept: Department, url: str) -> list[Year]:
     return years
 
 
-def department(site: SiteData, dept: Department, extra_sections: Markup = Markup()) -> tuple[str, str]:
+def department(site: SiteData, dept: Department, extra_sections: Markup | None = None) -> tuple[str, str]:
     """The page of `dept`; `extra_sections` is markup rendered by other page builders."""
     url = urls.department(dept.dept_id)
     scheme = site.scheme
@@ -148,9 +148,11 @@ def department(site: SiteData, dept: Department, extra_sections: Markup = Markup
         feed_href=href(url, feed["href"]),
         type_remarks=type_remarks,
         column_remarks=column_remarks,
-        extra_sections=extra_sections,
+        extra_sections=extra_sections or Markup(),
     )
-    meta = tags.column(dept.name, "部门信息公开", f"{dept.name}的权责清单和政府信息公开目录", [dept.short_name, "权责清单", "政府信息公开目录"])
+    meta = tags.column(
+        dept.name, "部门信息公开", f"{dept.name}的权责清单和政府信息公开目录", [dept.short_name, "权责清单", "政府信息公开目录"]
+    )
     return urls.page_source(url), page(
         dept.name, body, description=f"{dept.name}的权责清单和政府信息公开目录", gov_tags=meta, feeds=[feed], alternates=alternates
     )

@@ -78,7 +78,10 @@ def sitemap(site: SiteData) -> tuple[str, str]:
                         Year(
                             year,
                             [
-                                Link(href(url, urls.catalogue_page(dept.dept_id, period)), f"{int(period[4:])} 月" if len(period) == 6 else "全年")
+                                Link(
+                                    href(url, urls.catalogue_page(dept.dept_id, period)),
+                                    f"{int(period[4:])} 月" if len(period) == 6 else "全年",
+                                )
                                 for period in sorted(periods[dept.dept_id][year])
                             ],
                         )

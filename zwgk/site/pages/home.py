@@ -43,7 +43,10 @@ def home(site: SiteData) -> tuple[str, str]:
     regions = [
         Region(
             scheme.regions.get(region, region),
-            [DirectoryLink(urls.department(d.dept_id), d.name, d.level) for d in sorted(by_region[region], key=lambda d: (d.level, d.dept_id))],
+            [
+                DirectoryLink(urls.department(d.dept_id), d.name, d.level)
+                for d in sorted(by_region[region], key=lambda d: (d.level, d.dept_id))
+            ],
         )
         for region in sorted(by_region, key=lambda code: (order.index(code) if code in scheme.regions else 999, code))
     ]
@@ -56,7 +59,9 @@ def home(site: SiteData) -> tuple[str, str]:
     for entry in site.entries:
         if entry.topic:
             by_topic[entry.topic.split(".")[0]] += 1
-    themes = [Way(urls.topic(code), label, by_topic[code]) for code, label in scheme.topics.items() if "." not in code and by_topic.get(code)]
+    themes = [
+        Way(urls.topic(code), label, by_topic[code]) for code, label in scheme.topics.items() if "." not in code and by_topic.get(code)
+    ]
     by_type: dict[str, int] = defaultdict(int)
     for item in site.items:
         if item.is_active:

@@ -78,6 +78,8 @@ def topic_pages(site: SiteData) -> list[tuple[str, str]]:
             heading = f"主题：{label}（共 {len(entries)} 条）"
             links = pager(lambda n, c=code: urls.topic(c, n), len(parts), number, url)
             body = render("topic.md", heading=heading, rows=entry_rows(site, part, url, with_department=True), pages=links)
-            pages.append((urls.page_source(url), page(heading, body, searchable=False, wide=True, gov_tags=tags.column(label, "主题分类", heading))))
+            pages.append(
+                (urls.page_source(url), page(heading, body, searchable=False, wide=True, gov_tags=tags.column(label, "主题分类", heading)))
+            )
     index = render("list_index.md", heading="按主题浏览", caption="主题分类", headers=["主题", "条目数"], rows=index_rows)
     return [("topics/index.md", page("按主题浏览", index, searchable=False, gov_tags=tags.column("按主题浏览", "主题分类"))), *pages]
