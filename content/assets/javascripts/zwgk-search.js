@@ -651,7 +651,7 @@
       });
       // When tiers 1-4 do not fill a page: the active titles sharing most bigrams whose closeness no
       // text match can reach come next, in the ranking's order (the text's matches follow them).
-      if (keyed.length && keyed.length < SHOWN) {
+      if (keyed.length < SHOWN) {
         near.docs.forEach(function (n) {
           if (n[0] < withdrawnFrom && n[1] > near.bound) keyed.push({ docnum: n[0], key: [5, 0, -n[1], n[0]] });
         });
