@@ -268,6 +268,12 @@ def _every_title_match(searcher, stage, variants: list[str], shown: int) -> tupl
     which holds the title and names; the stored records are read only for the first `shown` results
     (and their twins), and for an entry whose keywords might decide its tier. Returns (document
     numbers, matches)."""
+    # Listing the matches decodes the postings of every bigram (tens of milliseconds for a common one):
+    # only when the rarest bigram of each variant says there are few. Then the browser's first pass,
+    # which ranks every match, and this agree; above it both take the best by the same keys.
+    bound = sum(min(searcher.doc_frequency(t.fieldname, t.text) for t in conj.leaves()) for conj in stage.subqueries)
+    if bound > EXACT_CANDIDATES:
+        return None
     matches = list(itertools.islice(searcher.docs_for_query(stage), EXACT_CANDIDATES + 1))
     if len(matches) > EXACT_CANDIDATES:
         return None
