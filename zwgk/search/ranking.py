@@ -37,11 +37,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from zwgk.site.lookup import KIND_ORDER, prefix_closeness, record_prefix_key
+from zwgk.site.lookup import CJK_RUN, KIND_ORDER, bigrams, closeness, prefix_closeness, record_prefix_key
 
 _SPACES = re.compile(r"\s+")
 _OPENING = str.maketrans({"[": "〔", "(": "〔", "【": "〔", "（": "〔", "]": "〕", ")": "〕", "】": "〕", "）": "〕"})
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-z]{2,}")
 _CODE_LIKE = re.compile(r"[0-9〔]")
 TIERS = ("code", "name", "code-prefix", "in-name", "bigrams", "other")
@@ -59,14 +58,6 @@ def normalise(value: str) -> str:
 def _variant_bigrams(variant: str) -> tuple[str, ...]:
     """A query variant's bigrams (the same variants are matched against every candidate)."""
     return tuple(bigrams(variant))
-
-
-def bigrams(text: str) -> list[str]:
-    """The character bigrams of each run of Chinese characters, in order, each once."""
-    grams: list[str] = []
-    for run in _CJK_RUN.findall(text):
-        grams += [run[i : i + 2] for i in range(len(run) - 1)]
-    return list(dict.fromkeys(grams))
 
 
 def variants(query: str, synonyms: list[list[str]]) -> list[str]:
@@ -123,7 +114,7 @@ def match(query_variants: list[str], record: Record) -> tuple[int, int]:
     return best[0], -best[1]
 
 
-CJK_ONLY = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+CJK_ONLY = CJK_RUN  # fullmatch: a variant of Chinese characters only
 
 
 def name_match(variant: str, record: Record) -> tuple[int, int]:
@@ -169,7 +160,7 @@ def order_record(order: str) -> tuple[Record, str, str]:
 
 
 def _closeness(variant: str, title: str) -> int:
-    return min(10, (10 * len(variant)) // max(len(title), 1))
+    return closeness(len(variant), len(title))
 
 
 def _date_number(date: str) -> int:

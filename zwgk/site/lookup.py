@@ -11,6 +11,8 @@ import unicodedata
 from datetime import date
 
 _SPACES = re.compile(r"\s+")
+# A run of two or more Chinese characters (the CJK blocks both searches index by bigram).
+CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 _OPENING = str.maketrans({"[": "〔", "(": "〔", "【": "〔", "（": "〔", "]": "〕", ")": "〕", "】": "〕", "）": "〕"})
 
 
@@ -95,3 +97,18 @@ def quality(info: dict, with_length: bool) -> float:
     value = (value << 2) | (2 - min(KIND_ORDER.get(info.get("kind", ""), 2), 2))
     day = date.fromisoformat(info["date"]).toordinal() - _EPOCH if info.get("date") else 0
     return float((value << 15) + max(0, min(day, (1 << 15) - 2)) + 1)
+
+
+def bigrams(text: str) -> list[str]:
+    """The character bigrams of each run of Chinese characters, in order, each once (zwgk.search.ranking
+    matches them; zwgk.site.title_index indexes them; zwgk-search.js `bigrams` computes the same)."""
+    grams: list[str] = []
+    for run in CJK_RUN.findall(text):
+        grams += [run[i : i + 2] for i in range(len(run) - 1)]
+    return list(dict.fromkeys(grams))
+
+
+def closeness(size: int, length: int) -> int:
+    """How much of a text of `length` characters a matched variant of `size` covers, 0 to 10 (the
+    ranking's closeness for tiers 3 and 4)."""
+    return min(10, (10 * size) // max(length, 1))

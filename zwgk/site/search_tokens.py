@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import re
 
-from zwgk.site.lookup import normalise_code, shard_of
+from zwgk.site.lookup import CJK_RUN, normalise_code, shard_of
 
 __all__ = ["gram_tokens", "gram_weight", "index_tokens", "normalise_code", "shard_of"]  # the last two defined in zwgk.site.lookup
-
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 
 
 def gram_tokens(text: str) -> list[str]:
     """The character bigrams of each run of Chinese characters, as ASCII tokens, in order."""
     tokens = []
-    for run in _CJK_RUN.findall(text):
+    for run in CJK_RUN.findall(text):
         # The runs hold only characters of the Basic Multilingual Plane, so the UTF-16 code units in hex
         # are the code points, four digits each: a bigram is eight digits starting at every fourth.
         digits = run.encode("utf-16-be").hex()

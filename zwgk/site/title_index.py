@@ -35,12 +35,11 @@ Files, all under codes/ (beside the code lookups, written by the same step):
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from pathlib import Path
 
 from zwgk.site import urls
-from zwgk.site.lookup import normalise_code, quality, shard_of
+from zwgk.site.lookup import CJK_RUN, bigrams, closeness, normalise_code, quality, shard_of
 from zwgk.site.search_data import entry_record, item_record
 
 TITLE_DIR = "codes/title"
@@ -49,7 +48,6 @@ RECORDS_PER_CHUNK = 8
 GRAMS_PER_SHARD = 0.5
 EXCERPT_CHARS = 120
 TITLE, KEYWORD, NAME = 0, 1, 2
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
 
 
 _normalise = normalise_code  # the same folding as zwgk.search.ranking.normalise
@@ -108,7 +106,7 @@ def _varint(value: int, out: bytearray) -> None:
 def _grams(text: str) -> list[tuple[str, int]]:
     """(bigram, position) of each pair of Chinese characters in a normalised text."""
     found = []
-    for run in _CJK_RUN.finditer(text):
+    for run in CJK_RUN.finditer(text):
         start, chars = run.start(), run.group(0)
         found += [(chars[i : i + 2], start + i) for i in range(len(chars) - 1)]
     return found
@@ -225,7 +223,7 @@ def decode_shard(data: bytes) -> dict[str, list[tuple]]:
 
 def first_pass_variant(variant: str) -> bool:
     """Whether the first pass can answer a variant: one run of two or more Chinese characters."""
-    return bool(_CJK_RUN.fullmatch(variant))
+    return bool(CJK_RUN.fullmatch(variant))
 
 
 def candidates(read_shard, shards: int, variants: list[str], cache: dict | None = None) -> dict[int, tuple[int, int]]:
@@ -264,12 +262,12 @@ def candidates(read_shard, shards: int, variants: list[str], cache: dict | None 
                         lengths[(docnum, field)] = length
         size = len(variant)
         for docnum in docs:
-            match = (4, _closeness(size, titles[docnum]))
+            match = (4, closeness(size, titles[docnum]))
             for field, where in places.get(docnum, {}).items():
                 for start in where.get(grams[0], ()):
                     if all(start + i in where.get(gram, ()) for i, gram in enumerate(grams)):
                         length = lengths[(docnum, field)]
-                        here = (1, 10) if start == 0 and length == size else (3, _closeness(size, length))
+                        here = (1, 10) if start == 0 and length == size else (3, closeness(size, length))
                         match = min(match, here, key=lambda m: (m[0], -m[1]))
             previous = best.get(docnum)
             if previous is None or (match[0], -match[1]) < (previous[0], -previous[1]):
@@ -286,7 +284,7 @@ def sharing(read_shard, shards: int, variants: list[str], cache: dict | None = N
     matched = candidates(read_shard, shards, variants, cache)
     has: dict[int, set[str]] = defaultdict(set)
     for variant in variants:
-        for gram in ranking_bigrams(variant):
+        for gram in bigrams(variant):
             number = shard_of(gram, shards)
             if number not in cache:
                 cache[number] = decode_shard(read_shard(number))
@@ -294,7 +292,7 @@ def sharing(read_shard, shards: int, variants: list[str], cache: dict | None = N
                 has[posting[0]].add(gram)
     found, bound = {}, -1
     for variant in variants:
-        own = ranking_bigrams(variant)
+        own = bigrams(variant)
         if not own:
             continue
         need = max(1, len(own) - 2)
@@ -303,17 +301,8 @@ def sharing(read_shard, shards: int, variants: list[str], cache: dict | None = N
             if docnum not in matched and sum(g in grams for g in own) >= need:
                 found[docnum] = 0
     for docnum in found:
-        found[docnum] = max((10 * sum(g in has[docnum] for g in own)) // len(own) for v in variants if (own := ranking_bigrams(v)))
+        found[docnum] = max((10 * sum(g in has[docnum] for g in own)) // len(own) for v in variants if (own := bigrams(v)))
     return found, bound
-
-
-def ranking_bigrams(variant: str) -> list[str]:
-    """A first-pass variant's bigrams, each once (zwgk.search.ranking.bigrams)."""
-    return list(dict.fromkeys(variant[i : i + 2] for i in range(len(variant) - 1)))
-
-
-def _closeness(size: int, length: int) -> int:
-    return min(10, (10 * size) // max(length, 1))
 
 
 def site_reader(site_dir: Path):
