@@ -1,0 +1,118 @@
+"""Every generated page's source, in groups that are each built again only when something they read
+has changed (their keys are in zwgk.build.reuse): the item pages, each department's catalogue pages,
+each department's own page, each topic's pages, the annual reports, the power types, and the rest
+(home, monitoring, furniture), which read the whole catalogue and the day."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import zwgk.build.reuse as keys
+from zwgk.monitoring import annual as annual_pages
+from zwgk.monitoring import inspection
+from zwgk.monitoring import pages as scorecard_pages
+from zwgk.rules.run import CheckResult
+from zwgk.site import urls
+from zwgk.site.data import SiteData
+from zwgk.site.flowchart import responsive
+from zwgk.site.pages.audience import audience_pages
+from zwgk.site.pages.catalogue import catalogue_pages
+from zwgk.site.pages.department import department
+from zwgk.site.pages.furniture import furniture_pages
+from zwgk.site.pages.home import home
+from zwgk.site.pages.item import item_page
+from zwgk.site.pages.lists import entries_by_topic, one_topic_pages, topic_index, type_pages
+from zwgk.site.pages.scheme import scheme_page
+
+
+@dataclass
+class Sources:
+    pages: list[tuple[str, str]] = field(default_factory=list)
+    reused: dict[str, list[bool]] = field(default_factory=dict)  # group name -> reused or not, per part
+
+    def add(self, group: str, key: str, build, keep: int) -> None:
+        pages, reused = keys.reuse(key, build, keep)
+        self.pages += pages
+        self.reused.setdefault(group, []).append(reused)
+
+    def summary(self) -> str:
+        """What was reused, for the build's timing line ("" when nothing was)."""
+        parts = []
+        for group, flags in self.reused.items():
+            if all(flags):
+                parts.append(group if len(flags) == 1 else f"全部{group}")
+            elif any(flags):
+                parts.append(f"{sum(flags)}/{len(flags)} 组{group}")
+        return "，沿用上次的" + "、".join(parts) + "源文件" if parts else ""
+
+
+def page_sources(
+    data: SiteData, result: CheckResult, cards: list, points: list, svgs: dict, inputs: dict, charts_key: str, today
+) -> Sources:
+    catalog = result.catalog
+    by_topic = entries_by_topic(data)
+    by_dept = {card.dept_id: card for card in cards}
+    annual: dict[str, list] = {}
+    for report in catalog.annual:
+        annual.setdefault(report.dept_id, []).append(report)
+
+    def section(dept_id: str):
+        return scorecard_pages.score_section(by_dept[dept_id], urls.department(dept_id)) + annual_pages.department_section(
+            data, dept_id, annual.get(dept_id, [])
+        )
+
+    sections = {dept_id: section(dept_id) for dept_id in catalog.departments}
+    catalogue_keys = keys.catalogue_keys(inputs, data)
+    department_keys = keys.department_keys(inputs, data, sections)
+    topic_keys = keys.topic_keys(inputs, data, by_topic)
+    keep = 2 * (len(catalogue_keys) + len(department_keys) + len(topic_keys) + 4) + 8
+    sources = Sources()
+    sources.add(
+        "其他页面",
+        keys.other_key(inputs, catalog.file_keys, today, result.findings, points),
+        lambda: _whole_catalogue_pages(data, result, cards, points, by_topic),
+        keep,
+    )
+    sources.add("年度报告页面", keys.annual_key(inputs, catalog.file_keys), lambda: _annual_pages(data, catalog.annual), keep)
+    sources.add("事项页面", keys.item_key(inputs, catalog.file_keys, charts_key), lambda: _item_pages(data, svgs), keep)
+    sources.add("权力类型页面", keys.types_key(inputs, catalog.file_keys), lambda: type_pages(data), keep)
+    for dept_id, key in department_keys.items():
+        sources.add("部门页面", key, lambda dept_id=dept_id: [department(data, catalog.departments[dept_id], sections[dept_id])], keep)
+    for code, key in topic_keys.items():
+        sources.add("主题页面", key, lambda code=code: one_topic_pages(data, code, by_topic.get(code, [])), keep)
+    for dept_id, key in catalogue_keys.items():
+        sources.add("部门目录页面", key, lambda dept_id=dept_id: catalogue_pages(_department_view(data, dept_id)), keep)
+    return sources
+
+
+def _whole_catalogue_pages(data, result: CheckResult, cards: list, points: list, by_topic: dict) -> list[tuple[str, str]]:
+    """The pages that read the whole catalogue (counts, the latest entries, the scores)."""
+    built = [home(data), scheme_page(result.catalog.scheme), topic_index(data, by_topic)]
+    built += scorecard_pages.monitoring_pages(data, cards, points)
+    built.append(inspection.inspection_page(data, result.findings))
+    built += furniture_pages(data)
+    built += audience_pages(data)
+    return built
+
+
+def _annual_pages(data, reports: list) -> list[tuple[str, str]]:
+    return [annual_pages.province_page(data, reports), *annual_pages.region_pages(data, reports), *annual_pages.report_pages(data, reports)]
+
+
+def _department_view(data, dept_id: str):
+    """The site's data with only one department's entries in `entries` (what catalogue_pages lists);
+    every lookup across departments (related entries, names, the newest date) stays the whole site's."""
+    data.entry_by_index, data.interpretations  # noqa: B018 (computed on the whole site, then shared by the copy)
+    view = copy.copy(data)
+    view.entries = data.entries_by_dept.get(dept_id, [])
+    return view
+
+
+def _item_pages(data, svgs: dict[str, str]) -> list[tuple[str, str]]:
+    built = []
+    for item in data.items:
+        key = f"{item.dept_id}/{item.basic_code}"
+        svg = svgs.get(key, "")
+        built.append(item_page(data, item, responsive(svg, svgs.get(f"{key}#narrow", ""), f"{item.name}运行流程图") if svg else ""))
+    return built
