@@ -9,6 +9,7 @@ import copy
 import pytest
 from conftest import AS_OF, SITE_URL, SMALL_PLAN, run_check, write_catalog
 
+from zwgk.build import sources
 from zwgk.build.sources import page_sources
 from zwgk.monitoring import scorecards
 from zwgk.sample import generate as synth
@@ -79,3 +80,11 @@ def test_one_changed_entry_rebuilds_only_the_groups_that_show_it(tmp_path, monke
     assert rebuilt == {"其他页面": 1, "年度报告页面": 0, "事项页面": 0, "权力类型页面": 0, "部门页面": 1, "主题页面": 1, "部门目录页面": 1}
     assert len(again.reused["主题页面"]) > 5 and len(again.reused["部门页面"]) > 3
     assert "关于页面源文件缓存核对的通知" in "".join(source for _, source in again.pages)
+
+
+def test_sources_built_in_forked_workers_equal_those_built_in_one_process(tmp_path, monkeypatch):
+    root = write_catalog(synth.generate(SMALL_PLAN), tmp_path / "catalog")
+    forked = _sources(root, tmp_path / "forked", monkeypatch)
+    monkeypatch.setattr(sources, "PARALLEL_MIN_GROUPS", 10**9)
+    alone = _sources(root, tmp_path / "alone", monkeypatch)
+    assert len(forked.pages) > 100 and forked.pages == alone.pages

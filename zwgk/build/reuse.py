@@ -165,16 +165,23 @@ def catalogue_keys(settings: dict, data) -> dict[str, str]:
     return keys
 
 
-def reuse(key: str, build: Callable[[], list[tuple[str, str]]], keep: int = 6) -> tuple[list[tuple[str, str]], bool]:
-    """The pages cached under `key`, else `build()` (then cached). Returns (pages, reused). `keep`:
-    how many groups the cache keeps (every group of a build, and room for a few builds of other states)."""
+def cached(key: str) -> list[tuple[str, str]] | None:
+    """The page sources kept under `key`, or None. A hit is marked as recently used (prune removes the
+    oldest written)."""
     cache = PickleCache(default_cache_dir(), "pages")
     pages = cache.get(key)
-    if isinstance(pages, list):
-        with contextlib.suppress(OSError):  # kept as recently used: prune removes the oldest written
-            os.utime(cache._path(key))
-        return pages, True
-    pages = build()
-    cache.put(key, pages)
-    cache.prune(keep=keep)
-    return pages, False
+    if not isinstance(pages, list):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(cache._path(key))
+    return pages
+
+
+def store(key: str, pages: list[tuple[str, str]]) -> None:
+    PickleCache(default_cache_dir(), "pages").put(key, pages)
+
+
+def prune(keep: int) -> None:
+    """Keep the `keep` most recently used groups (every group of a build, and room for a few builds
+    of other states)."""
+    PickleCache(default_cache_dir(), "pages").prune(keep=keep)

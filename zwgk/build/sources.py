@@ -6,6 +6,11 @@ each department's own page, each topic's pages, the annual reports, the power ty
 from __future__ import annotations
 
 import copy
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import zwgk.build.reuse as keys
@@ -25,26 +30,54 @@ from zwgk.site.pages.item import item_page
 from zwgk.site.pages.lists import entries_by_topic, one_topic_pages, topic_index, type_pages
 from zwgk.site.pages.scheme import scheme_page
 
+# Set just before forking (as zwgk.rules.run does): the workers inherit the site's data and call these.
+_forked_builders: list[Callable[[], list[tuple[str, str]]]] = []
+PARALLEL_MIN_GROUPS = 4
+
+
+def _build_forked(number: int) -> list[tuple[str, str]]:
+    return _forked_builders[number]()
+
+
+def _build_all(builders: list[Callable[[], list[tuple[str, str]]]]) -> list[list[tuple[str, str]]]:
+    """Run the builders, in forked workers on every core when there are several (a cold build at
+    province scale spends over a minute here with the second core idle: the Whoosh writer and
+    Pagefind start later)."""
+    global _forked_builders
+    workers = os.cpu_count() or 1
+    if workers < 2 or len(builders) < PARALLEL_MIN_GROUPS or "fork" not in multiprocessing.get_all_start_methods():
+        return [build() for build in builders]
+    _forked_builders = builders
+    gc.freeze()  # the workers' collector leaves the inherited objects alone: fewer pages copied
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_build_forked, range(len(builders))))
+    finally:
+        _forked_builders = []
+        gc.unfreeze()
+
 
 @dataclass
 class Sources:
     pages: list[tuple[str, str]] = field(default_factory=list)
     reused: dict[str, list[bool]] = field(default_factory=dict)  # group name -> reused or not, per part
+    planned: list[tuple[str, str, Callable]] = field(default_factory=list)
 
-    def add(self, group: str, key: str, build, keep: int) -> None:
-        pages, reused = keys.reuse(key, build, keep)
-        self.pages += pages
-        self.reused.setdefault(group, []).append(reused)
+    def add(self, group: str, key: str, build: Callable[[], list[tuple[str, str]]]) -> None:
+        self.planned.append((group, key, build))
 
-    def summary(self) -> str:
-        """What was reused, for the build's timing line ("" when nothing was)."""
-        parts = []
-        for group, flags in self.reused.items():
-            if all(flags):
-                parts.append(group if len(flags) == 1 else f"全部{group}")
-            elif any(flags):
-                parts.append(f"{sum(flags)}/{len(flags)} 组{group}")
-        return "，沿用上次的" + "、".join(parts) + "源文件" if parts else ""
+    def build(self, keep: int) -> None:
+        """Every planned group's pages, from the cache (zwgk.build.reuse) or built, in the planned order."""
+        groups = [(group, key, build, keys.cached(key)) for group, key, build in self.planned]
+        missing = [(key, build) for _, key, build, pages in groups if pages is None]
+        built = dict(zip([key for key, _ in missing], _build_all([build for _, build in missing]), strict=True))
+        for key, pages in built.items():
+            keys.store(key, pages)
+        keys.prune(keep)
+        for group, key, _, pages in groups:
+            self.pages += pages if pages is not None else built[key]
+            self.reused.setdefault(group, []).append(pages is not None)
+        self.planned = []
 
 
 def page_sources(
@@ -66,23 +99,22 @@ def page_sources(
     catalogue_keys = keys.catalogue_keys(inputs, data)
     department_keys = keys.department_keys(inputs, data, sections)
     topic_keys = keys.topic_keys(inputs, data, by_topic)
-    keep = 2 * (len(catalogue_keys) + len(department_keys) + len(topic_keys) + 4) + 8
     sources = Sources()
     sources.add(
         "其他页面",
         keys.other_key(inputs, catalog.file_keys, today, result.findings, points),
         lambda: _whole_catalogue_pages(data, result, cards, points, by_topic),
-        keep,
     )
-    sources.add("年度报告页面", keys.annual_key(inputs, catalog.file_keys), lambda: _annual_pages(data, catalog.annual), keep)
-    sources.add("事项页面", keys.item_key(inputs, catalog.file_keys, charts_key), lambda: _item_pages(data, svgs), keep)
-    sources.add("权力类型页面", keys.types_key(inputs, catalog.file_keys), lambda: type_pages(data), keep)
+    sources.add("年度报告页面", keys.annual_key(inputs, catalog.file_keys), lambda: _annual_pages(data, catalog.annual))
+    sources.add("事项页面", keys.item_key(inputs, catalog.file_keys, charts_key), lambda: _item_pages(data, svgs))
+    sources.add("权力类型页面", keys.types_key(inputs, catalog.file_keys), lambda: type_pages(data))
     for dept_id, key in department_keys.items():
-        sources.add("部门页面", key, lambda dept_id=dept_id: [department(data, catalog.departments[dept_id], sections[dept_id])], keep)
+        sources.add("部门页面", key, lambda dept_id=dept_id: [department(data, catalog.departments[dept_id], sections[dept_id])])
     for code, key in topic_keys.items():
-        sources.add("主题页面", key, lambda code=code: one_topic_pages(data, code, by_topic.get(code, [])), keep)
+        sources.add("主题页面", key, lambda code=code: one_topic_pages(data, code, by_topic.get(code, [])))
     for dept_id, key in catalogue_keys.items():
-        sources.add("部门目录页面", key, lambda dept_id=dept_id: catalogue_pages(_department_view(data, dept_id)), keep)
+        sources.add("部门目录页面", key, lambda dept_id=dept_id: catalogue_pages(_department_view(data, dept_id)))
+    sources.build(keep=2 * len(sources.planned) + 8)
     return sources
 
 
