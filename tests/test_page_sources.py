@@ -88,3 +88,8 @@ def test_sources_built_in_forked_workers_equal_those_built_in_one_process(tmp_pa
     monkeypatch.setattr(sources, "PARALLEL_MIN_GROUPS", 10**9)
     alone = _sources(root, tmp_path / "alone", monkeypatch)
     assert len(forked.pages) > 100 and forked.pages == alone.pages
+    assert forked.summary() == "" and alone.summary() == ""
+    again = _sources(root, tmp_path / "alone", monkeypatch)
+    assert (
+        again.summary() == "，沿用上次的其他页面、年度报告页面、事项页面、权力类型页面、全部部门页面、全部主题页面、全部部门目录页面源文件"
+    )

@@ -79,6 +79,16 @@ class Sources:
             self.reused.setdefault(group, []).append(pages is not None)
         self.planned = []
 
+    def summary(self) -> str:
+        """What was reused, for the build's timing line ("" when nothing was)."""
+        parts = []
+        for group, flags in self.reused.items():
+            if all(flags):
+                parts.append(group if len(flags) == 1 else f"全部{group}")
+            elif any(flags):
+                parts.append(f"{sum(flags)}/{len(flags)} 组{group}")
+        return "，沿用上次的" + "、".join(parts) + "源文件" if parts else ""
+
 
 def page_sources(
     data: SiteData, result: CheckResult, cards: list, points: list, svgs: dict, inputs: dict, charts_key: str, today
