@@ -32,7 +32,7 @@ from zwgk.site.pages.scheme import scheme_page
 
 # Set just before forking (as zwgk.rules.run does): the workers inherit the site's data and call these.
 _forked_builders: list[Callable[[], list[tuple[str, str]]]] = []
-PARALLEL_MIN_GROUPS = 4
+PARALLEL_MIN_GROUPS = 16  # forking the build (gigabytes at province scale) costs more than a few groups
 
 
 def _build_forked(number: int) -> list[tuple[str, str]]:
