@@ -96,6 +96,35 @@ def test_item_pages_carry_their_record_for_the_results(sample_site):
     assert 'data-pagefind-meta="zwgk"' in page and "开饭店" in page and "俗称" in page
 
 
+def test_a_catalogue_page_carries_only_its_entries_stable_fields_for_the_results(sample_site, sample_data):
+    """A catalogue page's search data holds, of each entry, only what the page and the entry's
+    sub-result do not ([索引号, 有效性, 生成日期, 文号, 关键词]): no 内容概述 (indexed under the
+    entry's heading, Pagefind's excerpt of its sub-result), no field another record's change can
+    move (a document number), and no per-cell data-pagefind-ignore (Pagefind's EXCLUDED selectors)."""
+    import html
+    import re
+
+    entry = next(e for e in sample_data.entries if e.summary and e.doc_number and e.keywords)
+    page = sample_data.entry_url(entry).split("#")[0]
+    text = (sample_site / page / "index.html").read_text(encoding="utf-8")
+    meta = json.loads(html.unescape(re.search(r'data-pagefind-meta="zwgk">(.*?)</span>', text).group(1)))
+    serial = sample_data.entry_url(entry).split("#")[1]
+    assert meta["entries"][serial] == [entry.index, entry.validity, entry.date.isoformat(), entry.doc_number, list(entry.keywords)]
+    assert entry.summary not in json.dumps(meta, ensure_ascii=False)
+    assert text.count("data-pagefind-ignore") <= 1 + sum(
+        1 for e in sample_data.entries if sample_data.entry_url(e).split("#")[0] == page and not e.summary
+    )
+    # The 内容概述 is indexed, in the entry's own sub-result; the 索引号 and the labels are not.
+    fragments = {}
+    for folder in pagefind.bundle_dirs(sample_site):
+        for path in (folder / "fragment").glob("*.pf_fragment"):
+            fragment = json.loads(pagefind._read(path))
+            fragments[fragment["url"]] = fragment
+    content = fragments["/" + page]["content"].replace("\u200b", "")  # Pagefind marks its word breaks
+    assert entry.summary in content and entry.index not in content and "内容概述" not in content
+    assert content.index(entry.title) < content.index(entry.summary)
+
+
 def test_the_prefix_lookup_holds_the_first_records_of_every_code_beginning(sample_site):
     """For partial 文号, 索引号 and basic codes, the records the browser takes from the prefix lookup
     (the query's deepest cut, and the next cuts when that list is not complete) hold the first record

@@ -40,6 +40,20 @@ _INDEXED_PAGES = re.compile(r"Indexed (\d+) pages?")
 # a sixteenth of the site's time instead of an eighth (at province scale, ~600 pages a part); a query
 # loads each part's metadata and one index chunk per word (see README: the bytes of a query).
 PART_COUNT = 16
+# What Pagefind leaves out of the pages it indexes, besides data-pagefind-ignore: in the catalogue
+# pages' tables (templates/entries.html; the only searchable pages with a `zwgk-entries` table) each
+# entry's 索引号, dates, topic and 有效性 cells, its fields' labels and every field but the first (the
+# 内容概述), and the links to related entries.
+EXCLUDED = (
+    ".headerlink",
+    ".zwgk-entries .c-index",
+    ".zwgk-entries .c-date",
+    ".zwgk-entries .c-code",
+    ".zwgk-entries .c-short",
+    ".zwgk-entries .zwgk-related",
+    ".zwgk-entries .zwgk-fields dt",
+    ".zwgk-entries .zwgk-fields dd:not(:first-of-type)",
+)
 PARTS_DIR = "parts"
 PARTS_LIST = "parts.json"
 _SEARCHABLE = b"data-pagefind-body"
@@ -184,9 +198,9 @@ def run_pagefind(site_dir: Path, output: Path | None = None, timeout: int = 1800
         str(target),
         "--force-language",
         "zh",
-        "--exclude-selectors",
-        ".headerlink",
     ]
+    for selector in EXCLUDED:
+        command += ["--exclude-selectors", selector]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:

@@ -577,7 +577,16 @@
     return text.replace(SEARCH_TOKEN, "$1").replace(/\s{2,}/g, " ").trim();
   }
 
-  // The records of one page's search data: its own (items, departments), or its entries (catalogue pages).
+  // A catalogue entry's result excerpt: its sub-result's excerpt (its 内容概述, the only field indexed
+  // under its heading besides the title, the 文号 and the keywords), without the title it starts with.
+  function entryExcerpt(sub) {
+    var text = plain(sub.excerpt || ""), title = (sub.title || "").trim();
+    if (title && text.indexOf(title) === 0) text = text.slice(title.length).replace(/^[.。\s]+/, "");
+    return text;
+  }
+
+  // The records of one page's search data: its own (items, departments), or its entries (catalogue pages:
+  // [索引号, 有效性, 生成日期, 文号, 关键词] by serial, zwgk/site/static_search.py `entry_fields`).
   function records(data) {
     var kind = (data.meta && data.meta.kind) || "page", own = {};
     try { own = JSON.parse((data.meta && data.meta.zwgk) || "{}"); } catch (error) { own = {}; }
@@ -585,8 +594,16 @@
     if (kind === "catalogue") {
       var entries = own.entries || {};
       return (data.sub_results || []).filter(function (sub) { return /#\d{5}$/.test(sub.url); }).map(function (sub) {
-        var record = {}, entry = entries[sub.url.slice(-5)] || {};
-        Object.keys(entry).forEach(function (k) { record[k] = entry[k]; });
+        var fields = entries[sub.url.slice(-5)] || [], record = {};
+        record.code = fields[0] || "";
+        record.status = fields[1] || "";
+        record.withdrawn = record.status !== "有效";
+        record.date = fields[2] || "";
+        record.codes = [record.code].concat(fields[3] ? [fields[3]] : []).filter(Boolean);
+        if (fields[3]) record.doc_number = fields[3];
+        if (fields[4] && fields[4].length) record.keywords = fields[4];
+        var excerpt = entryExcerpt(sub);
+        if (excerpt) record.excerpt = excerpt;
         record.kind = "entry";
         record.title = sub.title;
         record.url = new URL(sub.url, root).href;
