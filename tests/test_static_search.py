@@ -73,7 +73,9 @@ def test_known_titles_are_found_and_unknown_ones_are_not(sample_site):
 
 
 def test_bigram_tokens_and_codes():
-    assert search_tokens.gram_tokens("营许 A食品") == ["zg84258bb8", "zg98df54c1"]
+    # 营 U+8425, 许 U+8BB8: places 0x5025 and 0x57B8 of the Chinese ranges, `ftx` and `hbs` in base 36.
+    assert search_tokens.gram_tokens("营许 A食品") == ["zgftxhbs", "zgjxb6gx"]
+    assert search_tokens.gram_tokens("人民防空人民") == search_tokens.gram_tokens("人民防空人")  # each bigram once
     assert search_tokens.normalise_code("皖交通运[2026]9号") == search_tokens.normalise_code("皖交通运〔２０２６〕９号")
     assert static_search.shard_count(10) == 1 and static_search.shard_count(212_000) == 1024
 

@@ -37,14 +37,15 @@
       .replace(/[\[(【（]/g, "〔").replace(/[\])】）]/g, "〕");
   }
 
-  function hex(code) { return ("000" + code.toString(16)).slice(-4); }
+  // A character of a Chinese run as three base-36 digits (zwgk/site/search_tokens.py `_slot`).
+  function digits36(code) { return ("00" + (code <= 0x9fff ? code - 0x3400 : code - 0xf900 + 0x6c00).toString(36)).slice(-3); }
 
   function unique(list) { return list.filter(function (value, i) { return list.indexOf(value) === i; }); }
 
   function gramTokens(text) {
     var tokens = [];
     (text.match(CJK_RUNS) || []).forEach(function (run) {
-      for (var i = 0; i + 1 < run.length; i++) tokens.push("zg" + hex(run.charCodeAt(i)) + hex(run.charCodeAt(i + 1)));
+      for (var i = 0; i + 1 < run.length; i++) tokens.push("zg" + digits36(run.charCodeAt(i)) + digits36(run.charCodeAt(i + 1)));
     });
     return unique(tokens);
   }
@@ -567,7 +568,7 @@
     });
   }
 
-  // The search-only tokens of a page (zwgk/site/search_tokens.py: "zg" + two code points in hex for
+  // The search-only tokens of a page (zwgk/site/search_tokens.py: "zg" + two characters in base 36 for
   // each pair of characters, "zi" + a 索引号's prefix) are indexed but never shown to a reader.
   var SEARCH_TOKEN = /(^|[^0-9A-Za-z])z[gi][0-9A-Za-z]*…?/g;
 
