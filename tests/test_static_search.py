@@ -93,9 +93,20 @@ def test_a_partial_index_number_has_tokens_of_its_publisher():
     assert search_tokens.index_tokens("不是索引号") == []
 
 
-def test_item_pages_carry_their_record_for_the_results(sample_site):
+def test_item_pages_carry_their_record_for_the_results(sample_site, sample_data):
+    """An item page's record for the results, without what the page or the settings give: its URL
+    and group (the basic code), and the other departments' names and URLs (their ids, as the first
+    pass's `twins`, with the status when it is not 有效)."""
+    import html
+    import re
+
     page = (sample_site / "items/340000-amr/000125001000/index.html").read_text(encoding="utf-8")
     assert 'data-pagefind-meta="zwgk"' in page and "开饭店" in page and "俗称" in page
+    record = json.loads(html.unescape(re.search(r'data-pagefind-meta="zwgk">(.*?)</span>', page).group(1)))
+    assert "url" not in record and "group" not in record and record["code"] == "000125001000"
+    twins = [i for i in sample_data.items if i.basic_code == "000125001000" and i.dept_id != "340000-amr"]
+    expected = [i.dept_id if i.status == "有效" else [i.dept_id, i.status] for i in twins]
+    assert twins and sorted(map(str, record["others"])) == sorted(map(str, expected))
 
 
 def test_a_catalogue_page_carries_only_its_entries_stable_fields_for_the_results(sample_site, sample_data):

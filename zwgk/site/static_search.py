@@ -115,7 +115,10 @@ def item_tags(site, item) -> Tags:
     # pages are among those fetched); their pages weigh less, so that one search fetches distinct items.
     others = [t for t in twins if t is not item]
     if others:
-        record["others"] = [[site.departments[t.dept_id].short_name, urls.item(t.dept_id, t.basic_code), t.status] for t in others]
+        # As the first pass's `twins`: a department's id (its name and the page's URL are the
+        # browser's to make), with the status when it is not 有效.
+        record["others"] = [t.dept_id if t.status == "有效" else [t.dept_id, t.status] for t in others]
+    del record["url"], record["group"]  # the page's own URL; the group is the basic code
     filters = {
         "kind": ["事项"],
         "department": [record["department"]],

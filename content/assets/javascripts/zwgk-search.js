@@ -463,11 +463,18 @@
     return { docs: docs, bound: bound };
   }
 
+  // An item's twin (a department's id, or [id, status] when it is not 有效) as a result's other
+  // department: [short name, URL, status].
+  function twin(t, code, settingsData) {
+    var id = typeof t === "string" ? t : t[0], dept = null;
+    (settingsData && settingsData.departments || []).forEach(function (d) { if (d[0] === id) dept = d; });
+    dept = dept || [id, id, id];
+    return [dept[2], "items/" + id + "/" + code + "/", typeof t === "string" ? "有效" : t[1]];
+  }
+
   // The records of some docnums (chunks of RECORDS_PER_CHUNK), as the page records are: absolute URLs,
   // and a lead's twins as `others` ([short name, URL, status]).
   function titleRecords(docnums, settingsData) {
-    var byId = {};
-    (settingsData.departments || []).forEach(function (d) { byId[d[0]] = d; });
     var chunks = unique(docnums.map(function (d) { return Math.floor(d / RECORDS_PER_CHUNK); }));
     return Promise.all(chunks.map(function (c) {
       if (!chunkCache[c]) chunkCache[c] = getJSON("codes/records/" + c + ".json");
@@ -478,12 +485,7 @@
           var source = got[i][d % RECORDS_PER_CHUNK], record = {};
           Object.keys(source).forEach(function (k) { record[k] = source[k]; });
           record.url = new URL(source.url, root).href;
-          if (source.twins) {
-            record.others = source.twins.map(function (t) {
-              var id = typeof t === "string" ? t : t[0], dept = byId[id] || [id, id, id];
-              return [dept[2], "items/" + id + "/" + source.code + "/", typeof t === "string" ? "有效" : t[1]];
-            });
-          }
+          if (source.twins) record.others = source.twins.map(function (t) { return twin(t, source.code, settingsData); });
           return record;
         });
       });
@@ -588,7 +590,7 @@
 
   // The records of one page's search data: its own (items, departments), or its entries (catalogue pages:
   // [索引号, 有效性, 生成日期, 文号, 关键词] by serial, zwgk/site/static_search.py `entry_fields`).
-  function records(data) {
+  function records(data, settingsData) {
     var kind = (data.meta && data.meta.kind) || "page", own = {};
     try { own = JSON.parse((data.meta && data.meta.zwgk) || "{}"); } catch (error) { own = {}; }
     var url = new URL(data.url, root).href;
@@ -613,6 +615,11 @@
         record.level = own.level || "";
         return record;
       });
+    }
+    if (own.kind === "item") {
+      // The group is the basic code; the other departments' pages as the first pass's twins (titleRecords).
+      own.group = own.group || own.code;
+      own.others = (own.others || []).map(function (t) { return Array.isArray(t) && t.length === 3 ? t : twin(t, own.code, settingsData); });
     }
     if (own.kind) { own.url = url; own.excerpt = own.excerpt || plain(data.excerpt || ""); return [own]; }
     return [{ kind: "page", title: (data.meta && data.meta.title) || data.url, url: url, excerpt: plain(data.excerpt || "") }];
@@ -733,7 +740,7 @@
     var self = this, batch = (self.pages || []).slice(self.loaded, self.loaded + PAGE_BATCH);
     self.loaded += batch.length;
     return Promise.all(batch.map(function (page) { return page.data(); })).then(function (datas) {
-      datas.forEach(function (data) { self.records = self.records.concat(records(data)); });
+      datas.forEach(function (data) { self.records = self.records.concat(records(data, self.settings)); });
       return self;
     });
   };
