@@ -73,7 +73,9 @@ def test_known_titles_are_found_and_unknown_ones_are_not(sample_site):
 
 
 def test_bigram_tokens_and_codes():
-    assert search_tokens.gram_tokens("营许 A食品") == ["zg84258bb8", "zg98df54c1"]
+    # 营 U+8425, 许 U+8BB8: places 0x5025 and 0x57B8 of the Chinese ranges, `ftx` and `hbs` in base 36.
+    assert search_tokens.gram_tokens("营许 A食品") == ["zgftxhbs", "zgjxb6gx"]
+    assert search_tokens.gram_tokens("人民防空人民") == search_tokens.gram_tokens("人民防空人")  # each bigram once
     assert search_tokens.normalise_code("皖交通运[2026]9号") == search_tokens.normalise_code("皖交通运〔２０２６〕９号")
     assert static_search.shard_count(10) == 1 and static_search.shard_count(212_000) == 1024
 
@@ -91,9 +93,49 @@ def test_a_partial_index_number_has_tokens_of_its_publisher():
     assert search_tokens.index_tokens("不是索引号") == []
 
 
-def test_item_pages_carry_their_record_for_the_results(sample_site):
+def test_item_pages_carry_their_record_for_the_results(sample_site, sample_data):
+    """An item page's record for the results, without what the page or the settings give: its URL
+    and group (the basic code), and the other departments' names and URLs (their ids, as the first
+    pass's `twins`, with the status when it is not 有效)."""
+    import html
+    import re
+
     page = (sample_site / "items/340000-amr/000125001000/index.html").read_text(encoding="utf-8")
     assert 'data-pagefind-meta="zwgk"' in page and "开饭店" in page and "俗称" in page
+    record = json.loads(html.unescape(re.search(r'data-pagefind-meta="zwgk">(.*?)</span>', page).group(1)))
+    assert "url" not in record and "group" not in record and record["code"] == "000125001000"
+    twins = [i for i in sample_data.items if i.basic_code == "000125001000" and i.dept_id != "340000-amr"]
+    expected = [i.dept_id if i.status == "有效" else [i.dept_id, i.status] for i in twins]
+    assert twins and sorted(map(str, record["others"])) == sorted(map(str, expected))
+
+
+def test_a_catalogue_page_carries_only_its_entries_stable_fields_for_the_results(sample_site, sample_data):
+    """A catalogue page's search data holds, of each entry, only what the page and the entry's
+    sub-result do not ([索引号, 有效性, 生成日期, 文号, 关键词]): no 内容概述 (indexed under the
+    entry's heading, Pagefind's excerpt of its sub-result), no field another record's change can
+    move (a document number), and no per-cell data-pagefind-ignore (Pagefind's EXCLUDED selectors)."""
+    import html
+    import re
+
+    entry = next(e for e in sample_data.entries if e.summary and e.doc_number and e.keywords)
+    page = sample_data.entry_url(entry).split("#")[0]
+    text = (sample_site / page / "index.html").read_text(encoding="utf-8")
+    meta = json.loads(html.unescape(re.search(r'data-pagefind-meta="zwgk">(.*?)</span>', text).group(1)))
+    serial = sample_data.entry_url(entry).split("#")[1]
+    assert meta["entries"][serial] == [entry.index, entry.validity, entry.date.isoformat(), entry.doc_number, list(entry.keywords)]
+    assert entry.summary not in json.dumps(meta, ensure_ascii=False)
+    assert text.count("data-pagefind-ignore") <= 1 + sum(
+        1 for e in sample_data.entries if sample_data.entry_url(e).split("#")[0] == page and not e.summary
+    )
+    # The 内容概述 is indexed, in the entry's own sub-result; the 索引号 and the labels are not.
+    fragments = {}
+    for folder in pagefind.bundle_dirs(sample_site):
+        for path in (folder / "fragment").glob("*.pf_fragment"):
+            fragment = json.loads(pagefind._read(path))
+            fragments[fragment["url"]] = fragment
+    content = fragments["/" + page]["content"].replace("\u200b", "")  # Pagefind marks its word breaks
+    assert entry.summary in content and entry.index not in content and "内容概述" not in content
+    assert content.index(entry.title) < content.index(entry.summary)
 
 
 def test_the_prefix_lookup_holds_the_first_records_of_every_code_beginning(sample_site):

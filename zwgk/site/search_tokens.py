@@ -4,7 +4,7 @@ exact code and its shard.
 
 Pagefind segments Chinese into words, so it misses substrings that cross a word boundary (营许 in
 经营许可) and titles with one mistyped character. Each title therefore also carries its character
-bigrams as ASCII tokens (`zg` + the two code points in hex): the browser computes the same tokens
+bigrams as ASCII tokens (`zg` + each character's place in the Chinese ranges, three base-36 digits): the browser computes the same tokens
 from the query when the words find too little. `gram_tokens`, `index_tokens`, `normalise_code` and
 `shard_of` must match the script.
 """
@@ -18,15 +18,33 @@ from zwgk.site.lookup import CJK_RUN, normalise_code, shard_of
 __all__ = ["gram_tokens", "gram_weight", "index_tokens", "normalise_code", "shard_of"]  # the last two defined in zwgk.site.lookup
 
 
+def _base36(value: int, width: int) -> str:
+    digits = ""
+    for _ in range(width):
+        value, digit = divmod(value, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[digit] + digits
+    return digits
+
+
+def _slot(code: int) -> int:
+    """A character of a Chinese run (zwgk.site.lookup.CJK_RUN) as a number below 28,160 (36³ = 46,656)."""
+    return code - 0x3400 if code <= 0x9FFF else code - 0xF900 + 0x6C00
+
+
+# Each character of a Chinese run as three base-36 digits: a bigram is `zg` + six digits, eight
+# characters instead of the ten of two code points in hex (a catalogue page carries some 1,000 tokens).
+_DIGITS = {code: _base36(_slot(code), 3) for code in [*range(0x3400, 0xA000), *range(0xF900, 0xFB00)]}
+
+
 def gram_tokens(text: str) -> list[str]:
-    """The character bigrams of each run of Chinese characters, as ASCII tokens, in order."""
+    """The character bigrams of each run of Chinese characters, as ASCII tokens, in order of their
+    first occurrence, each once (Pagefind reads a page's words, not their counts: zwgk-search.js
+    ranks the pages it finds itself)."""
     tokens = []
     for run in CJK_RUN.findall(text):
-        # The runs hold only characters of the Basic Multilingual Plane, so the UTF-16 code units in hex
-        # are the code points, four digits each: a bigram is eight digits starting at every fourth.
-        digits = run.encode("utf-16-be").hex()
-        tokens += ["zg" + digits[start : start + 8] for start in range(0, len(digits) - 4, 4)]
-    return tokens
+        digits = run.translate(_DIGITS)  # three digits a character: a bigram is six starting at every third
+        tokens += ["zg" + digits[start : start + 6] for start in range(0, len(digits) - 3, 3)]
+    return list(dict.fromkeys(tokens))
 
 
 def gram_weight(title: str, withdrawn: bool = False) -> float:

@@ -3,7 +3,7 @@ search tags in the pages (filters, kind, bigram tokens) and the exact-code looku
 
 Pagefind segments Chinese into words, so it misses substrings that cross a word boundary (营许 in
 经营许可) and titles with one mistyped character. Each title therefore also carries its character
-bigrams as ASCII tokens (`zg` + the two code points in hex): the browser computes the same tokens
+bigrams as ASCII tokens (`zg` + each character in base 36): the browser computes the same tokens
 from the query when the words find too little. The script that does so is
 content/assets/javascripts/zwgk-search.js; the tokens themselves are made in zwgk.site.search_tokens,
 and Pagefind is run and checked in zwgk.site.pagefind.
@@ -115,7 +115,10 @@ def item_tags(site, item) -> Tags:
     # pages are among those fetched); their pages weigh less, so that one search fetches distinct items.
     others = [t for t in twins if t is not item]
     if others:
-        record["others"] = [[site.departments[t.dept_id].short_name, urls.item(t.dept_id, t.basic_code), t.status] for t in others]
+        # As the first pass's `twins`: a department's id (its name and the page's URL are the
+        # browser's to make), with the status when it is not 有效.
+        record["others"] = [t.dept_id if t.status == "有效" else [t.dept_id, t.status] for t in others]
+    del record["url"], record["group"]  # the page's own URL; the group is the basic code
     filters = {
         "kind": ["事项"],
         "department": [record["department"]],
@@ -144,16 +147,26 @@ def catalogue_tags(site, dept_id: str, entries: list) -> Tags:
     }
     records, best = {}, 0.0
     for entry in entries:
-        record = entry_record(site, entry)
-        best = max(best, quality(record, False))
-        for key in ("kind", "department", "department_name", "level", "title", "url"):
-            record.pop(key)  # the page's own, or the sub-result's
-        records[f"{site.numbers[id(entry)].serial:05d}"] = record
+        best = max(best, quality(entry_record(site, entry), False))
+        records[f"{site.numbers[id(entry)].serial:05d}"] = entry_fields(entry)
     page = {"kind": "catalogue", "department": site.department_name(dept_id)}
     dept = site.departments.get(dept_id)
     page["department_name"], page["level"] = (dept.name, dept.level) if dept else (dept_id, "")
     page["entries"] = records
     return tags("catalogue", filters, record=page)._replace(sort=f"{int(best):07d}" if best else "")
+
+
+def entry_fields(entry) -> list:
+    """What a catalogue page's search data holds of an entry, the rest of its record being the page's
+    (department, level) or its sub-result's (title, URL, and the 内容概述 as the excerpt, indexed
+    under the entry's heading): [索引号, 有效性, 生成日期, 文号, 关键词], the last two left out when
+    empty (zwgk-search.js `records` makes the record of these). Stable values only: Pagefind indexes
+    this text too, so anything that moves on another record's change (a document number) would make
+    every part stale."""
+    fields = [entry.index, entry.validity, entry.date.isoformat(), entry.doc_number or "", list(entry.keywords or [])]
+    while not fields[-1]:
+        fields.pop()
+    return fields
 
 
 # ---- exact codes ---------------------------------------------------------------------------------

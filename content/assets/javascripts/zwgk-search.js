@@ -37,14 +37,15 @@
       .replace(/[\[(【（]/g, "〔").replace(/[\])】）]/g, "〕");
   }
 
-  function hex(code) { return ("000" + code.toString(16)).slice(-4); }
+  // A character of a Chinese run as three base-36 digits (zwgk/site/search_tokens.py `_slot`).
+  function digits36(code) { return ("00" + (code <= 0x9fff ? code - 0x3400 : code - 0xf900 + 0x6c00).toString(36)).slice(-3); }
 
   function unique(list) { return list.filter(function (value, i) { return list.indexOf(value) === i; }); }
 
   function gramTokens(text) {
     var tokens = [];
     (text.match(CJK_RUNS) || []).forEach(function (run) {
-      for (var i = 0; i + 1 < run.length; i++) tokens.push("zg" + hex(run.charCodeAt(i)) + hex(run.charCodeAt(i + 1)));
+      for (var i = 0; i + 1 < run.length; i++) tokens.push("zg" + digits36(run.charCodeAt(i)) + digits36(run.charCodeAt(i + 1)));
     });
     return unique(tokens);
   }
@@ -462,11 +463,18 @@
     return { docs: docs, bound: bound };
   }
 
+  // An item's twin (a department's id, or [id, status] when it is not 有效) as a result's other
+  // department: [short name, URL, status].
+  function twin(t, code, settingsData) {
+    var id = typeof t === "string" ? t : t[0], dept = null;
+    (settingsData && settingsData.departments || []).forEach(function (d) { if (d[0] === id) dept = d; });
+    dept = dept || [id, id, id];
+    return [dept[2], "items/" + id + "/" + code + "/", typeof t === "string" ? "有效" : t[1]];
+  }
+
   // The records of some docnums (chunks of RECORDS_PER_CHUNK), as the page records are: absolute URLs,
   // and a lead's twins as `others` ([short name, URL, status]).
   function titleRecords(docnums, settingsData) {
-    var byId = {};
-    (settingsData.departments || []).forEach(function (d) { byId[d[0]] = d; });
     var chunks = unique(docnums.map(function (d) { return Math.floor(d / RECORDS_PER_CHUNK); }));
     return Promise.all(chunks.map(function (c) {
       if (!chunkCache[c]) chunkCache[c] = getJSON("codes/records/" + c + ".json");
@@ -477,12 +485,7 @@
           var source = got[i][d % RECORDS_PER_CHUNK], record = {};
           Object.keys(source).forEach(function (k) { record[k] = source[k]; });
           record.url = new URL(source.url, root).href;
-          if (source.twins) {
-            record.others = source.twins.map(function (t) {
-              var id = typeof t === "string" ? t : t[0], dept = byId[id] || [id, id, id];
-              return [dept[2], "items/" + id + "/" + source.code + "/", typeof t === "string" ? "有效" : t[1]];
-            });
-          }
+          if (source.twins) record.others = source.twins.map(function (t) { return twin(t, source.code, settingsData); });
           return record;
         });
       });
@@ -567,7 +570,7 @@
     });
   }
 
-  // The search-only tokens of a page (zwgk/site/search_tokens.py: "zg" + two code points in hex for
+  // The search-only tokens of a page (zwgk/site/search_tokens.py: "zg" + two characters in base 36 for
   // each pair of characters, "zi" + a 索引号's prefix) are indexed but never shown to a reader.
   var SEARCH_TOKEN = /(^|[^0-9A-Za-z])z[gi][0-9A-Za-z]*…?/g;
 
@@ -577,16 +580,33 @@
     return text.replace(SEARCH_TOKEN, "$1").replace(/\s{2,}/g, " ").trim();
   }
 
-  // The records of one page's search data: its own (items, departments), or its entries (catalogue pages).
-  function records(data) {
+  // A catalogue entry's result excerpt: its sub-result's excerpt (its 内容概述, the only field indexed
+  // under its heading besides the title, the 文号 and the keywords), without the title it starts with.
+  function entryExcerpt(sub) {
+    var text = plain(sub.excerpt || ""), title = (sub.title || "").trim();
+    if (title && text.indexOf(title) === 0) text = text.slice(title.length).replace(/^[.。\s]+/, "");
+    return text;
+  }
+
+  // The records of one page's search data: its own (items, departments), or its entries (catalogue pages:
+  // [索引号, 有效性, 生成日期, 文号, 关键词] by serial, zwgk/site/static_search.py `entry_fields`).
+  function records(data, settingsData) {
     var kind = (data.meta && data.meta.kind) || "page", own = {};
     try { own = JSON.parse((data.meta && data.meta.zwgk) || "{}"); } catch (error) { own = {}; }
     var url = new URL(data.url, root).href;
     if (kind === "catalogue") {
       var entries = own.entries || {};
       return (data.sub_results || []).filter(function (sub) { return /#\d{5}$/.test(sub.url); }).map(function (sub) {
-        var record = {}, entry = entries[sub.url.slice(-5)] || {};
-        Object.keys(entry).forEach(function (k) { record[k] = entry[k]; });
+        var fields = entries[sub.url.slice(-5)] || [], record = {};
+        record.code = fields[0] || "";
+        record.status = fields[1] || "";
+        record.withdrawn = record.status !== "有效";
+        record.date = fields[2] || "";
+        record.codes = [record.code].concat(fields[3] ? [fields[3]] : []).filter(Boolean);
+        if (fields[3]) record.doc_number = fields[3];
+        if (fields[4] && fields[4].length) record.keywords = fields[4];
+        var excerpt = entryExcerpt(sub);
+        if (excerpt) record.excerpt = excerpt;
         record.kind = "entry";
         record.title = sub.title;
         record.url = new URL(sub.url, root).href;
@@ -595,6 +615,11 @@
         record.level = own.level || "";
         return record;
       });
+    }
+    if (own.kind === "item") {
+      // The group is the basic code; the other departments' pages as the first pass's twins (titleRecords).
+      own.group = own.group || own.code;
+      own.others = (own.others || []).map(function (t) { return Array.isArray(t) && t.length === 3 ? t : twin(t, own.code, settingsData); });
     }
     if (own.kind) { own.url = url; own.excerpt = own.excerpt || plain(data.excerpt || ""); return [own]; }
     return [{ kind: "page", title: (data.meta && data.meta.title) || data.url, url: url, excerpt: plain(data.excerpt || "") }];
@@ -715,7 +740,7 @@
     var self = this, batch = (self.pages || []).slice(self.loaded, self.loaded + PAGE_BATCH);
     self.loaded += batch.length;
     return Promise.all(batch.map(function (page) { return page.data(); })).then(function (datas) {
-      datas.forEach(function (data) { self.records = self.records.concat(records(data)); });
+      datas.forEach(function (data) { self.records = self.records.concat(records(data, self.settings)); });
       return self;
     });
   };
