@@ -4,6 +4,7 @@ verified at its end) and Pagefind's static bundle (run over the written site, th
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -44,8 +45,6 @@ def static_search(build: SiteBuild, site_dir: Path) -> int:
     """Index the built pages with Pagefind; fails unless every page meant for the search is in it.
     The first pass's check (title_index.unfound_titles, reading its files) runs beside Pagefind,
     whose work is in processes of its own."""
-    from concurrent.futures import ThreadPoolExecutor
-
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=1) as pool:
         titles = pool.submit(title_index.unfound_titles, site_dir, build.data)
