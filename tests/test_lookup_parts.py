@@ -1,0 +1,78 @@
+"""The code lookups, the browser's first pass and the 索引号 redirect pages are assembled from parts
+kept per department (zwgk.build.outputs.cached_lookups): one changed entry recomputes one part, and
+the assembled files are byte for byte those computed from scratch, although the document numbers
+after the changed record move."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from conftest import SAMPLE
+
+from zwgk.build.outputs import cached_lookups
+from zwgk.build.state import SiteBuild
+from zwgk.rules.run import check
+from zwgk.site import static_search, title_index
+from zwgk.site.data import site_data
+from zwgk.site.flowchart import RenderStats
+from zwgk.site.pages.catalogue import index_resolvers
+
+
+def _build(root) -> SiteBuild:
+    result = check(root)
+    return SiteBuild(result, site_data(result, site_url="https://example.org/zwgk/"), [], RenderStats(charts=0, rendered=0))
+
+
+def _from_scratch(build: SiteBuild, shards: int) -> dict[str, bytes]:
+    files = {path: html.encode() for path, html in index_resolvers(build.data).items()}
+    files.update(static_search.code_shards(build.data, shards))
+    return files
+
+
+def _docnums(files: dict[str, bytes]) -> dict[str, int]:
+    """URL -> document number, from the record chunks."""
+    found = {}
+    for path, content in files.items():
+        if path.startswith(title_index.RECORD_DIR + "/"):
+            start = int(path.rsplit("/", 1)[1].split(".")[0]) * title_index.RECORDS_PER_CHUNK
+            found |= {record["url"]: start + n for n, record in enumerate(json.loads(content))}
+    return found
+
+
+def test_one_changed_entry_recomputes_one_department_and_the_files_equal_a_fresh_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZWGK_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "catalog"
+    shutil.copytree(SAMPLE, root)
+    build = _build(root)
+    shards = static_search.shard_count(len(build.data.items) * 2 + len(build.data.entries) * 2)
+    before = cached_lookups(build, shards)
+    assert build.counts["lookup_parts"] == len(static_search.part_ids(build.data)) > 5
+    assert before == _from_scratch(build, shards)
+
+    # The first entry's title of a department in the middle, made to sort after its peers: the
+    # document numbers between its old and its new place move by one.
+    path = sorted(root.glob("departments/*/disclosure/*.yml"))[len(list(root.glob("departments/*"))) // 2]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  title: ", "  title: （修订）", 1), encoding="utf-8")
+    build = _build(root)
+    after = cached_lookups(build, shards)
+    assert build.counts["lookup_parts"] == 1
+    expected = _from_scratch(build, shards)
+    assert sorted(after) == sorted(expected)
+    assert [p for p in expected if after[p] != expected[p]] == []
+    old, new = _docnums(before), _docnums(after)
+    assert sum(old[url] != new[url] for url in old) > 1  # the numbers did move
+
+    # Nothing changed: the assembled files come back whole, no part is recomputed.
+    build = _build(root)
+    assert cached_lookups(build, shards) == expected and "lookup_parts" not in build.counts
+
+
+def test_parts_may_come_in_any_order_and_be_arranged_twice():
+    result = check(SAMPLE)
+    data = site_data(result)
+    parts = [static_search.lookup_part(data, dept_id) for dept_id in reversed(static_search.part_ids(data))]
+    whole = static_search.code_shards(data, 8)
+    assert static_search.code_shards(data, 8, parts) == whole
+    assert static_search.code_shards(data, 8, parts) == whole  # the records' `lead` and `twins` set afresh
