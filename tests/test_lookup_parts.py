@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import defaultdict
 
 from conftest import SAMPLE
 
 from zwgk.build.outputs import cached_lookups
 from zwgk.build.state import SiteBuild
 from zwgk.rules.run import check
-from zwgk.site import static_search, title_index
+from zwgk.site import lookup_parts, prefix_lookup, static_search, title_index, urls
 from zwgk.site.data import site_data
 from zwgk.site.flowchart import RenderStats
+from zwgk.site.lookup import normalise_code, shard_of
 from zwgk.site.pages.catalogue import index_resolvers
 
 
@@ -24,9 +26,28 @@ def _build(root) -> SiteBuild:
     return SiteBuild(result, site_data(result, site_url="https://example.org/zwgk/"), [], RenderStats(charts=0, rendered=0))
 
 
+def _plain_code_shards(site, shards: int) -> dict[str, bytes]:
+    """The files of codes/ as the plain functions compute them, record by record over the whole
+    catalogue (title_index.numbered and title_files, prefix_lookup.prefix_shards): what the parts'
+    assembly must equal."""
+    records = title_index.numbered(site)
+    grouped: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    named = [(normalise_code(code), docnum) for docnum, record in enumerate(records) for code in record["codes"]]
+    named += [(key, record) for dept_id in site.departments for key, _, record in lookup_parts._named(site, dept_id)]
+    for key, value in named:
+        grouped[shard_of(key, shards)][key].append(value)
+    dumps = lookup_parts._dumps
+    files = {f"codes/{n}.json": dumps(grouped.get(n, {})).encode() for n in range(shards)}
+    departments = [[d.dept_id, d.name, d.short_name, d.level, d.uscc, urls.department(d.dept_id)] for d in site.departments.values()]
+    prefixes, prefix_files = prefix_lookup.prefix_shards(records)
+    first_pass, title_files = title_index.title_files(records)
+    settings = {"shards": shards, "prefix_shards": prefixes, "synonyms": site.scheme.synonyms, "departments": departments}
+    return files | prefix_files | title_files | {"codes/search.json": dumps(settings | first_pass).encode()}
+
+
 def _from_scratch(build: SiteBuild, shards: int) -> dict[str, bytes]:
     files = {path: html.encode() for path, html in index_resolvers(build.data).items()}
-    files.update(static_search.code_shards(build.data, shards))
+    files.update(_plain_code_shards(build.data, shards))
     return files
 
 
@@ -47,7 +68,7 @@ def test_one_changed_entry_recomputes_one_department_and_the_files_equal_a_fresh
     build = _build(root)
     shards = static_search.shard_count(len(build.data.items) * 2 + len(build.data.entries) * 2)
     before = cached_lookups(build, shards)
-    assert build.counts["lookup_parts"] == len(static_search.part_ids(build.data)) > 5
+    assert build.counts["lookup_parts"] == len(lookup_parts.part_ids(build.data)) > 5
     assert before == _from_scratch(build, shards)
 
     # The first entry's title of a department in the middle, made to sort after its peers: the
@@ -69,10 +90,12 @@ def test_one_changed_entry_recomputes_one_department_and_the_files_equal_a_fresh
     assert cached_lookups(build, shards) == expected and "lookup_parts" not in build.counts
 
 
-def test_parts_may_come_in_any_order_and_be_arranged_twice():
+def test_parts_in_any_order_give_the_files_of_the_plain_functions():
     result = check(SAMPLE)
     data = site_data(result)
-    parts = [static_search.lookup_part(data, dept_id) for dept_id in reversed(static_search.part_ids(data))]
-    whole = static_search.code_shards(data, 8)
-    assert static_search.code_shards(data, 8, parts) == whole
-    assert static_search.code_shards(data, 8, parts) == whole  # the records' `lead` and `twins` set afresh
+    parts = [lookup_parts.lookup_part(data, dept_id) for dept_id in reversed(lookup_parts.part_ids(data))]
+    whole = _plain_code_shards(data, 8)
+    assert static_search.code_shards(data, 8) == whole
+    assert lookup_parts.code_files(data, 8, parts) == whole
+    # The plain functions give the same again (`numbered` sets the records' `lead` and `twins` afresh).
+    assert _plain_code_shards(data, 8) == whole

@@ -10,8 +10,7 @@ import shutil
 from zwgk.build.state import SiteBuild
 from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
 from zwgk.monitoring import annual_export, annual_xlsx, scorecards
-from zwgk.site import export_parts, xlsx
-from zwgk.site import static_search as code_search
+from zwgk.site import export_parts, lookup_parts, xlsx
 from zwgk.site.pages.catalogue import index_resolvers
 
 EXPORT_MODULES = (
@@ -101,6 +100,7 @@ def cached_workbooks(build: SiteBuild) -> dict[str, bytes]:
 
 LOOKUP_MODULES = (
     "site/static_search.py",
+    "site/lookup_parts.py",
     "site/prefix_lookup.py",
     "site/title_index.py",
     "site/lookup.py",
@@ -117,13 +117,13 @@ LOOKUP_MODULES = (
 def cached_lookups(build: SiteBuild, shards: int) -> dict[str, bytes]:
     """The code shards (codes/: the code lookups, the prefix lookup, the first pass's postings and
     record chunks) and the 索引号 redirect pages. What they read of each department's records (the
-    records, their bigrams, codes and cuts: static_search.LookupPart) and its redirect pages are kept
+    records, their bigrams, codes and cuts: zwgk.site.lookup_parts) and its redirect pages are kept
     per department, under the department's files, the scheme, the departments, the site URL and the
     code; the files are assembled from the parts (the document numbers follow the ranking order over
     the whole catalogue) and kept under all the parts' keys, so that an unchanged catalogue assembles
     nothing and one changed entry recomputes one department's part."""
     catalog, data = build.result.catalog, build.data
-    dept_ids = code_search.part_ids(data)
+    dept_ids = lookup_parts.part_ids(data)
     keys = _department_keys(catalog, _shared_key(catalog, LOOKUP_MODULES, data.site_url), dept_ids)
     whole_key = hashlib.sha256(f"{sorted(keys.items())!r}\0{shards}".encode()).hexdigest()
     assembled = PickleCache(default_cache_dir(), "lookups")
@@ -134,14 +134,14 @@ def cached_lookups(build: SiteBuild, shards: int) -> dict[str, bytes]:
     parts, files = [], {}
     for dept_id in dept_ids:
         cached = cache.get(keys[dept_id])
-        if not (isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], code_search.LookupPart)):
-            cached = (code_search.lookup_part(data, dept_id), _resolvers(data, dept_id))
+        if not (isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], lookup_parts.LookupPart)):
+            cached = (lookup_parts.lookup_part(data, dept_id), _resolvers(data, dept_id))
             cache.put(keys[dept_id], cached)
             build.counts["lookup_parts"] = build.counts.get("lookup_parts", 0) + 1
         parts.append(cached[0])
         files.update(cached[1])
     cache.prune(keep=2 * len(keys) + 8)
-    files.update(code_search.code_shards(data, shards, parts))
+    files.update(lookup_parts.code_files(data, shards, parts))
     assembled.put(whole_key, files)
     assembled.prune(keep=2)
     return files

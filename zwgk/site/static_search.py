@@ -21,14 +21,11 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from zwgk.site import urls
-from zwgk.site.lookup import normalise_code, quality, shard_of
-from zwgk.site.prefix_lookup import prefix_shards, record_cuts
+from zwgk.site.lookup import quality
+from zwgk.site.lookup_parts import CODES_DIR, SETTINGS_FILE, LookupPart, code_files, lookup_part, part_ids  # noqa: F401 (the paths, read here by others)
 from zwgk.site.search_data import department_record, entry_record, item_record
 from zwgk.site.search_tokens import gram_tokens, gram_weight, index_tokens
-from zwgk.site.title_index import arrange, department_records, docnum_key, record_grams, title_files
 
-CODES_DIR = "codes"
-SETTINGS_FILE = "codes/search.json"
 KEYS_PER_SHARD = 400
 
 
@@ -167,100 +164,14 @@ def shard_count(records: int) -> int:
     return count
 
 
-class LookupPart(NamedTuple):
-    """What the code lookups and the first pass read of one department's items and entries, a
-    function of the department's own files, the departments and the scheme: zwgk.build.outputs keeps
-    it per department, so that one changed entry recomputes one part and the rest is assembly."""
-
-    dept_id: str
-    records: list[dict]  # title_index.department_records
-    keys: list[tuple]  # title_index.docnum_key of each
-    grams: list[tuple]  # title_index.record_grams of each
-    codes: list[list[tuple[str, int]]]  # each record's normalised codes and their shard_of(code, 2**32)
-    cuts: list[tuple]  # prefix_lookup.record_cuts of each
-    named: list[tuple[str, int, dict]]  # the department's USCC and its catalogue pages (code_records)
-
-
-def _hashed(key: str) -> tuple[str, int]:
-    return key, shard_of(key, 1 << 32)  # shard_of(key, n) is this value % n
-
-
-def lookup_part(site, dept_id: str) -> LookupPart:
-    records = department_records(site, site.items_by_dept.get(dept_id, []), site.entries_by_dept.get(dept_id, []))
-    codes = [[_hashed(normalise_code(code)) for code in record["codes"]] for record in records]
-    named = []
-    dept = site.departments.get(dept_id)
-    if dept is not None:
-        named.append((*_hashed(normalise_code(dept.uscc)), department_record(site, dept)))
-        periods = set()
-        for entry in site.entries_by_dept.get(dept_id, []):
-            number = site.numbers[id(entry)]
-            periods.add((number.period, urls.chunk_of(number.serial)))
-        for period, chunk in sorted(periods):
-            if chunk == 1:
-                title = f"{dept.name} {period[:4]} 年{f' {int(period[4:])} 月' if len(period) == 6 else ''}政府信息公开目录"
-                page = {"kind": "catalogue", "code": f"{dept.uscc}/{period}", "title": title, "department": dept.short_name}
-                page |= {"department_name": dept.name, "url": urls.catalogue_page(dept.dept_id, period, chunk), "level": dept.level}
-                named.append((*_hashed(normalise_code(f"{dept.uscc}/{period}")), page))
-    return LookupPart(
-        dept_id,
-        records,
-        [docnum_key(r) for r in records],
-        [record_grams(r) for r in records],
-        codes,
-        [record_cuts(r) for r in records],
-        named,
-    )
-
-
-def part_ids(site) -> list[str]:
-    """The departments that have a LookupPart: every department, and any other that items or entries name."""
-    return sorted(set(site.departments) | set(site.items_by_dept) | set(site.entries_by_dept))
-
-
 def code_shards(site, shards: int, parts: list[LookupPart] | None = None) -> dict[str, bytes]:
     """The lookup files, `codes/<n>.json`: {normalised code: [document numbers or records]}. A basic
     code shared by several departments, or a 文号 on several entries, lists them all. The items' and
     entries' records are written once, in the first pass's record chunks (zwgk.site.title_index).
     Every exact code of the catalogue is there: an item's or entry's codes name its document number,
     a department's USCC (the start of its 索引号) and USCC/period (a catalogue page) their records,
-    so that a partial 索引号 leads to its publisher. `parts`: lookup_part of each of part_ids, when
+    so that a partial 索引号 leads to its publisher. Also the prefix lookup (zwgk.site.prefix_lookup)
+    and codes/search.json. `parts`: zwgk.site.lookup_parts.lookup_part of each of part_ids, when
     known (the build keeps them); the files are the same either way."""
     parts = parts if parts is not None else [lookup_part(site, dept_id) for dept_id in part_ids(site)]
-    records: list[dict] = []
-    keys, grams, codes, cuts = [], [], [], []
-    for part in parts:
-        records += part.records
-        keys += part.keys
-        grams += part.grams
-        codes += part.codes
-        cuts += part.cuts
-    order = arrange(records, keys)
-    numbered_records = [records[n] for n in order]
-    grouped: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for docnum, n in enumerate(order):
-        for key, value in codes[n]:
-            grouped[value % shards][key].append(docnum)
-    by_id = {part.dept_id: part for part in parts}
-    for dept_id in site.departments:
-        for key, value, record in by_id[dept_id].named:
-            grouped[value % shards][key].append(record)
-    files = {
-        f"{CODES_DIR}/{number}.json": json.dumps(grouped.get(number, {}), ensure_ascii=False, separators=(",", ":")).encode()
-        for number in range(shards)
-    }
-    # The shard count (for `zwgk search`, which reads the shards for exact codes), the province's
-    # synonyms (applied at query time, zwgk.search.ranking.variants) and departments: one small file.
-    # The departments too: few, and a department's name should find it whatever Pagefind ranks first.
-    # [code, name, short name, level, USCC, URL]: the browser makes department records of these.
-    departments = [[d.dept_id, d.name, d.short_name, d.level, d.uscc, urls.department(d.dept_id)] for d in site.departments.values()]
-    # A code's beginning (a partial 文号 or 索引号): the prefix lookup, zwgk.site.prefix_lookup.
-    prefixes, prefix_files = prefix_shards(numbered_records, [cuts[n] for n in order])
-    files.update(prefix_files)
-    settings = {"shards": shards, "prefix_shards": prefixes, "synonyms": site.scheme.synonyms, "departments": departments}
-    # The first pass over titles and names (zwgk.site.title_index): its postings and record chunks.
-    first_pass, title_index_files = title_files(numbered_records, [grams[n] for n in order])
-    files.update(title_index_files)
-    settings |= first_pass
-    files[SETTINGS_FILE] = json.dumps(settings, ensure_ascii=False, separators=(",", ":")).encode()
-    return files
+    return code_files(site, shards, parts)
