@@ -247,23 +247,26 @@ def _prefix_files(parts: list[LookupPart], docnums: list[int], files: dict[str, 
 def _title_files(arranged: _Arranged, texts: list[str], withdrawn: list[bool], grams: list, files: dict[str, bytes]) -> dict:
     """title_index.title_files from the parts' records."""
     order, leads = arranged.order, arranged.leads
-    lists: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
+    # Each bigram's postings encoded as they come, in docnum order: [bytes so far, previous docnum].
+    bodies: dict[str, list] = {}
+    small = _SMALL
     for docnum in range(leads):
         for gram, suffix in grams[order[docnum]]:
-            lists[gram].append((docnum, suffix))
-    shards = title_shard_count(len(lists))
-    by_shard: dict[int, bytearray] = defaultdict(bytearray)
-    small = _SMALL
-    for gram in sorted(lists):
-        body, previous = bytearray(), 0
-        for docnum, suffix in lists[gram]:
-            delta = docnum - previous
+            known = bodies.get(gram)
+            if known is None:
+                bodies[gram] = known = [bytearray(), 0]
+            delta = docnum - known[1]
+            known[1] = docnum
+            body = known[0]
             if delta < 0x80:
                 body += small[delta]
             else:
                 _varints((delta,), body)
             body += suffix
-            previous = docnum
+    shards = title_shard_count(len(bodies))
+    by_shard: dict[int, bytearray] = defaultdict(bytearray)
+    for gram in sorted(bodies):
+        body = bodies[gram][0]
         head = gram.encode("utf-8")
         out = by_shard[shard_of(gram, shards)]
         _varints((len(head),), out)
