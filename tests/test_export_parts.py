@@ -43,3 +43,12 @@ def test_one_changed_entry_changes_one_department_key(tmp_path):
     assert [dept for dept in before if before[dept] != after[dept]] == [path.relative_to(tmp_path / "catalog").parts[1]]
     part = export_parts.department_part(data, path.relative_to(tmp_path / "catalog").parts[1])
     assert any("（修订）" in line for _, line in part.entry_lines)
+
+
+def test_lists_by_index_merge_whether_or_not_their_ranges_overlap():
+    disjoint = [[("b1", "B1"), ("b2", "B2")], [], [("a1", "A1"), ("a2", "A2")]]
+    assert export_parts._by_index(disjoint) == ["A1", "A2", "B1", "B2"]
+    overlapping = [[("a1", "A1"), ("c1", "C1")], [("b1", "B1"), ("d1", "D1")]]
+    assert export_parts._by_index(overlapping) == ["A1", "B1", "C1", "D1"]
+    touching = [[("a1", "A1"), ("b1", "B1x")], [("b1", "B1y"), ("c1", "C1")]]  # the same 索引号 twice: merged in list order
+    assert export_parts._by_index(touching) == ["A1", "B1x", "B1y", "C1"]

@@ -11,6 +11,7 @@ import csv
 import heapq
 import io
 import json
+from itertools import pairwise
 from typing import NamedTuple
 
 from zwgk.site.data import SiteData
@@ -96,7 +97,12 @@ def department_part(site: SiteData, dept_id: str) -> DepartmentPart:
 
 
 def _by_index(lists: list[list[tuple[str, str]]]) -> list[str]:
-    """The texts of several lists sorted by 索引号, merged in the order of the whole catalogue."""
+    """The texts of several lists sorted by 索引号, merged in the order of the whole catalogue. A
+    department's 索引号 begin with its own code, so the lists' ranges seldom overlap: then the merge
+    is the lists one after the other, by their first 索引号."""
+    ranges = sorted((pairs[0][0], pairs[-1][0], number) for number, pairs in enumerate(lists) if pairs)
+    if all(before[1] < after[0] for before, after in pairwise(ranges)):
+        return [text for _, _, number in ranges for _, text in lists[number]]
     return [text for _, text in heapq.merge(*lists, key=lambda pair: pair[0])]
 
 
