@@ -85,7 +85,8 @@ def _dumps(value) -> str:
 def lookup_part(site, dept_id: str) -> LookupPart:
     records = department_records(site, site.items_by_dept.get(dept_id, []), site.entries_by_dept.get(dept_id, []))
     keyed = sorted(((docnum_key(record), record) for record in records), key=lambda pair: pair[0])
-    shared: dict = {}  # the same bigrams and posting bytes as one object each: a smaller, faster pickle
+    shared: dict = {}  # the same bigrams as one object each: a smaller, faster pickle
+    suffixes: dict[tuple, bytes] = {}  # and the same posting bytes (made once)
     texts, twins, grams, codes = [], [], [], []
     cut_counts: dict[str, int] = defaultdict(int)
     cut_firsts: dict[str, list] = defaultdict(list)
@@ -97,7 +98,14 @@ def lookup_part(site, dept_id: str) -> LookupPart:
             (record["group"], record["title"], tuple(record.get("aliases", [])), record["status"], record["dept"]) if item else None
         )
         title_length, found = record_grams(record)
-        grams.append([(shared.setdefault(g, g), shared.setdefault(s, s)) for g, *rest in found for s in (_suffix(*rest, title_length),)])
+        own = []
+        for gram, *rest in found:
+            place = (*rest, title_length)
+            suffix = suffixes.get(place)
+            if suffix is None:
+                suffixes[place] = suffix = _suffix(*place)
+            own.append((shared.setdefault(gram, gram), suffix))
+        grams.append(own)
         codes.append([_hashed(normalise_code(code)) for code in record["codes"]])
         prefix_key, cuts, pairs = record_cuts(record)
         for upper, lower in pairs:
