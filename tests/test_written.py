@@ -39,3 +39,14 @@ def test_a_fresh_folder_links_the_files_made_before_and_writes_only_the_changed_
     assert (tmp_path / "fresh/codes/1.json").read_bytes() == b"[9]"
     # Only what the last build produced is kept: [2] and [1] went, [9] is there.
     assert len(os.listdir(cache / "written-files")) == 1
+
+
+def test_a_kept_file_changed_in_place_is_not_linked_again(tmp_path):
+    cache = tmp_path / "cache"
+    first = Written(cache, tmp_path / "site")
+    first.write("exports/a.csv", b"a,b\r\n")
+    first.store()
+    (tmp_path / "site/exports/a.csv").write_bytes(b"x,y\r\n")  # in place: the kept copy changes too
+    fresh = Written(cache, tmp_path / "fresh")
+    fresh.write("exports/a.csv", b"a,b\r\n")
+    assert fresh.linked == 0 and (tmp_path / "fresh/exports/a.csv").read_bytes() == b"a,b\r\n"

@@ -149,25 +149,29 @@ class Written:
         if os.path.lexists(target):  # never write through a hard link; a link replaces it anyway
             target.unlink()
         blob = digest.hex()
-        if blob in self.stored and self._link(self.store_dir / blob, target, len(content)):
+        if blob in self.stored and self._link(self.store_dir / blob, target, content):
             self.linked += 1
         else:
             target.write_bytes(content)
             if self.store_dir is not None:
                 self.store_dir.mkdir(parents=True, exist_ok=True)
-                if self._link(target, self.store_dir / blob, len(content)):
+                if self._link(target, self.store_dir / blob):
                     self.stored.add(blob)
         stat = target.stat()
         self.now[rel] = (stat.st_size, stat.st_mtime_ns, digest)
 
     @staticmethod
-    def _link(source: Path, target: Path, size: int) -> bool:
-        """A hard link (not across file systems, not where links are refused: then the caller writes)."""
+    def _link(source: Path, target: Path, content: bytes | None = None) -> bool:
+        """A hard link (not across file systems, not where links are refused: then the caller
+        writes). A kept file is linked only while it still holds `content` (read back: much cheaper
+        than writing, and nothing written in place into a site's file since can come back)."""
         try:
+            if content is not None and source.read_bytes() != content:
+                return False
             if target.exists():
                 target.unlink()
             os.link(source, target)
-            return target.stat().st_size == size
+            return True
         except OSError:
             target.unlink(missing_ok=True)
             return False
