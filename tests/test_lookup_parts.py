@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from collections import defaultdict
+from typing import NamedTuple
 
 from conftest import SAMPLE
 
 from zwgk.build.outputs import cached_lookups
 from zwgk.build.state import SiteBuild
+from zwgk.catalog.cache import PickleCache
 from zwgk.rules.run import check
 from zwgk.site import lookup_parts, prefix_lookup, static_search, title_index, urls
 from zwgk.site.data import site_data
@@ -99,3 +102,22 @@ def test_parts_in_any_order_give_the_files_of_the_plain_functions():
     assert lookup_parts.code_files(data, 8, parts) == whole
     # The plain functions give the same again (`numbered` sets the records' `lead` and `twins` afresh).
     assert _plain_code_shards(data, 8) == whole
+
+
+class _Part(NamedTuple):
+    records: list
+
+
+def test_a_part_kept_by_another_version_of_its_class_is_a_miss(tmp_path, monkeypatch):
+    """A part whose class has gained fields since it was kept cannot be unpickled: it is computed
+    again, the build does not fail."""
+    cache = PickleCache(tmp_path, "parts")
+    cache.put("ab" * 32, _Part([1]))
+    assert cache.get("ab" * 32) == _Part([1])
+
+    class _Grown(NamedTuple):
+        records: list
+        packed: bytes
+
+    monkeypatch.setattr(sys.modules[__name__], "_Part", _Grown)
+    assert cache.get("ab" * 32) is None
