@@ -4,6 +4,9 @@ department: changing one entry changes one part."""
 
 from __future__ import annotations
 
+import gzip
+import json
+
 from conftest import SAMPLE
 
 from zwgk.build.outputs import EXPORT_MODULES, _department_keys, _shared_key
@@ -25,7 +28,24 @@ def test_parts_assemble_into_the_same_files_as_the_whole_export():
     assembled = export_parts.assemble(data, parts, (ANNUAL_RESOURCE,))
     assert sorted(assembled) == sorted(whole)
     different = [path for path in whole if assembled[path] != whole[path]]
-    assert different == []
+    # The JSON is packed in members, one per department's items and entries: the same JSON.
+    assert different == [exports.JSON_EXPORT]
+    assert gzip.decompress(assembled[exports.JSON_EXPORT]) == gzip.decompress(whole[exports.JSON_EXPORT])
+    assert assembled[exports.JSON_EXPORT].count(b"\x1f\x8b\x08") > len(data.departments)
+
+
+def test_the_packed_json_holds_the_entries_in_order_also_when_departments_interleave():
+    _, data = _data(SAMPLE)
+    parts = [export_parts.department_part(data, dept_id) for dept_id in sorted(data.departments)]
+    first, second = [n for n, part in enumerate(parts) if len(part.entry_json) > 1][:2]  # 索引号 before all others, interleaved
+    a, b = parts[first].entry_json, parts[second].entry_json
+    parts[first] = parts[first]._replace(entry_json=[("!0", a[0][1]), ("!2", a[1][1])])
+    parts[second] = parts[second]._replace(entry_json=[("!1", b[0][1]), ("!3", b[1][1])])
+    assert export_parts._in_turn([part.entry_json for part in parts]) is None  # the ranges overlap
+    written = json.loads(gzip.decompress(export_parts._packed_json(parts)))
+    assert written["entries"][:4] == [json.loads(text) for text in (a[0][1], b[0][1], a[1][1], b[1][1])]
+    assert len(written["entries"]) == sum(len(part.entry_json) for part in parts)
+    assert len(written["items"]) == len(data.items) and len(written["departments"]) == len(data.departments)
 
 
 def test_one_changed_entry_changes_one_department_key(tmp_path):
@@ -43,3 +63,12 @@ def test_one_changed_entry_changes_one_department_key(tmp_path):
     assert [dept for dept in before if before[dept] != after[dept]] == [path.relative_to(tmp_path / "catalog").parts[1]]
     part = export_parts.department_part(data, path.relative_to(tmp_path / "catalog").parts[1])
     assert any("（修订）" in line for _, line in part.entry_lines)
+
+
+def test_lists_by_index_merge_whether_or_not_their_ranges_overlap():
+    disjoint = [[("b1", "B1"), ("b2", "B2")], [], [("a1", "A1"), ("a2", "A2")]]
+    assert export_parts._by_index(disjoint) == ["A1", "A2", "B1", "B2"]
+    overlapping = [[("a1", "A1"), ("c1", "C1")], [("b1", "B1"), ("d1", "D1")]]
+    assert export_parts._by_index(overlapping) == ["A1", "B1", "C1", "D1"]
+    touching = [[("a1", "A1"), ("b1", "B1x")], [("b1", "B1y"), ("c1", "C1")]]  # the same 索引号 twice: merged in list order
+    assert export_parts._by_index(touching) == ["A1", "B1x", "B1y", "C1"]

@@ -35,6 +35,7 @@ def finish(config, log: logging.Logger) -> None:
     for path, content in written.items():
         files.write(path, content)
     files.store()
+    recomputed = build.counts.get("lookup_parts")
     exported_files = len(written)
     produced = set(written)
     del written
@@ -57,7 +58,9 @@ def finish(config, log: logging.Logger) -> None:
     check_links(site_dir, build, log)
     counts = build.counts
     log.info(
-        f"耗时：导出 {exported - started:.1f} 秒（{files.skipped} 个文件内容未变、留在原处），核对 {verified - exported:.1f} 秒，"
+        f"耗时：导出 {exported - started:.1f} 秒（{files.skipped} 个文件内容未变、留在原处，{files.linked} 个从缓存链接"
+        + (f"，重算 {recomputed} 个部门的检索数据" if recomputed else "")
+        + f"），核对 {verified - exported:.1f} 秒，"
         f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面"
         + f"，{counts['search_bundles']} 个分包中 {counts['search_bundles_cached']} 个沿用上次的结果），"
         + f"核对链接 {time.perf_counter() - static:.1f} 秒。"

@@ -3,14 +3,14 @@ each from a cache keyed by the catalogue files and the code it depends on."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import shutil
 
 from zwgk.build.state import SiteBuild
-from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
+from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir, paused_gc
 from zwgk.monitoring import annual_export, annual_xlsx, scorecards
-from zwgk.site import export_parts, xlsx
-from zwgk.site import static_search as code_search
+from zwgk.site import export_parts, lookup_parts, xlsx
 from zwgk.site.pages.catalogue import index_resolvers
 
 EXPORT_MODULES = (
@@ -59,13 +59,12 @@ def cached_exports(build: SiteBuild) -> dict[str, bytes]:
     cache = PickleCache(default_cache_dir(), "export-parts")
     if cache.directory is not None:  # the whole-catalogue cache of earlier versions: never read again
         shutil.rmtree(cache.directory.with_name("exports"), ignore_errors=True)
-    parts = []
-    for dept_id, key in keys.items():
-        part = cache.get(key)
-        if not isinstance(part, export_parts.DepartmentPart):
-            part = export_parts.department_part(data, dept_id)
-            cache.put(key, part)
-        parts.append(part)
+    with paused_gc():  # unpickling the parts: millions of small acyclic objects
+        parts = [cache.get(key) for key in keys.values()]
+    for number, (dept_id, key) in enumerate(keys.items()):
+        if not isinstance(parts[number], export_parts.DepartmentPart):
+            parts[number] = export_parts.department_part(data, dept_id)
+            cache.put(key, parts[number])
     cache.prune(keep=2 * len(keys) + 8)
     files = export_parts.assemble(data, parts, extra)
     assembled.put(whole_key, files)
@@ -100,6 +99,7 @@ def cached_workbooks(build: SiteBuild) -> dict[str, bytes]:
 
 LOOKUP_MODULES = (
     "site/static_search.py",
+    "site/lookup_parts.py",
     "site/prefix_lookup.py",
     "site/title_index.py",
     "site/lookup.py",
@@ -114,20 +114,48 @@ LOOKUP_MODULES = (
 
 
 def cached_lookups(build: SiteBuild, shards: int) -> dict[str, bytes]:
-    """The code shards (codes/) and the 索引号 redirect pages: they read every record, so they are
-    kept under a key of the whole catalogue (every file's content key), the code, the site URL and
-    the shard count; an unchanged catalogue reuses them."""
+    """The code shards (codes/: the code lookups, the prefix lookup, the first pass's postings and
+    record chunks) and the 索引号 redirect pages. What they read of each department's records (the
+    records, their bigrams, codes and cuts: zwgk.site.lookup_parts) and its redirect pages are kept
+    per department, under the department's files, the scheme, the departments, the site URL and the
+    code; the files are assembled from the parts (the document numbers follow the ranking order over
+    the whole catalogue) and kept under all the parts' keys, so that an unchanged catalogue assembles
+    nothing and one changed entry recomputes one department's part."""
     catalog, data = build.result.catalog, build.data
-    digest = hashlib.sha256(f"{code_version(LOOKUP_MODULES)}\0{data.site_url}\0{shards}\0".encode())
-    for rel, key in sorted(catalog.file_keys.items()):
-        digest.update(f"{rel}\0{key}\0".encode())
-    key = digest.hexdigest()
-    cache = PickleCache(default_cache_dir(), "lookups")
-    files = cache.get(key)
+    dept_ids = lookup_parts.part_ids(data)
+    keys = _department_keys(catalog, _shared_key(catalog, LOOKUP_MODULES, data.site_url), dept_ids)
+    whole_key = hashlib.sha256(f"{sorted(keys.items())!r}\0{shards}".encode()).hexdigest()
+    assembled = PickleCache(default_cache_dir(), "lookups")
+    files = assembled.get(whole_key)
     if isinstance(files, dict):
         return files
-    files = {path: html.encode() for path, html in index_resolvers(data).items()}
-    files.update(code_search.code_shards(data, shards))
-    cache.put(key, files)
-    cache.prune(keep=3)
+    cache = PickleCache(default_cache_dir(), "lookup-parts")
+    with paused_gc():  # the parts are millions of small acyclic objects (unpickling them: a sixth of the time)
+        files = _assembled_lookups(build, shards, dept_ids, keys, cache)
+    assembled.put(whole_key, files)
+    assembled.prune(keep=2)
     return files
+
+
+def _assembled_lookups(build: SiteBuild, shards: int, dept_ids: list[str], keys: dict[str, str], cache: PickleCache) -> dict[str, bytes]:
+    data = build.data
+    parts, files = [], {}
+    for dept_id in dept_ids:
+        cached = cache.get(keys[dept_id])
+        if not (isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], lookup_parts.LookupPart)):
+            cached = (lookup_parts.lookup_part(data, dept_id), _resolvers(data, dept_id))
+            cache.put(keys[dept_id], cached)
+            build.counts["lookup_parts"] = build.counts.get("lookup_parts", 0) + 1
+        parts.append(cached[0])
+        files.update(cached[1])
+    cache.prune(keep=2 * len(keys) + 8)
+    files.update(lookup_parts.code_files(data, shards, parts))
+    return files
+
+
+def _resolvers(data, dept_id: str) -> dict[str, bytes]:
+    """The 索引号 redirect pages of one department's entries (a prefix's page belongs to the
+    department whose code it is: index_resolvers)."""
+    view = copy.copy(data)
+    view.entries = data.entries_by_dept.get(dept_id, [])
+    return {path: html.encode() for path, html in index_resolvers(view).items()}

@@ -47,7 +47,7 @@ class PickleCache:
             return None
         try:
             return pickle.loads(self._path(key).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             return None  # absent, or written by another version of the code: compute it again
 
     def put(self, key: str, value: Any) -> None:

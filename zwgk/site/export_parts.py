@@ -11,6 +11,7 @@ import csv
 import heapq
 import io
 import json
+from itertools import pairwise
 from typing import NamedTuple
 
 from zwgk.site.data import SiteData
@@ -43,6 +44,8 @@ class DepartmentPart(NamedTuple):
     item_json: list[str]
     entry_json: list[tuple[str, str]]  # (索引号, JSON text), sorted by 索引号
     resources: list[dict]  # its CSVs in datapackage.json
+    packed_items: bytes  # "," and its items' JSON, a gzip member of its own (`_packed_json`)
+    packed_entries: bytes  # "," and its entries' JSON
 
 
 def _lines(columns: list[tuple[str, str, str]], rows: list[dict]) -> tuple[str, list[str]]:
@@ -60,12 +63,6 @@ def _lines(columns: list[tuple[str, str, str]], rows: list[dict]) -> tuple[str, 
 
 def _dumps(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-
-
-def _json_file(departments: list[str], items: list[str], entries: list[str]) -> bytes:
-    return (
-        '{"departments":[' + ",".join(departments) + '],"items":[' + ",".join(items) + '],"entries":[' + ",".join(entries) + "]}"
-    ).encode()
 
 
 def department_part(site: SiteData, dept_id: str) -> DepartmentPart:
@@ -92,17 +89,60 @@ def department_part(site: SiteData, dept_id: str) -> DepartmentPart:
         item_json,
         list(zip(indexes, entry_json, strict=True)),
         resources,
+        packed(("," + ",".join(item_json)).encode()) if item_json else b"",
+        packed(("," + ",".join(entry_json)).encode()) if entry_json else b"",
     )
 
 
+def _in_turn(lists: list[list[tuple[str, str]]]) -> list[int] | None:
+    """The order in which several lists sorted by 索引号 follow one another in the order of the whole
+    catalogue, when their ranges do not overlap (a department's 索引号 begin with its own code, so
+    they seldom do); else None."""
+    ranges = sorted((pairs[0][0], pairs[-1][0], number) for number, pairs in enumerate(lists) if pairs)
+    return [number for _, _, number in ranges] if all(before[1] < after[0] for before, after in pairwise(ranges)) else None
+
+
 def _by_index(lists: list[list[tuple[str, str]]]) -> list[str]:
-    """The texts of several lists sorted by 索引号, merged in the order of the whole catalogue."""
+    """The texts of several lists sorted by 索引号, merged in the order of the whole catalogue: the
+    lists one after the other when their ranges do not overlap."""
+    turn = _in_turn(lists)
+    if turn is not None:
+        return [text for number in turn for _, text in lists[number]]
     return [text for _, text in heapq.merge(*lists, key=lambda pair: pair[0])]
+
+
+def _members(texts: list[list[str]], packed_parts: list[bytes]) -> list[bytes]:
+    """Gzip members of the parts' JSON texts joined by commas: the parts' own packed members (each
+    begins with a comma), but the first part's, packed here without its comma."""
+    members, first = [], True
+    for own, member in zip(texts, packed_parts, strict=True):
+        if own:
+            members.append(packed(",".join(own).encode()) if first else member)
+            first = False
+    return members
+
+
+def _packed_json(parts: list[DepartmentPart]) -> bytes:
+    """exports/catalogue.json.gz as gzip members, one per department's items and one per
+    department's entries (gzip readers read the members as one stream: the same JSON as
+    exports.build_exports packs in one member), so that a changed department compresses its own
+    members only. Entries whose 索引号 ranges overlap across departments are packed in one member."""
+    head = '{"departments":[' + ",".join(part.department_json for part in parts) + '],"items":['
+    members = [packed(head.encode())]
+    members += _members([part.item_json for part in parts], [part.packed_items for part in parts])
+    members.append(packed(b'],"entries":['))
+    turn = _in_turn([part.entry_json for part in parts])
+    if turn is None:
+        members.append(packed(",".join(_by_index([part.entry_json for part in parts])).encode()))
+    else:
+        members += _members([[text for _, text in parts[n].entry_json] for n in turn], [parts[n].packed_entries for n in turn])
+    members.append(packed(b"]}"))
+    return b"".join(members)
 
 
 def assemble(site: SiteData, parts: list[DepartmentPart], extra_resources: tuple[dict, ...] = ()) -> dict[str, bytes]:
     """Every export file from the departments' parts (in department order): the same files as
-    exports.build_exports(site, extra_resources)."""
+    exports.build_exports(site, extra_resources) (catalogue.json.gz: the same JSON, in members)."""
     parts = sorted(parts, key=lambda part: part.dept_id)
     files: dict[str, bytes] = {}
     entry_header, _ = _lines(ENTRY_COLUMNS, [])
@@ -111,13 +151,7 @@ def assemble(site: SiteData, parts: list[DepartmentPart], extra_resources: tuple
     files["exports/entries.csv"] = (BOM + entry_header + "".join(_by_index([part.entry_lines for part in parts]))).encode()
     files["exports/items.csv"] = (BOM + item_header + "".join(part.item_lines for part in parts)).encode()
     files["exports/departments.csv"] = (BOM + department_header + "".join(part.department_line for part in parts)).encode()
-    files[JSON_EXPORT] = packed(
-        _json_file(
-            [part.department_json for part in parts],
-            [text for part in parts for text in part.item_json],
-            _by_index([part.entry_json for part in parts]),
-        )
-    )
+    files[JSON_EXPORT] = _packed_json(parts)
     resources = [
         resource("entries", "entries.csv", "政府信息公开目录（全部）", ENTRY_COLUMNS, ["index"]),
         resource("items", "items.csv", "权责清单（全部）", ITEM_COLUMNS, ["implementation_code"]),

@@ -28,21 +28,30 @@ NODE_RECORDS = 10
 NODES_PER_SHARD = 32
 
 
-def prefix_nodes(records: list[dict]) -> dict[str, dict]:
+def record_cuts(record: dict) -> tuple[tuple, tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """A record's place in tier 2's order, the cuts of its codes and each cut's next cut below (a
+    function of the record alone, cached with it: zwgk.site.lookup_parts)."""
+    cuts: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for code in record["codes"]:
+        chain = prefix_cuts(normalise_code(code))
+        cuts.update(chain)
+        pairs.update(pairwise(chain))
+    return record_prefix_key(record), tuple(sorted(cuts)), tuple(sorted(pairs))
+
+
+def prefix_nodes(records: list[dict], facts: list[tuple] | None = None) -> dict[str, dict]:
     """Every cut of the records' codes and its node, the records named by their place in `records`
-    (their document numbers). The records are taken in tier 2's order once, so that each cut's list is
-    the first records to reach it (no sorting per cut)."""
+    (their document numbers; `facts`: record_cuts of each, when known). The records are taken in
+    tier 2's order once, so that each cut's list is the first records to reach it (no sorting per cut)."""
+    facts = facts if facts is not None else [record_cuts(record) for record in records]
     firsts: dict[str, list[int]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)
     below: dict[str, set[str]] = defaultdict(set)
-    for docnum in sorted(range(len(records)), key=lambda n: record_prefix_key(records[n])):
-        record = records[docnum]
-        cuts: set[str] = set()
-        for code in record["codes"]:
-            chain = prefix_cuts(normalise_code(code))
-            cuts.update(chain)
-            for upper, lower in pairwise(chain):
-                below[upper].add(lower)
+    for docnum in sorted(range(len(records)), key=lambda n: facts[n][0]):
+        _, cuts, pairs = facts[docnum]
+        for upper, lower in pairs:
+            below[upper].add(lower)
         for cut in cuts:
             counts[cut] += 1
             if len(firsts[cut]) < NODE_RECORDS:
@@ -64,10 +73,10 @@ def prefix_shard_count(nodes: int) -> int:
     return count
 
 
-def prefix_shards(records: list[dict]) -> tuple[int, dict[str, bytes]]:
+def prefix_shards(records: list[dict], facts: list[tuple] | None = None) -> tuple[int, dict[str, bytes]]:
     """The prefix lookup's files and their number (for codes/search.json), from the records in
-    document-number order (zwgk.site.title_index.numbered)."""
-    nodes = prefix_nodes(records)
+    document-number order (zwgk.site.title_index.numbered; `facts`: their record_cuts, when known)."""
+    nodes = prefix_nodes(records, facts)
     shards = prefix_shard_count(len(nodes))
     grouped: dict[int, dict[str, dict]] = defaultdict(dict)
     for cut, node in sorted(nodes.items()):  # the same bytes in every process (set order varies)

@@ -21,14 +21,11 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from zwgk.site import urls
-from zwgk.site.lookup import normalise_code, quality, shard_of
-from zwgk.site.prefix_lookup import prefix_shards
+from zwgk.site.lookup import quality
+from zwgk.site.lookup_parts import CODES_DIR, SETTINGS_FILE, LookupPart, code_files, lookup_part, part_ids  # noqa: F401 (the paths, read here by others)
 from zwgk.site.search_data import department_record, entry_record, item_record
 from zwgk.site.search_tokens import gram_tokens, gram_weight, index_tokens
-from zwgk.site.title_index import numbered, title_files
 
-CODES_DIR = "codes"
-SETTINGS_FILE = "codes/search.json"
 KEYS_PER_SHARD = 400
 
 
@@ -180,54 +177,14 @@ def shard_count(records: int) -> int:
     return count
 
 
-def code_records(site, records: list[dict]) -> list[tuple[str, int | dict]]:
-    """Every exact code of the catalogue and what it names: (normalised code, an item's or entry's
-    document number in `records`, title_index.numbered). Also a department's USCC (the start of its
-    索引号) and USCC/period (a catalogue page), with their records, so that a partial 索引号 leads to
-    its publisher."""
-    named: list[tuple[str, int | dict]] = []
-    for docnum, record in enumerate(records):
-        for code in record["codes"]:
-            named.append((normalise_code(code), docnum))
-    periods: dict[str, set[tuple[str, int]]] = defaultdict(set)
-    for entry in site.entries:
-        number = site.numbers[id(entry)]
-        periods[entry.dept_id].add((number.period, urls.chunk_of(number.serial)))
-    for dept in site.departments.values():
-        named.append((normalise_code(dept.uscc), department_record(site, dept)))
-        for period, chunk in sorted(periods.get(dept.dept_id, ())):
-            if chunk == 1:
-                title = f"{dept.name} {period[:4]} 年{f' {int(period[4:])} 月' if len(period) == 6 else ''}政府信息公开目录"
-                page = {"kind": "catalogue", "code": f"{dept.uscc}/{period}", "title": title, "department": dept.short_name}
-                page |= {"department_name": dept.name, "url": urls.catalogue_page(dept.dept_id, period, chunk), "level": dept.level}
-                named.append((normalise_code(f"{dept.uscc}/{period}"), page))
-    return named
-
-
-def code_shards(site, shards: int) -> dict[str, bytes]:
+def code_shards(site, shards: int, parts: list[LookupPart] | None = None) -> dict[str, bytes]:
     """The lookup files, `codes/<n>.json`: {normalised code: [document numbers or records]}. A basic
     code shared by several departments, or a 文号 on several entries, lists them all. The items' and
-    entries' records are written once, in the first pass's record chunks (zwgk.site.title_index)."""
-    numbered_records = numbered(site)
-    grouped: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for key, record in code_records(site, numbered_records):
-        grouped[shard_of(key, shards)][key].append(record)
-    files = {
-        f"{CODES_DIR}/{number}.json": json.dumps(grouped.get(number, {}), ensure_ascii=False, separators=(",", ":")).encode()
-        for number in range(shards)
-    }
-    # The shard count (for `zwgk search`, which reads the shards for exact codes), the province's
-    # synonyms (applied at query time, zwgk.search.ranking.variants) and departments: one small file.
-    # The departments too: few, and a department's name should find it whatever Pagefind ranks first.
-    # [code, name, short name, level, USCC, URL]: the browser makes department records of these.
-    departments = [[d.dept_id, d.name, d.short_name, d.level, d.uscc, urls.department(d.dept_id)] for d in site.departments.values()]
-    # A code's beginning (a partial 文号 or 索引号): the prefix lookup, zwgk.site.prefix_lookup.
-    prefixes, prefix_files = prefix_shards(numbered_records)
-    files.update(prefix_files)
-    settings = {"shards": shards, "prefix_shards": prefixes, "synonyms": site.scheme.synonyms, "departments": departments}
-    # The first pass over titles and names (zwgk.site.title_index): its postings and record chunks.
-    first_pass, title_index_files = title_files(numbered_records)
-    files.update(title_index_files)
-    settings |= first_pass
-    files[SETTINGS_FILE] = json.dumps(settings, ensure_ascii=False, separators=(",", ":")).encode()
-    return files
+    entries' records are written once, in the first pass's record chunks (zwgk.site.title_index).
+    Every exact code of the catalogue is there: an item's or entry's codes name its document number,
+    a department's USCC (the start of its 索引号) and USCC/period (a catalogue page) their records,
+    so that a partial 索引号 leads to its publisher. Also the prefix lookup (zwgk.site.prefix_lookup)
+    and codes/search.json. `parts`: zwgk.site.lookup_parts.lookup_part of each of part_ids, when
+    known (the build keeps them); the files are the same either way."""
+    parts = parts if parts is not None else [lookup_part(site, dept_id) for dept_id in part_ids(site)]
+    return code_files(site, shards, parts)

@@ -58,23 +58,41 @@ def docnum_key(record: dict) -> tuple:
     return (-quality(record, False), record["title"], record["url"])
 
 
-def numbered(site) -> list[dict]:
-    """Every item's and entry's record in docnum order, each with `lead` (True when it has postings)
-    and, for a lead with twins, `twins`; the leads first."""
+def department_records(site, items, entries) -> list[dict]:
+    """The records of some items and entries as `numbered` lists them (a function of their own
+    department's files, the departments and the scheme: zwgk.site.lookup_parts caches them per
+    department), before they are put in order."""
     records = []
-    for item in site.items:
+    for item in items:
         record = item_record(site, item)
         record["dept"] = item.dept_id
         records.append(record)
-    for entry in site.entries:
+    for entry in entries:
         records.append(entry_record(site, entry))
-    records.sort(key=docnum_key)
-    groups: dict[tuple, list[dict]] = defaultdict(list)
     for record in records:
+        if record.get("excerpt") and len(record["excerpt"]) > EXCERPT_CHARS:
+            record["excerpt"] = record["excerpt"][:EXCERPT_CHARS] + "…"
+    return records
+
+
+def numbered(site) -> list[dict]:
+    """Every item's and entry's record in docnum order, each with `lead` (True when it has postings)
+    and, for a lead with twins, `twins`; the leads first."""
+    records = department_records(site, site.items, site.entries)
+    return [records[n] for n in arrange(records, [docnum_key(r) for r in records])]
+
+
+def arrange(records: list[dict], keys: list[tuple]) -> list[int]:
+    """The docnum order of `records` (`keys`: their docnum_key) as their places in the list; sets
+    each record's `lead` and, for a lead with twins, `twins`."""
+    order = sorted(range(len(records)), key=keys.__getitem__)
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for n in order:
+        record = records[n]
+        record["lead"] = True
+        record.pop("twins", None)  # of an earlier arrangement of the same records
         if record["kind"] == "item":
             groups[(record["group"], record["title"])].append(record)
-    for record in records:
-        record["lead"] = True
     for twins in groups.values():
         if len(twins) < 2:
             continue
@@ -89,11 +107,7 @@ def numbered(site) -> list[dict]:
             # their status when it is not 有效: the browser has the departments (codes/search.json).
             twin["twins"] = [t["dept"] if t["status"] == "有效" else [t["dept"], t["status"]] for t in twins if t is not twin]
     # The twins that have no postings take the last numbers: the chunks of the leads stay small.
-    records = [r for r in records if r["lead"]] + [r for r in records if not r["lead"]]
-    for record in records:
-        if record.get("excerpt") and len(record["excerpt"]) > EXCERPT_CHARS:
-            record["excerpt"] = record["excerpt"][:EXCERPT_CHARS] + "…"
-    return records
+    return [n for n in order if records[n]["lead"]] + [n for n in order if not records[n]["lead"]]
 
 
 def _varint(value: int, out: bytearray) -> None:
@@ -112,24 +126,33 @@ def _grams(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def postings(records: list[dict]) -> dict[str, list[tuple]]:
-    """bigram -> postings (docnum, field, position, field length, title length), in docnum order."""
+def record_grams(record: dict) -> tuple[int, list[tuple[str, int, int, int]]]:
+    """A record's title length and its postings without the docnum, (bigram, field, position, field
+    length), in the order `postings` lists them (a function of the record alone, cached with it)."""
+    title = _normalise(record["title"])
+    found, own = [], set()
+    for gram, at in _grams(title):
+        found.append((gram, TITLE, at, len(title)))
+        own.add(gram)
+    for k, name in enumerate(_normalise(n) for n in record.get("aliases", []) if n):
+        for gram, at in _grams(name):
+            found.append((gram, NAME + k, at, len(name)))
+            own.add(gram)
+    keywords = {gram for keyword in record.get("keywords", []) for gram, _ in _grams(_normalise(keyword))}
+    found += [(gram, KEYWORD, 0, 0) for gram in sorted(keywords - own)]
+    return len(title), found
+
+
+def postings(records: list[dict], grams: list[tuple] | None = None) -> dict[str, list[tuple]]:
+    """bigram -> postings (docnum, field, position, field length, title length), in docnum order;
+    `grams`: record_grams of each record, when known."""
     lists: dict[str, list[tuple]] = defaultdict(list)
     for docnum, record in enumerate(records):
         if not record["lead"]:
             continue
-        title = _normalise(record["title"])
-        own: set[str] = set()
-        for gram, at in _grams(title):
-            lists[gram].append((docnum, TITLE, at, len(title), len(title)))
-            own.add(gram)
-        for k, name in enumerate(_normalise(n) for n in record.get("aliases", []) if n):
-            for gram, at in _grams(name):
-                lists[gram].append((docnum, NAME + k, at, len(name), len(title)))
-                own.add(gram)
-        keywords = {gram for keyword in record.get("keywords", []) for gram, _ in _grams(_normalise(keyword))}
-        for gram in sorted(keywords - own):
-            lists[gram].append((docnum, KEYWORD, 0, 0, len(title)))
+        title_length, found = grams[docnum] if grams is not None else record_grams(record)
+        for gram, field, at, length in found:
+            lists[gram].append((docnum, field, at, length, title_length))
     return lists
 
 
@@ -160,9 +183,10 @@ def shard_count(grams: int) -> int:
     return count
 
 
-def title_files(records: list[dict]) -> tuple[dict, dict[str, bytes]]:
-    """The first pass's files and the settings it adds to codes/search.json, from `numbered`."""
-    lists = postings(records)
+def title_files(records: list[dict], grams: list[tuple] | None = None) -> tuple[dict, dict[str, bytes]]:
+    """The first pass's files and the settings it adds to codes/search.json, from `numbered` (and
+    record_grams of each record, when known)."""
+    lists = postings(records, grams)
     shards = shard_count(len(lists))
     by_shard: dict[int, bytearray] = defaultdict(bytearray)
     for gram in sorted(lists):
