@@ -20,7 +20,6 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from zwgk.site import urls
 from zwgk.site.lookup import quality
 from zwgk.site.lookup_parts import CODES_DIR, SETTINGS_FILE, LookupPart, code_files, lookup_part, part_ids  # noqa: F401 (the paths, read here by others)
 from zwgk.site.search_data import department_record, entry_record, item_record
