@@ -23,9 +23,10 @@ from zwgk.monitoring import pages as scorecard_pages
 from zwgk.rules.run import CheckResult, check
 from zwgk.site import static_search, urls
 from zwgk.site.data import site_data
-from zwgk.site.flowchart import FlowchartError, RenderStats, _dot_version, dot_source, render_all, responsive
+from zwgk.site.flowchart import ChartFile, FlowchartError, RenderStats, _dot_version, chart_files, dot_source, figure, render_all
 from zwgk.site.pages.audience import audience_pages
 from zwgk.site.pages.catalogue import catalogue_pages
+from zwgk.site.pages.common import root
 from zwgk.site.pages.department import department
 from zwgk.site.pages.furniture import furniture_pages
 from zwgk.site.pages.home import home
@@ -63,7 +64,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     data = site_data(result, settings(config).get("report_url", ""), config.get("site_url") or "")
     data.site_name = (settings(config).get("site") or {}).get("name") or config.get("site_name") or ""
     try:
-        svgs, stats, charts_key = _drawn(catalog)
+        charts, chart_contents, stats, charts_key = _drawn(catalog)
     except FlowchartError as error:
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
@@ -77,7 +78,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     others, others_reused = reuse(
         other_key(inputs, catalog.file_keys, today, result.findings, points), lambda: _other_pages(data, result, cards, points), kept
     )
-    items, items_reused = reuse(item_key(inputs, catalog.file_keys, charts_key), lambda: _item_pages(data, svgs), kept)
+    items, items_reused = reuse(item_key(inputs, catalog.file_keys, charts_key), lambda: _item_pages(data, charts), kept)
     built = others + items
     rebuilt = 0
     for dept_id, key in groups.items():
@@ -95,7 +96,15 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     log.info(
         f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒{reused}。"
     )
-    build = SiteBuild(result, data, built, stats, index=start_search_index(config, data) if search_index else None, cards=cards)
+    build = SiteBuild(
+        result,
+        data,
+        built,
+        stats,
+        index=start_search_index(config, data) if search_index else None,
+        cards=cards,
+        chart_files=chart_contents,
+    )
     if build.index is not None and build.index.update.repaired:
         log.info(build.index.update.repaired)
     config[STATE_KEY] = build
@@ -143,8 +152,8 @@ def _charts(catalog) -> dict[str, tuple[str, str]]:
 CHART_MODULES = ("site/flowchart.py", "catalog/*model.py", "catalog/flow.py", "catalog/text.py", "site/html.py")
 
 
-def _drawn(catalog) -> tuple[dict[str, str], RenderStats, str]:
-    """Every chart's SVG: from one pickle when every power item's file, the code and Graphviz are as
+def _drawn(catalog) -> tuple[dict[str, ChartFile], dict[str, bytes], RenderStats, str]:
+    """Every chart's file ({chart id: file}, {site path: content}, zwgk.site.flowchart.chart_files): from one pickle when every power item's file, the code and Graphviz are as
     in the last build (a chart is drawn from its item alone, and an item from its file: writing and
     hashing every DOT source took seconds, reading and checking thousands of cached SVG files one by
     one more), else from render_all (its cache per chart, Graphviz for the rest). The key is returned too:
@@ -157,14 +166,15 @@ def _drawn(catalog) -> tuple[dict[str, str], RenderStats, str]:
         digest.update(f"rejected\0{rel}\0".encode())
     key = digest.hexdigest()
     cache = PickleCache(default_cache_dir(), "flowcharts-all")
-    svgs = cache.get(key)
-    if isinstance(svgs, tuple) and len(svgs) == 2 and isinstance(svgs[0], dict):
-        return svgs[0], RenderStats(charts=svgs[1], rendered=0), key
+    cached = cache.get(key)
+    if isinstance(cached, tuple) and len(cached) == 3 and isinstance(cached[0], dict):
+        return cached[0], cached[1], RenderStats(charts=cached[2], rendered=0), key
     charts = _charts(catalog)
     svgs, stats = render_all(charts, default_cache_dir())
-    cache.put(key, (svgs, len(charts)))
+    files, contents = chart_files(svgs)
+    cache.put(key, (files, contents, len(charts)))
     cache.prune(keep=2)
-    return svgs, stats, key
+    return files, contents, stats, key
 
 
 def _department_view(data, dept_id: str):
@@ -176,10 +186,15 @@ def _department_view(data, dept_id: str):
     return view
 
 
-def _item_pages(data, svgs: dict[str, str]) -> list[tuple[str, str]]:
+def _item_pages(data, charts: dict[str, ChartFile]) -> list[tuple[str, str]]:
     built = []
     for item in data.items:
         key = f"{item.dept_id}/{item.basic_code}"
-        svg = svgs.get(key, "")
-        built.append(item_page(data, item, responsive(svg, svgs.get(f"{key}#narrow", ""), f"{item.name}运行流程图") if svg else ""))
+        wide = charts.get(key)
+        shown = (
+            figure(wide, charts.get(f"{key}#narrow"), f"{item.name}运行流程图", root(urls.item(item.dept_id, item.basic_code)))
+            if wide
+            else ""
+        )
+        built.append(item_page(data, item, shown))
     return built
