@@ -9,8 +9,15 @@ reads has changed. Groups, each keyed by everything its builders read:
   every department.yml (publisher names), the department's own files, the newest entry's date (months
   "to date") and the entries of other departments its entries link to (解读 and the policy read);
   one changed entry rebuilds its own department's catalogue pages only;
-- every other page: the code, the settings, every catalogue file, the day (scores and the latest
-  entries depend on it), the findings and the scores of past months.
+- each department's own page: the code, the settings, the scheme, every department.yml, the
+  department's own files, the newest entry's date and its score and annual-report sections;
+- each topic's pages: the code, the settings, the scheme, every department.yml, and the topic's
+  entries (each by the values of its fields, `entry_fingerprints`) with the entries they link to;
+- the annual-report pages: the code, the settings, the scheme, every department.yml and the annual
+  reports' files;
+- the power-type pages: what the item pages read, but the flowcharts;
+- every other page (home, monitoring, furniture): the code, the settings, every catalogue file, the
+  day (scores and the latest entries depend on it), the findings and the scores of past months.
 """
 
 from __future__ import annotations
@@ -19,10 +26,14 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import operator
 import os
 from collections.abc import Callable
 
 from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir
+from zwgk.catalog.model import Entry
+
+ENTRY_FIELDS = operator.attrgetter(*Entry.model_fields)  # every field, so that a new one is keyed too
 
 PAGE_MODULES = (
     "catalog/*.py",
@@ -33,6 +44,7 @@ PAGE_MODULES = (
     "monitoring/templates/*",
     "build/prepare.py",
     "build/reuse.py",
+    "build/sources.py",
 )
 
 
@@ -61,6 +73,76 @@ def item_key(settings: dict, file_keys: dict[str, str], charts_key: str) -> str:
     return page_key("items", settings, file_keys, charts_key, _is_item_input)
 
 
+def types_key(settings: dict, file_keys: dict[str, str]) -> str:
+    return page_key("types", settings, file_keys, "", _is_item_input)
+
+
+def annual_key(settings: dict, file_keys: dict[str, str]) -> str:
+    return page_key("annual", settings, file_keys, "", lambda rel: _is_shared_input(rel) or "/annual/" in rel)
+
+
+def _own_files(file_keys: dict[str, str]) -> dict[str, str]:
+    """Each department's files' keys, joined: what a department's own pages read of it."""
+    own: dict[str, list[str]] = {}
+    for rel, key in sorted(file_keys.items()):
+        if rel.startswith("departments/"):
+            own.setdefault(rel.split("/")[1], []).append(f"{rel}\0{key}\0")
+    return {dept_id: "".join(parts) for dept_id, parts in own.items()}
+
+
+def department_keys(settings: dict, data, sections: dict[str, str]) -> dict[str, str]:
+    """Each department page's key; `sections`: the score and annual-report markup it shows."""
+    own = _own_files(data.file_keys)
+    shared = page_key("department", settings, data.file_keys, str(data.latest_date), _is_shared_input)
+    return {
+        dept_id: hashlib.sha256(f"{shared}\0{dept_id}\0{own.get(dept_id, '')}\0{section}".encode()).hexdigest()
+        for dept_id, section in sections.items()
+    }
+
+
+def entry_fingerprints(data) -> dict[int, bytes]:
+    """Each entry's fingerprint (id(entry) -> the digest of its department and every field's value).
+    Computing them all takes about a second at province scale, so they are kept by file (its path and
+    content key, and the model's code): one changed file computes its own entries' again."""
+    cache = PickleCache(default_cache_dir(), "entry-fingerprints")
+    key = code_version(("catalog/*.py",))
+    known = cache.get(key)
+    known = known if isinstance(known, dict) else {}
+    by_file: dict[str, list] = {}
+    for entry in data.entries:
+        by_file.setdefault(entry.file, []).append(entry)
+    kept, result = {}, {}
+    for rel, entries in by_file.items():
+        name = f"{rel}\0{data.file_keys.get(rel)}"
+        digests = known.get(name)
+        if not isinstance(digests, tuple) or len(digests) != len(entries):
+            digests = tuple(hashlib.blake2b(f"{e.dept_id}{ENTRY_FIELDS(e)!r}".encode(), digest_size=16).digest() for e in entries)
+        kept[name] = digests
+        result.update(zip(map(id, entries), digests, strict=True))
+    if kept != known:
+        cache.put(key, kept)
+        cache.prune(keep=1)
+    return result
+
+
+def topic_keys(settings: dict, data, by_topic: dict[str, list]) -> dict[str, str]:
+    """Each topic's key (see the module's docstring). An entry is named by its fingerprint, not by its
+    file: a department's file of a year holds entries of most topics."""
+    shared = page_key("topic", settings, data.file_keys, "", _is_shared_input)
+    fingerprint = entry_fingerprints(data)
+    readers = data.interpretations  # the entries others interpret (few: asked first, before `related`)
+    result = {}
+    for code in data.scheme.topics:
+        digest = hashlib.sha256(f"{shared}\0{code}\0".encode())
+        for entry in by_topic.get(code, []):
+            digest.update(fingerprint[id(entry)])
+            if entry.interprets or entry.index in readers:
+                for label, other in data.related(entry):
+                    digest.update(label.encode() + fingerprint[id(other)])
+        result[code] = digest.hexdigest()
+    return result
+
+
 def other_key(settings: dict, file_keys: dict[str, str], today: dt.date, findings: list, points: list) -> str:
     extra = hashlib.sha256(f"{today}\0{findings!r}\0{points!r}".encode()).hexdigest()
     return page_key("pages", settings, file_keys, extra)
@@ -68,33 +150,38 @@ def other_key(settings: dict, file_keys: dict[str, str], today: dt.date, finding
 
 def catalogue_keys(settings: dict, data) -> dict[str, str]:
     """Each department's key for its catalogue pages (see the module's docstring)."""
-    own: dict[str, list[str]] = {}
-    for rel, key in sorted(data.file_keys.items()):
-        if rel.startswith("departments/"):
-            own.setdefault(rel.split("/")[1], []).append(f"{rel}\0{key}\0")
+    own = _own_files(data.file_keys)
     shared = page_key("catalogue", settings, data.file_keys, str(data.latest_date), _is_shared_input)
+    readers = data.interpretations  # as in topic_keys
     keys = {}
     for dept_id in sorted({entry.dept_id for entry in data.entries}):
         digest = hashlib.sha256(f"{shared}\0{dept_id}\0".encode())
-        digest.update("".join(own.get(dept_id, [])).encode())
+        digest.update(own.get(dept_id, "").encode())
         for entry in data.entries_by_dept.get(dept_id, []):
-            for label, other in data.related(entry):
+            for label, other in data.related(entry) if entry.interprets or entry.index in readers else ():
                 if other.dept_id != dept_id:  # the department's own entries are in its files
                     digest.update(f"{entry.index}\0{label}\0{other.dept_id}\0{other.index}\0{other.title}\0".encode())
         keys[dept_id] = digest.hexdigest()
     return keys
 
 
-def reuse(key: str, build: Callable[[], list[tuple[str, str]]], keep: int = 6) -> tuple[list[tuple[str, str]], bool]:
-    """The pages cached under `key`, else `build()` (then cached). Returns (pages, reused). `keep`:
-    how many groups the cache keeps (every group of a build, and room for a few builds of other states)."""
+def cached(key: str) -> list[tuple[str, str]] | None:
+    """The page sources kept under `key`, or None. A hit is marked as recently used (prune removes the
+    oldest written)."""
     cache = PickleCache(default_cache_dir(), "pages")
     pages = cache.get(key)
-    if isinstance(pages, list):
-        with contextlib.suppress(OSError):  # kept as recently used: prune removes the oldest written
-            os.utime(cache._path(key))
-        return pages, True
-    pages = build()
-    cache.put(key, pages)
-    cache.prune(keep=keep)
-    return pages, False
+    if not isinstance(pages, list):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(cache._path(key))
+    return pages
+
+
+def store(key: str, pages: list[tuple[str, str]]) -> None:
+    PickleCache(default_cache_dir(), "pages").put(key, pages)
+
+
+def prune(keep: int) -> None:
+    """Keep the `keep` most recently used groups (every group of a build, and room for a few builds
+    of other states)."""
+    PickleCache(default_cache_dir(), "pages").prune(keep=keep)

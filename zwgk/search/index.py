@@ -58,14 +58,15 @@ class IndexUpdate:
         return IndexStats(documents=len(self.state), added=len(self.fresh), removed=len(self.stale))
 
 
-def _damage(folder: Path, digests_file: Path) -> str:
-    """Why the existing index at `folder` must be rebuilt from scratch ("" when it can be updated)."""
+def _damage(folder: Path, digests_file: Path) -> tuple[dict, str]:
+    """The existing index's record digests, and why it must be rebuilt from scratch ("" when it can be
+    updated)."""
     try:
-        pickle.loads(digests_file.read_bytes())
+        digests = pickle.loads(digests_file.read_bytes())
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError) as error:
-        return f"检索索引的记录摘要文件已损坏（{type(error).__name__}），已删除并重新建立整个索引。"
+        return {}, f"检索索引的记录摘要文件已损坏（{type(error).__name__}），已删除并重新建立整个索引。"
     kind = damage(folder)
-    return f"检索索引已损坏（{kind}），已删除并重新建立整个索引。" if kind else ""
+    return digests, f"检索索引已损坏（{kind}），已删除并重新建立整个索引。" if kind else ""
 
 
 def plan_update(folder: Path, site: SiteData) -> IndexUpdate:
@@ -73,12 +74,13 @@ def plan_update(folder: Path, site: SiteData) -> IndexUpdate:
     a damaged index is rebuilt, and `repaired` says why)."""
     version_file = folder / "zwgk-index-version"
     digests_file = folder / "zwgk-digests.pickle"
-    repaired = ""
+    repaired, indexed = "", {}
     if folder.exists() and (not version_file.is_file() or version_file.read_text() != INDEX_VERSION or not digests_file.is_file()):
         shutil.rmtree(folder)
     elif folder.exists():
-        repaired = _damage(folder, digests_file)
+        indexed, repaired = _damage(folder, digests_file)
         if repaired:
+            indexed = {}
             clean_stale_writers(folder)
             shutil.rmtree(folder)
     if not folder.exists():
@@ -90,9 +92,8 @@ def plan_update(folder: Path, site: SiteData) -> IndexUpdate:
     wanted = json.dumps(site.scheme.synonyms, ensure_ascii=False)
     if not synonyms.is_file() or synonyms.read_text(encoding="utf-8") != wanted:
         synonyms.write_text(wanted, encoding="utf-8")
-    # key -> (source digest, document digest): documents are made only for records whose source
-    # files changed, and rewritten only if the document itself changed.
-    indexed: dict[str, tuple[str, str]] = pickle.loads(digests_file.read_bytes())
+    # indexed: key -> (source digest, document digest): documents are made only for records whose
+    # source files changed, and rewritten only if the document itself changed.
     state: dict[str, tuple[str, str]] = {}
     fresh = []
     with paused_gc():

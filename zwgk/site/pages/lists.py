@@ -62,24 +62,44 @@ def type_pages(site: SiteData) -> list[tuple[str, str]]:
     return [("types/index.md", page("按权力类型浏览", index, searchable=False, gov_tags=tags.column("按权力类型浏览", "权力类型"))), *pages]
 
 
-def topic_pages(site: SiteData) -> list[tuple[str, str]]:
-    scheme = site.scheme
+def entries_by_topic(site: SiteData) -> dict[str, list[Entry]]:
+    """Each topic's entries, newest first (the order of its pages)."""
     by_topic: dict[str, list[Entry]] = defaultdict(list)
     for entry in sorted(site.entries, key=lambda e: (e.date, e.index), reverse=True):
         if entry.topic:
             by_topic[entry.topic].append(entry)
-    pages, index_rows = [], []
-    for code, label in scheme.topics.items():
-        entries = by_topic.get(code, [])
-        index_rows.append(CodeCount(urls.topic(code).removeprefix("topics/"), f"{code} {label}", len(entries)))
-        parts = chunks(entries)
-        for number, part in enumerate(parts, start=1):
-            url = urls.topic(code, number)
-            heading = f"主题：{label}（共 {len(entries)} 条）"
-            links = pager(lambda n, c=code: urls.topic(c, n), len(parts), number, url)
-            body = render("topic.md", heading=heading, rows=entry_rows(site, part, url, with_department=True), pages=links)
-            pages.append(
-                (urls.page_source(url), page(heading, body, searchable=False, wide=True, gov_tags=tags.column(label, "主题分类", heading)))
-            )
-    index = render("list_index.md", heading="按主题浏览", caption="主题分类", headers=["主题", "条目数"], rows=index_rows)
-    return [("topics/index.md", page("按主题浏览", index, searchable=False, gov_tags=tags.column("按主题浏览", "主题分类"))), *pages]
+    return by_topic
+
+
+def topic_index(site: SiteData, by_topic: dict[str, list[Entry]]) -> tuple[str, str]:
+    rows = [
+        CodeCount(urls.topic(code).removeprefix("topics/"), f"{code} {label}", len(by_topic.get(code, [])))
+        for code, label in site.scheme.topics.items()
+    ]
+    index = render("list_index.md", heading="按主题浏览", caption="主题分类", headers=["主题", "条目数"], rows=rows)
+    return "topics/index.md", page("按主题浏览", index, searchable=False, gov_tags=tags.column("按主题浏览", "主题分类"))
+
+
+def one_topic_pages(site: SiteData, code: str, entries: list[Entry]) -> list[tuple[str, str]]:
+    """The pages of one topic (`entries` newest first): they read nothing but these entries, the
+    entries they link to, the scheme and the departments' names."""
+    label = site.scheme.topics[code]
+    parts = chunks(entries)
+    pages = []
+    for number, part in enumerate(parts, start=1):
+        url = urls.topic(code, number)
+        heading = f"主题：{label}（共 {len(entries)} 条）"
+        links = pager(lambda n, c=code: urls.topic(c, n), len(parts), number, url)
+        body = render("topic.md", heading=heading, rows=entry_rows(site, part, url, with_department=True), pages=links)
+        pages.append(
+            (urls.page_source(url), page(heading, body, searchable=False, wide=True, gov_tags=tags.column(label, "主题分类", heading)))
+        )
+    return pages
+
+
+def topic_pages(site: SiteData) -> list[tuple[str, str]]:
+    by_topic = entries_by_topic(site)
+    pages = [topic_index(site, by_topic)]
+    for code in site.scheme.topics:
+        pages += one_topic_pages(site, code, by_topic.get(code, []))
+    return pages
