@@ -20,7 +20,7 @@ axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 
 def _pages(sample_site: Path) -> list[str]:
-    item = next(p for p in sorted((sample_site / "items").rglob("index.html")) if "<svg" in p.read_text(encoding="utf-8"))
+    item = next(p for p in sorted((sample_site / "items").rglob("index.html")) if 'class="zwgk-flowchart"' in p.read_text(encoding="utf-8"))
     catalogue = sorted((sample_site / "catalogue").rglob("index.html"))[0]
     return [
         "",

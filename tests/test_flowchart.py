@@ -76,3 +76,21 @@ def test_dot_metacharacters_are_escaped():
     svgs, _ = render_all({"x": ("x", source)}, None)
     shown = html.unescape("".join(re.findall(r"<text[^>]*>([^<]*)</text>", svgs["x"])))
     assert '" -> x [label="\\N' in shown and "}{<>" in shown and "&amp;" in shown
+
+
+def test_drawn_alike_charts_share_one_file_and_the_page_names_each(charts):
+    from zwgk.site.flowchart import chart_files, figure, is_svg
+
+    svgs, _ = render_all(dict(list(charts.items())[:3]), None)
+    first = next(iter(svgs))
+    svgs["copy"] = svgs[first]  # another item whose flow is drawn the same
+    files, contents = chart_files(svgs)
+    assert files["copy"] == files[first] and len(contents) == len(set(svgs.values()))
+    for rel, content in contents.items():
+        text = content.decode()
+        assert rel.startswith("charts/") and is_svg(text) and "<?xml" not in text and "<!--" not in text
+        assert 'xmlns="http://www.w3.org/2000/svg"' in text  # an image file needs its namespace
+    shown = figure(files[first], files["copy"], "食品经营许可<运行流程图>", "../../../")
+    assert shown.count("<img ") == 2 and "<svg" not in shown
+    assert f'src="../../../{files[first].rel}"' in shown and 'alt="食品经营许可&lt;运行流程图&gt;"' in shown
+    assert f'width="{files[first].width}" height="{files[first].height}"' in shown and files[first].width > 100

@@ -28,7 +28,7 @@ FOOTER_LINKS = ["网站地图", "联系我们", "版权声明", "隐私声明", 
 
 def _kinds(site: Path) -> dict[str, str]:
     """One page of every kind, by name."""
-    item = next(p for p in sorted((site / "items").rglob("index.html")) if "<svg" in p.read_text(encoding="utf-8"))
+    item = next(p for p in sorted((site / "items").rglob("index.html")) if 'class="zwgk-flowchart"' in p.read_text(encoding="utf-8"))
     catalogue = sorted((site / "catalogue").rglob("index.html"))[0]
     scorecard = sorted(p for p in (site / "monitoring").glob("*/index.html") if p.parent.name != "inspection")[0]
     report = sorted((site / "annual").glob("*/[0-9][0-9][0-9][0-9]/index.html"))[0]
@@ -436,18 +436,21 @@ def test_printed_pages_keep_every_column_and_no_page_is_blank(browser, server, s
 
 # ---- 5. Charts readable on a phone --------------------------------------------------------------
 
-_SMALLEST_TEXT = """sel => { const svg = [...document.querySelectorAll(sel)].find(s => s.getBoundingClientRect().width > 0);
-  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+# The smallest text of the chart shown (an inline <svg>, or an <img> whose SVG file is read), in CSS px.
+_SMALLEST_TEXT = """async sel => { const shown = [...document.querySelectorAll(sel)].find(s => s.getBoundingClientRect().width > 0);
+  const svg = shown.tagName === 'IMG'
+    ? new DOMParser().parseFromString(await (await fetch(shown.src)).text(), 'image/svg+xml').documentElement : shown;
+  const scale = shown.getBoundingClientRect().width / svg.viewBox.baseVal.width;
   const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size') || getComputedStyle(t).fontSize) * scale);
-  return {smallest: Math.min(...sizes), right: svg.getBoundingClientRect().right}; }"""
+  return {texts: sizes.length, smallest: Math.min(...sizes), right: shown.getBoundingClientRect().right}; }"""
 
 
 @pytest.mark.slow
 def test_charts_text_is_at_least_12px_at_390(browser, server, sample_site):
     kinds = _kinds(sample_site)
     context, page = _open(browser, server + kinds["item"], PHONE)
-    chart = page.evaluate(_SMALLEST_TEXT, ".zwgk-flowchart svg")
-    assert chart["smallest"] >= 12 and chart["right"] <= PHONE["width"], chart
+    chart = page.evaluate(_SMALLEST_TEXT, ".zwgk-flowchart img")
+    assert chart["texts"] > 0 and chart["smallest"] >= 12 and chart["right"] <= PHONE["width"], chart
     page.goto(server + "monitoring/", wait_until="networkidle")
     trend = page.evaluate(_SMALLEST_TEXT, "svg.zwgk-trend")
     assert trend["smallest"] >= 12 and trend["right"] <= PHONE["width"], trend
@@ -463,8 +466,9 @@ def test_charts_text_is_at_least_12px_at_390(browser, server, sample_site):
 @pytest.mark.slow
 def test_no_arrow_crosses_a_lane_label(browser, server, sample_site):
     context, page = _open(browser, server + _kinds(sample_site)["item"], LAPTOP)
+    page.goto(page.evaluate("document.querySelector('.zwgk-flowchart__wide').src"))  # the drawing's own file
     crossings = page.evaluate(
-        """() => { const svg = document.querySelector('.zwgk-flowchart__wide svg'); const hits = [];
+        """() => { const svg = document.querySelector('svg'); const hits = [];
           const lanes = [...svg.querySelectorAll('g.node')].filter(g => !g.querySelector('polygon, ellipse, path'));  // plaintext: lane labels
           const edges = [...svg.querySelectorAll('g.edge path')];
           for (const lane of lanes) { const b = lane.getBBox();

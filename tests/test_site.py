@@ -26,7 +26,7 @@ from zwgk.catalog.codes import implementation_code, parse_index
 from zwgk.catalog.loader import load_catalog
 from zwgk.rules.items import EIGHT_DISCLOSURES
 from zwgk.sample import generate as synth
-from zwgk.site import urls
+from zwgk.site import flowchart, urls
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -111,8 +111,12 @@ def test_every_item_page_shows_codes_disclosures_and_flowchart(sample_site):
             continue
         for label in EIGHT_DISCLOSURES.values():
             assert label in text, f"{item.label}: {label}"
-        svgs = [attrs for tag, attrs in parsed.elements if tag == "svg"]
-        assert any(a.get("role") == "img" and a.get("aria-labelledby") for a in svgs), item.label
+        # The drawings are files of the site, shown as images named after the item.
+        charts = [attrs for tag, attrs in parsed.elements if tag == "img" and "zwgk-flowchart__" in attrs.get("class", "")]
+        assert [a["class"] for a in charts] == ["zwgk-flowchart__wide", "zwgk-flowchart__narrow"], item.label
+        for chart in charts:
+            assert chart["alt"] == f"{item.name}运行流程图", item.label
+            assert flowchart.is_svg((page.parent / chart["src"]).resolve().read_text(encoding="utf-8")), chart["src"]
         assert f"{item.name}运行流程图" in text
         assert any(tag == "ol" and attrs.get("class") == "zwgk-flow-steps" for tag, attrs in parsed.elements)
         assert "application/ld+json" in page.read_text(encoding="utf-8")
@@ -165,7 +169,10 @@ def test_hostile_strings_come_out_escaped(hostile_site):
     text = "".join("".join(parse(p).text) for p in item_pages)
     for hostile in HOSTILE:
         assert hostile in text, hostile  # shown literally, not interpreted
-    svg_text = "".join(re.findall(r"<text[^>]*>([^<]*)</text>", "".join(p.read_text(encoding="utf-8") for p in item_pages)))
+    # The flowcharts are files of the site (charts/), linked from the item pages: escaped there too.
+    charts = [p.read_text(encoding="utf-8") for p in (hostile_site / flowchart.CHART_FOLDER).glob("*.svg")]
+    assert charts and not any("<script" in chart for chart in charts)
+    svg_text = "".join(re.findall(r"<text[^>]*>([^<]*)</text>", "".join(charts)))
     assert "&lt;script&gt;" in svg_text and "{{ x }}" in svg_text
 
 

@@ -31,12 +31,13 @@ def finish(config, log: logging.Logger) -> None:
     written.update(cached_lookups(build, config["extra"]["zwgk_search_shards"]))
     written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
     written.update(annual_export.annual_files(build.data.annual))
+    written.update(build.chart_files)  # the flowcharts, linked from the item pages
     files = Written(default_cache_dir(), site_dir)
     for path, content in written.items():
         files.write(path, content)
     files.store()
     recomputed = build.counts.get("lookup_parts")
-    exported_files = len(written)
+    exported_files = len(written) - len(build.chart_files)
     produced = set(written)
     del written
     localise_theme_scripts(site_dir)

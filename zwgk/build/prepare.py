@@ -20,7 +20,7 @@ from zwgk.monitoring import scorecards, trend
 from zwgk.rules.run import CheckResult, check
 from zwgk.site import static_search
 from zwgk.site.data import site_data
-from zwgk.site.flowchart import FlowchartError, RenderStats, _dot_version, dot_source, render_all
+from zwgk.site.flowchart import ChartFile, FlowchartError, RenderStats, _dot_version, chart_files, dot_source, render_all
 
 
 def check_for_build(config, log: logging.Logger) -> CheckResult:
@@ -52,7 +52,7 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     data = site_data(result, settings(config).get("report_url", ""), config.get("site_url") or "")
     data.site_name = (settings(config).get("site") or {}).get("name") or config.get("site_name") or ""
     try:
-        svgs, stats, charts_key = _drawn(catalog)
+        charts, chart_contents, stats, charts_key = _drawn(catalog)
     except FlowchartError as error:
         raise PluginError(str(error)) from None
     drawn = time.perf_counter()
@@ -61,13 +61,21 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     points = trend.history(catalog_dir(config), today, {card.dept_id: card.score for card in cards}, default_cache_dir())
     # Page sources are reused when nothing they read has changed (zwgk.build.sources, zwgk.build.reuse).
     inputs = {"zwgk": settings(config), "site_url": data.site_url, "site_name": data.site_name}
-    sources = page_sources(data, result, cards, points, svgs, inputs, charts_key, today)
+    sources = page_sources(data, result, cards, points, charts, inputs, charts_key, today)
     config["extra"]["zwgk_notice"] = scheme.notice or ""
     config["extra"]["zwgk_search_shards"] = static_search.shard_count(len(catalog.items) * 2 + len(catalog.entries) * 2)
     log.info(
         f"耗时：检查 {checked - started:.1f} 秒，流程图 {drawn - checked:.1f} 秒，生成页面 {time.perf_counter() - drawn:.1f} 秒{sources.summary()}。"
     )
-    build = SiteBuild(result, data, sources.pages, stats, index=start_search_index(config, data) if search_index else None, cards=cards)
+    build = SiteBuild(
+        result,
+        data,
+        sources.pages,
+        stats,
+        index=start_search_index(config, data) if search_index else None,
+        cards=cards,
+        chart_files=chart_contents,
+    )
     if build.index is not None and build.index.update.repaired:
         log.info(build.index.update.repaired)
     config[STATE_KEY] = build
@@ -88,8 +96,8 @@ def _charts(catalog) -> dict[str, tuple[str, str]]:
 CHART_MODULES = ("site/flowchart.py", "catalog/*model.py", "catalog/flow.py", "catalog/text.py", "site/html.py")
 
 
-def _drawn(catalog) -> tuple[dict[str, str], RenderStats, str]:
-    """Every chart's SVG: from one pickle when every power item's file, the code and Graphviz are as
+def _drawn(catalog) -> tuple[dict[str, ChartFile], dict[str, bytes], RenderStats, str]:
+    """Every chart's file ({chart id: file}, {site path: content}, zwgk.site.flowchart.chart_files): from one pickle when every power item's file, the code and Graphviz are as
     in the last build (a chart is drawn from its item alone, and an item from its file: writing and
     hashing every DOT source took seconds, reading and checking thousands of cached SVG files one by
     one more), else from render_all (its cache per chart, Graphviz for the rest). The key is returned too:
@@ -102,11 +110,12 @@ def _drawn(catalog) -> tuple[dict[str, str], RenderStats, str]:
         digest.update(f"rejected\0{rel}\0".encode())
     key = digest.hexdigest()
     cache = PickleCache(default_cache_dir(), "flowcharts-all")
-    svgs = cache.get(key)
-    if isinstance(svgs, tuple) and len(svgs) == 2 and isinstance(svgs[0], dict):
-        return svgs[0], RenderStats(charts=svgs[1], rendered=0), key
+    cached = cache.get(key)
+    if isinstance(cached, tuple) and len(cached) == 3 and isinstance(cached[0], dict):
+        return cached[0], cached[1], RenderStats(charts=cached[2], rendered=0), key
     charts = _charts(catalog)
     svgs, stats = render_all(charts, default_cache_dir())
-    cache.put(key, (svgs, len(charts)))
+    files, contents = chart_files(svgs)
+    cache.put(key, (files, contents, len(charts)))
     cache.prune(keep=2)
-    return svgs, stats, key
+    return files, contents, stats, key

@@ -20,9 +20,10 @@ from zwgk.monitoring import pages as scorecard_pages
 from zwgk.rules.run import CheckResult
 from zwgk.site import urls
 from zwgk.site.data import SiteData
-from zwgk.site.flowchart import responsive
+from zwgk.site.flowchart import ChartFile, figure
 from zwgk.site.pages.audience import audience_pages
 from zwgk.site.pages.catalogue import catalogue_pages
+from zwgk.site.pages.common import root
 from zwgk.site.pages.department import department
 from zwgk.site.pages.furniture import furniture_pages
 from zwgk.site.pages.home import home
@@ -91,7 +92,7 @@ class Sources:
 
 
 def page_sources(
-    data: SiteData, result: CheckResult, cards: list, points: list, svgs: dict, inputs: dict, charts_key: str, today
+    data: SiteData, result: CheckResult, cards: list, points: list, charts: dict, inputs: dict, charts_key: str, today
 ) -> Sources:
     catalog = result.catalog
     by_topic = entries_by_topic(data)
@@ -116,7 +117,7 @@ def page_sources(
         lambda: _whole_catalogue_pages(data, result, cards, points, by_topic),
     )
     sources.add("年度报告页面", keys.annual_key(inputs, catalog.file_keys), lambda: _annual_pages(data, catalog.annual))
-    sources.add("事项页面", keys.item_key(inputs, catalog.file_keys, charts_key), lambda: _item_pages(data, svgs))
+    sources.add("事项页面", keys.item_key(inputs, catalog.file_keys, charts_key), lambda: _item_pages(data, charts))
     sources.add("权力类型页面", keys.types_key(inputs, catalog.file_keys), lambda: type_pages(data))
     for dept_id, key in department_keys.items():
         sources.add("部门页面", key, lambda dept_id=dept_id: [department(data, catalog.departments[dept_id], sections[dept_id])])
@@ -151,10 +152,15 @@ def _department_view(data, dept_id: str):
     return view
 
 
-def _item_pages(data, svgs: dict[str, str]) -> list[tuple[str, str]]:
+def _item_pages(data, charts: dict[str, ChartFile]) -> list[tuple[str, str]]:
     built = []
     for item in data.items:
         key = f"{item.dept_id}/{item.basic_code}"
-        svg = svgs.get(key, "")
-        built.append(item_page(data, item, responsive(svg, svgs.get(f"{key}#narrow", ""), f"{item.name}运行流程图") if svg else ""))
+        wide = charts.get(key)
+        shown = (
+            figure(wide, charts.get(f"{key}#narrow"), f"{item.name}运行流程图", root(urls.item(item.dept_id, item.basic_code)))
+            if wide
+            else ""
+        )
+        built.append(item_page(data, item, shown))
     return built

@@ -15,10 +15,14 @@ from zwgk.site import urls
 ENTRY_ANCHOR = re.compile(r'<h2 class="zwgk-entry" id="(\d{5})"')
 
 
-def _item_facts(path: Path, code: str) -> tuple[bool, bool]:
-    """Whether an item's page shows its code, and whether it holds a drawn flowchart."""
+CHART = re.compile(r'<img class="zwgk-flowchart__wide" src="(?:\.\./)*([^"]+)"[^>]* alt="[^"]+"')
+
+
+def _item_facts(path: Path, code: str) -> tuple[bool, str]:
+    """Whether an item's page shows its code, and the site path of the flowchart it shows ("" if none)."""
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    return code in text, 'role="img"' in text and "<svg" in text
+    chart = CHART.search(text)
+    return code in text, chart.group(1) if chart else ""
 
 
 def _entry_anchors(path: Path) -> frozenset[str]:
@@ -38,7 +42,7 @@ def verify(build: SiteBuild, site_dir: Path) -> dict[str, int]:
         if not shows or not path.is_file():
             missing.append(f"权力事项 {item.label}（{path.relative_to(site_dir)}）")
         elif item.is_active and item.flow:
-            if charted:
+            if charted and (site_dir / charted).is_file():
                 flowcharts += 1
             else:
                 missing.append(f"权力事项 {item.label} 的运行流程图")

@@ -1,5 +1,6 @@
 """Operating flowcharts: DOT from an item's flow, rendered to SVG by Graphviz in batches, cached by
-content hash, and made accessible (role="img" and a title naming the item).
+content hash, written as files of the site named by their content and shown on item pages as images
+named after the item (`figure`); `accessible` makes an inline one (role="img" and a title).
 
 One `dot` process renders a whole batch of graphs (per-graph processes cost about 20 ms each); batches
 run on all cores. A batch that fails or overruns its time bound is split until the graph at fault is
@@ -237,12 +238,53 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def responsive(wide: str, narrow: str, title: str) -> str:
-    """Both variants of a chart, accessible, for the item page: the stylesheet shows the narrow one on
-    phones and the wide one elsewhere (the hidden one is display: none, out of the accessibility tree)."""
-    parts = [f'<div class="zwgk-flowchart__wide">{accessible(wide, title, "flowchart-title")}</div>']
-    if narrow:
-        parts.append(f'<div class="zwgk-flowchart__narrow">{accessible(narrow, title, "flowchart-title-narrow")}</div>')
+CHART_FOLDER = "charts"  # the drawings as files of the site, named by their content
+_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+@dataclass(frozen=True)
+class ChartFile:
+    """One drawing as a file of the site: its path, named by its content (items whose flows are drawn
+    alike, most of a province's, share one file: 6,000 item pages hold 790 distinct drawings of each
+    variant), and its size in CSS pixels (Graphviz draws in points: 4/3 px each)."""
+
+    rel: str
+    width: int
+    height: int
+
+
+def standalone(svg: str) -> str:
+    """Graphviz's SVG as a file of its own: no XML prolog, comments or Graphviz's inner title, compact.
+    It names nothing (a file is shared by items): the page's <img> carries the chart's name."""
+    return compact(_INNER_TITLE.sub("", _COMMENT.sub("", _XML_HEAD.sub("", svg, count=1))))
+
+
+def chart_files(svgs: dict[str, str]) -> tuple[dict[str, ChartFile], dict[str, bytes]]:
+    """{chart id: its file} and {site path: the file's bytes}, from {chart id: Graphviz's SVG}."""
+    files: dict[str, ChartFile] = {}
+    contents: dict[str, bytes] = {}
+    for chart_id, svg in svgs.items():
+        content = standalone(svg).encode()
+        rel = f"{CHART_FOLDER}/{hashlib.sha256(content).hexdigest()[:20]}.svg"
+        size = _SIZE.search(content[:400].decode(errors="replace"))
+        width, height = (round(float(size.group(1)) * 4 / 3), round(float(size.group(2)) * 4 / 3)) if size else (0, 0)
+        files[chart_id] = ChartFile(rel, width, height)
+        contents[rel] = content
+    return files, contents
+
+
+def figure(wide: ChartFile, narrow: ChartFile | None, title: str, root: str) -> str:
+    """The drawings on the item page, linked, not inline (a drawing inline on every page that shows it
+    was two-fifths of an item page): lanes side by side for wide screens and print, and the narrow one
+    for phones; the stylesheet shows one (the other is display: none, out of the accessibility tree).
+    Each is an image named by `title` (what role="img" and the title element said inline); the steps
+    as text follow on the page (WCAG 1.1.1). `root`: the page's relative link to the site's top."""
+    name = html.text(title)
+    parts = []
+    for chart, variant in ((wide, "wide"), (narrow, "narrow")):
+        if chart is not None:
+            size = f' width="{chart.width}" height="{chart.height}"' if chart.width else ""
+            parts.append(f'<img class="zwgk-flowchart__{variant}" src="{root}{chart.rel}"{size} alt="{name}">')
     return "".join(parts)
 
 

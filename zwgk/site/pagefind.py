@@ -46,10 +46,12 @@ PART_COUNT = 16
 # 内容概述), and the links to related entries.
 EXCLUDED = (
     ".headerlink",
-    ".zwgk-entries .c-index",
-    ".zwgk-entries .c-date",
-    ".zwgk-entries .c-code",
-    ".zwgk-entries .c-short",
+    # A catalogue page's entry cells by position (they carry no class, zwgk/site/templates/entries.html):
+    # 索引号, 生成日期, 主题分类, 有效性; the title (2) and 文号 (4) are indexed.
+    ".zwgk-entries td:nth-child(1)",
+    ".zwgk-entries td:nth-child(3)",
+    ".zwgk-entries td:nth-child(5)",
+    ".zwgk-entries td:nth-child(6)",
     ".zwgk-entries .zwgk-related",
     ".zwgk-entries .zwgk-fields dt",
     ".zwgk-entries .zwgk-fields dd:not(:first-of-type)",

@@ -100,7 +100,7 @@ def block(value: str) -> Markup:
 
 
 def inline_svg(value: str) -> Markup:
-    """An SVG made by zwgk.site.flowchart (Graphviz output of escaped labels, made accessible there),
+    """Flowchart markup made by zwgk.site.flowchart (its images, their names escaped there),
     marked safe, its line breaks turned into spaces so that a block stays one line. Only for that."""
     return Markup(value.replace("\n", " "))
 

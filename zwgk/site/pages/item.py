@@ -121,7 +121,7 @@ def _fees(item: PowerItem) -> str:
 
 
 def item_page(site: SiteData, item: PowerItem, svg: str) -> tuple[str, str]:
-    """The page of `item`; `svg` is its accessible flowchart from zwgk.site.flowchart (or empty)."""
+    """The page of `item`; `svg` shows its flowchart (zwgk.site.flowchart.figure, or empty)."""
     url = urls.item(item.dept_id, item.basic_code)
     dept = site.departments[item.dept_id]
     scheme = site.scheme
