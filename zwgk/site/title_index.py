@@ -59,9 +59,8 @@ def docnum_key(record: dict) -> tuple:
 
 
 def department_records(site, items, entries) -> list[dict]:
-    """The records of some items and entries as `numbered` lists them (a function of their own
-    department's files, the departments and the scheme: zwgk.site.lookup_parts caches them per
-    department), before they are put in order."""
+    """The records of some items and entries as `numbered` lists them, before they are put in order
+    (they read their department's files, the departments and the scheme: cached per department)."""
     records = []
     for item in items:
         record = item_record(site, item)
