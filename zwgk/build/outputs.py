@@ -3,7 +3,6 @@ each from a cache keyed by the catalogue files and the code it depends on."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import shutil
 
@@ -156,6 +155,4 @@ def _assembled_lookups(build: SiteBuild, shards: int, dept_ids: list[str], keys:
 def _resolvers(data, dept_id: str) -> dict[str, bytes]:
     """The 索引号 redirect pages of one department's entries (a prefix's page belongs to the
     department whose code it is: index_resolvers)."""
-    view = copy.copy(data)
-    view.entries = data.entries_by_dept.get(dept_id, [])
-    return {path: html.encode() for path, html in index_resolvers(view).items()}
+    return {path: html.encode() for path, html in index_resolvers(data.department_view(dept_id)).items()}

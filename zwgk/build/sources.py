@@ -5,7 +5,6 @@ each department's own page, each topic's pages, the annual reports, the power ty
 
 from __future__ import annotations
 
-import copy
 import gc
 import multiprocessing
 import os
@@ -124,7 +123,7 @@ def page_sources(
     for code, key in topic_keys.items():
         sources.add("主题页面", key, lambda code=code: one_topic_pages(data, code, by_topic.get(code, [])))
     for dept_id, key in catalogue_keys.items():
-        sources.add("部门目录页面", key, lambda dept_id=dept_id: catalogue_pages(_department_view(data, dept_id)))
+        sources.add("部门目录页面", key, lambda dept_id=dept_id: catalogue_pages(data.department_view(dept_id)))
     sources.build(keep=2 * len(sources.planned) + 8)
     return sources
 
@@ -141,15 +140,6 @@ def _whole_catalogue_pages(data, result: CheckResult, cards: list, points: list,
 
 def _annual_pages(data, reports: list) -> list[tuple[str, str]]:
     return [annual_pages.province_page(data, reports), *annual_pages.region_pages(data, reports), *annual_pages.report_pages(data, reports)]
-
-
-def _department_view(data, dept_id: str):
-    """The site's data with only one department's entries in `entries` (what catalogue_pages lists);
-    every lookup across departments (related entries, names, the newest date) stays the whole site's."""
-    data.entry_by_index, data.interpretations  # noqa: B018 (computed on the whole site, then shared by the copy)
-    view = copy.copy(data)
-    view.entries = data.entries_by_dept.get(dept_id, [])
-    return view
 
 
 def _item_pages(data, charts: dict[str, ChartFile]) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -61,6 +62,15 @@ class SiteData:
             if entry.interprets and entry.interprets in self.entry_by_index:
                 found[entry.interprets].append(entry)
         return dict(found)
+
+    def department_view(self, dept_id: str) -> SiteData:
+        """This data with only one department's entries in `entries` (what its catalogue pages and
+        its 索引号 redirect pages list); every lookup across departments (related entries, names,
+        the newest date) stays the whole site's."""
+        self.entry_by_index, self.interpretations  # noqa: B018 (computed on the whole site, then shared by the copy)
+        view = copy.copy(self)
+        view.entries = self.entries_by_dept.get(dept_id, [])
+        return view
 
     def related(self, entry: Entry) -> list[tuple[str, Entry]]:
         """Entries linked to this one: the policy it interprets, and the interpretations of it."""
