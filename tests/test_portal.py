@@ -434,6 +434,20 @@ def test_printed_pages_keep_every_column_and_no_page_is_blank(browser, server, s
     context.close()
 
 
+@pytest.mark.slow
+def test_a_catalogue_page_printed_in_elder_mode_stays_large_and_short(browser, server, sample_site, tmp_path):
+    """长者模式 prints its tables larger than the normal 8pt, without the screen's enlarged root size
+    that spread a page of four entries over nine sheets."""
+    context, page = _open(browser, server + _kinds(sample_site)["catalogue"], LAPTOP, elder=True)
+    page.emulate_media(media="print")
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('table.zwgk-data td')).fontSize)")
+    rows = page.evaluate("document.querySelectorAll('table.zwgk-entries > tbody > tr').length")
+    pages = _pdf_text(page.pdf(format="A4"), tmp_path, "elder")
+    assert size >= 14, size  # 11pt = 14.7px; normal print is 8pt
+    assert len(pages) <= max(2, rows), (len(pages), rows)
+    context.close()
+
+
 # ---- 5. Charts readable on a phone --------------------------------------------------------------
 
 # The smallest text of the chart shown (an inline <svg>, or an <img> whose SVG file is read), in CSS px.
