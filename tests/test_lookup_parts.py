@@ -17,7 +17,7 @@ from zwgk.build.outputs import cached_lookups
 from zwgk.build.state import SiteBuild
 from zwgk.catalog.cache import PickleCache
 from zwgk.rules.run import check
-from zwgk.site import lookup_parts, prefix_lookup, static_search, title_index, urls
+from zwgk.site import lookup_parts, prefix_lookup, record_chunks, static_search, title_index, urls
 from zwgk.site.data import site_data
 from zwgk.site.flowchart import RenderStats
 from zwgk.site.lookup import normalise_code, shard_of
@@ -43,8 +43,9 @@ def _plain_code_shards(site, shards: int) -> dict[str, bytes]:
     files = {f"codes/{n}.json": dumps(grouped.get(n, {})).encode() for n in range(shards)}
     departments = [[d.dept_id, d.name, d.short_name, d.level, d.uscc, urls.department(d.dept_id)] for d in site.departments.values()]
     prefixes, prefix_files = prefix_lookup.prefix_shards(records)
-    first_pass, title_files = title_index.title_files(records)
+    first_pass, title_files = title_index.title_files(site, records)
     settings = {"shards": shards, "prefix_shards": prefixes, "synonyms": site.scheme.synonyms, "departments": departments}
+    settings["rows_per_page"] = urls.ROWS_PER_PAGE
     return files | prefix_files | title_files | {"codes/search.json": dumps(settings | first_pass).encode()}
 
 
@@ -57,10 +58,11 @@ def _from_scratch(build: SiteBuild, shards: int) -> dict[str, bytes]:
 def _docnums(files: dict[str, bytes]) -> dict[str, int]:
     """URL -> document number, from the record chunks."""
     found = {}
+    named = record_chunks.named_departments(json.loads(files["codes/search.json"])["departments"])
     for path, content in files.items():
-        if path.startswith(title_index.RECORD_DIR + "/"):
-            start = int(path.rsplit("/", 1)[1].split(".")[0]) * title_index.RECORDS_PER_CHUNK
-            found |= {record["url"]: start + n for n, record in enumerate(json.loads(content))}
+        if path.startswith(record_chunks.RECORD_DIR + "/"):
+            start = int(path.rsplit("/", 1)[1].split(".")[0]) * record_chunks.RECORDS_PER_CHUNK
+            found |= {record_chunks.full_record(record, named)["url"]: start + n for n, record in enumerate(json.loads(content))}
     return found
 
 

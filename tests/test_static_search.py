@@ -10,7 +10,7 @@ from conftest import SAMPLE
 
 from zwgk.catalog.codes import implementation_code
 from zwgk.rules.run import check
-from zwgk.site import pagefind, search_tokens, static_search, title_index, urls
+from zwgk.site import pagefind, record_chunks, search_tokens, static_search, title_index, urls
 from zwgk.site.data import site_data
 
 
@@ -19,7 +19,7 @@ def _lookup(site, code: str) -> list[dict]:
     assert shards == len(list((site / static_search.CODES_DIR).glob("*.json"))) - 1
     key = search_tokens.normalise_code(code)
     table = json.loads((site / static_search.CODES_DIR / f"{search_tokens.shard_of(key, shards)}.json").read_text(encoding="utf-8"))
-    return title_index.resolved(site, table.get(key, []))
+    return record_chunks.resolved(site, table.get(key, []))
 
 
 def test_every_code_leads_to_its_record(sample_site):
@@ -158,10 +158,10 @@ def test_the_prefix_lookup_holds_the_first_records_of_every_code_beginning(sampl
         key = normalise_code(query)
         cut = prefix_cuts(key)[-1]
         first = node(cut)
-        begins = [r for r in title_index.resolved(sample_site, first["r"]) if any(normalise_code(c).startswith(key) for c in r["codes"])]
+        begins = [r for r in record_chunks.resolved(sample_site, first["r"]) if any(normalise_code(c).startswith(key) for c in r["codes"])]
         if "k" in first and cut != key and len(begins) < NODE_RECORDS:
             for lower in (k for k in first["k"] if k.startswith(key)):
-                lower_records = title_index.resolved(sample_site, node(lower)["r"])
+                lower_records = record_chunks.resolved(sample_site, node(lower)["r"])
                 begins += [r for r in lower_records if any(normalise_code(c).startswith(key) for c in r["codes"])]
         return sorted(begins, key=record_prefix_key)
 
@@ -176,7 +176,7 @@ def test_the_prefix_lookup_holds_the_first_records_of_every_code_beginning(sampl
     searcher.close()
     for path in (sample_site / PREFIX_DIR).glob("*.json"):
         for cut, listed in json.loads(path.read_text(encoding="utf-8")).items():
-            records = title_index.resolved(sample_site, listed["r"])
+            records = record_chunks.resolved(sample_site, listed["r"])
             assert records == sorted(records, key=record_prefix_key), cut
             assert len(listed["r"]) == min(listed["n"], NODE_RECORDS) and ("k" in listed) == (listed["n"] > NODE_RECORDS), cut
 
@@ -214,7 +214,6 @@ def test_the_first_pass_computes_the_rankings_tiers_of_titles_names_and_keywords
     the sample in tiers 1, 3 and 4; and the docnums are in the ranking's order after the tier."""
     from zwgk.search import ranking
     from zwgk.search.hits import ranking_record
-    from zwgk.site import title_index
 
     settings = json.loads((sample_site / static_search.SETTINGS_FILE).read_text(encoding="utf-8"))
     records = title_index.numbered(sample_data)

@@ -101,6 +101,7 @@ LOOKUP_MODULES = (
     "site/lookup_parts.py",
     "site/prefix_lookup.py",
     "site/title_index.py",
+    "site/record_chunks.py",
     "site/lookup.py",
     "site/search_data.py",
     "site/search_tokens.py",

@@ -82,7 +82,7 @@ def exact_code(site_dir: Path, query: str):
 
     shards = json.loads(settings.read_text(encoding="utf-8"))["shards"]
     table = json.loads((site_dir / "codes" / f"{shard_of(key, shards)}.json").read_text(encoding="utf-8"))
-    from zwgk.site.title_index import resolved
+    from zwgk.site.record_chunks import resolved
 
     records = resolved(site_dir, table.get(key, []))
     if not records or any(record["kind"] not in KINDS for record in records):

@@ -22,11 +22,10 @@ from typing import NamedTuple
 from zwgk.site import urls
 from zwgk.site.lookup import normalise_code, shard_of
 from zwgk.site.prefix_lookup import NODE_RECORDS, PREFIX_DIR, prefix_shard_count, record_cuts
+from zwgk.site.record_chunks import RECORD_DIR, RECORDS_PER_CHUNK, SETTINGS_FILE, chunk_record, departments_table, named_departments
 from zwgk.site.search_data import department_record
 from zwgk.site.title_index import (
     KEYWORD,
-    RECORD_DIR,
-    RECORDS_PER_CHUNK,
     TITLE,
     TITLE_DIR,
     department_records,
@@ -36,7 +35,6 @@ from zwgk.site.title_index import (
 from zwgk.site.title_index import shard_count as title_shard_count
 
 CODES_DIR = "codes"
-SETTINGS_FILE = "codes/search.json"
 _SMALL = [bytes([n]) for n in range(128)]
 
 
@@ -85,6 +83,7 @@ def _dumps(value) -> str:
 def lookup_part(site, dept_id: str) -> LookupPart:
     records = department_records(site, site.items_by_dept.get(dept_id, []), site.entries_by_dept.get(dept_id, []))
     keyed = sorted(((docnum_key(record), record) for record in records), key=lambda pair: pair[0])
+    named = named_departments(departments_table(site))
     shared: dict = {}  # the same bigrams as one object each: a smaller, faster pickle
     suffixes: dict[tuple, bytes] = {}  # and the same posting bytes (made once)
     texts, twins, grams, codes = [], [], [], []
@@ -92,7 +91,7 @@ def lookup_part(site, dept_id: str) -> LookupPart:
     cut_firsts: dict[str, list] = defaultdict(list)
     below: dict[str, set[str]] = defaultdict(set)
     for local, (_, record) in enumerate(keyed):
-        texts.append(_dumps({k: v for k, v in record.items() if k != "dept"}))
+        texts.append(_dumps(chunk_record(record, named)))
         item = record["kind"] == "item"
         twins.append(
             (record["group"], record["title"], tuple(record.get("aliases", [])), record["status"], record["dept"]) if item else None
@@ -218,10 +217,11 @@ def code_files(site, shards: int, parts: list[LookupPart]) -> dict[str, bytes]:
     # The shard count (for `zwgk search`, which reads the shards for exact codes), the province's
     # synonyms (applied at query time, zwgk.search.ranking.variants) and departments: one small file.
     # The departments too: few, and a department's name should find it whatever Pagefind ranks first.
-    # [code, name, short name, level, USCC, URL]: the browser makes department records of these.
-    departments = [[d.dept_id, d.name, d.short_name, d.level, d.uscc, urls.department(d.dept_id)] for d in site.departments.values()]
+    # The browser makes department records of these, and puts them back into the chunks' records.
+    departments = departments_table(site)
     prefixes = _prefix_files(parts, docnums, files)
     settings = {"shards": shards, "prefix_shards": prefixes, "synonyms": site.scheme.synonyms, "departments": departments}
+    settings["rows_per_page"] = urls.ROWS_PER_PAGE
     settings |= _title_files(arranged, texts, withdrawn, grams, files)
     files[SETTINGS_FILE] = _dumps(settings).encode()
     return files

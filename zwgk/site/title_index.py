@@ -40,11 +40,10 @@ from pathlib import Path
 
 from zwgk.site import urls
 from zwgk.site.lookup import CJK_RUN, bigrams, closeness, normalise_code, quality, shard_of
+from zwgk.site.record_chunks import RECORD_DIR, RECORDS_PER_CHUNK, chunk_record, departments_table, full_record, named_departments
 from zwgk.site.search_data import entry_record, item_record
 
 TITLE_DIR = "codes/title"
-RECORD_DIR = "codes/records"
-RECORDS_PER_CHUNK = 8
 GRAMS_PER_SHARD = 0.5
 EXCERPT_CHARS = 120
 TITLE, KEYWORD, NAME = 0, 1, 2
@@ -67,7 +66,9 @@ def department_records(site, items, entries) -> list[dict]:
         record["dept"] = item.dept_id
         records.append(record)
     for entry in entries:
-        records.append(entry_record(site, entry))
+        record = entry_record(site, entry)
+        record["dept"] = entry.dept_id
+        records.append(record)
     for record in records:
         if record.get("excerpt") and len(record["excerpt"]) > EXCERPT_CHARS:
             record["excerpt"] = record["excerpt"][:EXCERPT_CHARS] + "…"
@@ -182,9 +183,10 @@ def shard_count(grams: int) -> int:
     return count
 
 
-def title_files(records: list[dict], grams: list[tuple] | None = None) -> tuple[dict, dict[str, bytes]]:
-    """The first pass's files and the settings it adds to codes/search.json, from `numbered` (and
-    record_grams of each record, when known)."""
+def title_files(site, records: list[dict], grams: list[tuple] | None = None) -> tuple[dict, dict[str, bytes]]:
+    """The first pass's files and the settings it adds to codes/search.json, from `numbered` of the
+    site (and record_grams of each record, when known)."""
+    named = named_departments(departments_table(site))
     lists = postings(records, grams)
     shards = shard_count(len(lists))
     by_shard: dict[int, bytearray] = defaultdict(bytearray)
@@ -198,7 +200,7 @@ def title_files(records: list[dict], grams: list[tuple] | None = None) -> tuple[
         out += body
     files = {f"{TITLE_DIR}/{n}.bin": bytes(by_shard.get(n, b"")) for n in range(shards)}
     for start in range(0, len(records), RECORDS_PER_CHUNK):
-        chunk = [{k: v for k, v in r.items() if k not in ("lead", "dept")} for r in records[start : start + RECORDS_PER_CHUNK]]
+        chunk = [chunk_record(r, named) for r in records[start : start + RECORDS_PER_CHUNK]]
         files[f"{RECORD_DIR}/{start // RECORDS_PER_CHUNK}.json"] = json.dumps(chunk, ensure_ascii=False, separators=(",", ":")).encode()
     leads = sum(1 for r in records if r["lead"])
     withdrawn_from = next((n for n, r in enumerate(records) if r["withdrawn"] or not r["lead"]), leads)
@@ -333,18 +335,6 @@ def site_reader(site_dir: Path):
     return lambda number: (site_dir / TITLE_DIR / f"{number}.bin").read_bytes()
 
 
-def record_of(site_dir: Path, docnum: int) -> dict:
-    chunk = json.loads((site_dir / RECORD_DIR / f"{docnum // RECORDS_PER_CHUNK}.json").read_text(encoding="utf-8"))
-    return chunk[docnum % RECORDS_PER_CHUNK]
-
-
-def resolved(site_dir: Path, values: list) -> list[dict]:
-    """A code lookup's list (codes/<n>.json, codes/prefix/): document numbers read from the record
-    chunks, other records (departments, catalogue pages) as they are; zwgk-search.js `resolved` does
-    the same."""
-    return [record_of(site_dir, value) if isinstance(value, int) else value for value in values]
-
-
 def shard_grams(data: bytes) -> set[str]:
     """The bigrams a shard file holds (its postings skipped)."""
     grams, at = set(), 0
@@ -369,6 +359,8 @@ def unfound_titles(site_dir: Path, site, sample: int = 30) -> list[str]:
     for number in range(-(-settings["records"] // RECORDS_PER_CHUNK)):
         with open(f"{folder}/{number}.json", "rb") as chunk:
             records += json.loads(chunk.read())
+    named = named_departments(settings["departments"])
+    records = [full_record(record, named) for record in records]
     written = {r["url"] for r in records}
     expected = [(urls.item(i.dept_id, i.basic_code), i.name) for i in site.items] + [(site.entry_url(e), e.title) for e in site.entries]
     missing = [title for url, title in expected if url not in written]

@@ -472,6 +472,34 @@
     return [dept[2], "items/" + id + "/" + code + "/", typeof t === "string" ? "有效" : t[1]];
   }
 
+  // A record as its chunk holds it, made whole again (zwgk/site/record_chunks.py `full_record`): the
+  // department's names and level from the settings' departments, the URL from the department's and
+  // the record's codes, `status` 有效, `withdrawn` false, `codes` the record's code and 文号, an item's `group` its
+  // code, where the chunk leaves them out.
+  function impliedUrl(record, dept, rows) {
+    if (record.kind === "item") return "items/" + dept + "/" + record.code + "/";
+    var found = /\/(\d{4}(?:\d{2})?)-(\d+)$/.exec(record.code || "");
+    if (record.kind !== "entry" || !found) return undefined;
+    var serial = parseInt(found[2], 10), chunk = Math.floor((serial - 1) / rows) + 1;
+    return "catalogue/" + dept + "/" + found[1] + "/" + (chunk > 1 ? chunk + "/" : "") + "#" + String(serial).padStart(5, "0");
+  }
+
+  function fullRecord(source, settingsData) {
+    var record = {};
+    Object.keys(source).forEach(function (k) { if (k !== "dept") record[k] = source[k]; });
+    if (source.dept !== undefined) {
+      (settingsData && settingsData.departments || []).forEach(function (d) {
+        if (d[0] === source.dept) { record.department = d[2]; record.department_name = d[1]; record.level = d[3]; }
+      });
+      if (record.url === undefined) record.url = impliedUrl(record, source.dept, settingsData.rows_per_page);
+    }
+    if (record.status === undefined) record.status = "有效";
+    if (record.withdrawn === undefined) record.withdrawn = false;
+    if (record.codes === undefined) record.codes = [record.code].concat(record.doc_number ? [record.doc_number] : []);
+    if (record.kind === "item" && record.group === undefined) record.group = record.code;
+    return record;
+  }
+
   // The records of some docnums (chunks of RECORDS_PER_CHUNK), as the page records are: absolute URLs,
   // and a lead's twins as `others` ([short name, URL, status]).
   function titleRecords(docnums, settingsData) {
@@ -482,9 +510,8 @@
     })).then(function () {
       return Promise.all(docnums.map(function (d) { return chunkCache[Math.floor(d / RECORDS_PER_CHUNK)]; })).then(function (got) {
         return docnums.map(function (d, i) {
-          var source = got[i][d % RECORDS_PER_CHUNK], record = {};
-          Object.keys(source).forEach(function (k) { record[k] = source[k]; });
-          record.url = new URL(source.url, root).href;
+          var source = got[i][d % RECORDS_PER_CHUNK], record = fullRecord(source, settingsData);
+          record.url = new URL(record.url, root).href;
           if (source.twins) record.others = source.twins.map(function (t) { return twin(t, source.code, settingsData); });
           return record;
         });
