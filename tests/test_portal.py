@@ -646,9 +646,12 @@ def test_codes_times_and_index_numbers_do_not_break_inside(sample_site):
     text = (sample_site / "departments/340000-amr/index.html").read_text(encoding="utf-8")
     assert re.search(r'<span class="zwgk-nowrap">\d{1,2}:\d{2}-\d{1,2}:\d{2}</span>', text), "office hours: times kept whole"
     catalogue = next((sample_site / "catalogue").rglob("index.html")).read_text(encoding="utf-8")
-    assert 'class="zwgk-index"' in catalogue
+    # The 索引号 is the entries' first cell, kept whole by its place; the 发布日期 a <time>.
+    assert re.search(r'<tr>\s*<td><a href="#\d{5}">[^<]+/\d{4,6}-\d{5}</a></td>', catalogue)
+    assert re.search(r"<dt>发布日期</dt><dd><time>\d{4}-\d{2}-\d{2}</time></dd>", catalogue)
     css = (sample_site / "assets/zwgk.css").read_text(encoding="utf-8")
-    assert ".zwgk-nowrap, .zwgk-code, .zwgk-index" in css and "text-wrap: balance" in css
+    assert ".zwgk-nowrap, .zwgk-code, .zwgk time { white-space: nowrap; }" in css and "text-wrap: balance" in css
+    assert re.search(r"\.zwgk :where\(table\.zwgk-entries > tbody > tr\) > td:first-child, [^{]*\{ white-space: nowrap; \}", css)
 
 
 class _Visible(HTMLParser):

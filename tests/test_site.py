@@ -130,7 +130,7 @@ def test_every_entry_is_under_its_permalink(sample_site):
         url, anchor = urls.entry(entry.dept_id, number).split("#")
         path = sample_site / url / "index.html"
         html = pages.setdefault(path, path.read_text(encoding="utf-8"))
-        row = re.search(rf'<tr>((?:(?!</tr>).)*?<h2 class="zwgk-entry" id="{anchor}">.*?)</tr>', html)
+        row = re.search(rf'<tr>((?:(?!</tr>).)*?<summary><h2 id="{anchor}">.*?)</tr>', html)
         assert row and entry.index in row.group(1), entry.label
         resolver = sample_site / urls.index_resolver(number).split("#")[0] / "index.html"
         assert resolver.is_file()
@@ -147,7 +147,7 @@ def test_permalinks_never_move_when_entries_are_added():
 
 def test_no_page_has_more_than_500_rows(sample_site):
     for path in sample_site.rglob("index.html"):
-        assert path.read_text(encoding="utf-8").count('<h2 class="zwgk-entry" id=') <= urls.ROWS_PER_PAGE, path
+        assert path.read_text(encoding="utf-8").count("<summary><h2 id=") <= urls.ROWS_PER_PAGE, path
 
 
 def test_tombstones_keep_every_item_url(sample_site):
@@ -362,7 +362,7 @@ def test_the_build_fails_when_a_record_is_missing_from_the_output(tmp_path, monk
     entry = built.data.entries[5]
     page = out / built.data.entry_url(entry).split("#")[0] / "index.html"
     serial = built.data.numbers[id(entry)].serial
-    page.write_text(page.read_text(encoding="utf-8").replace(f'<h2 class="zwgk-entry" id="{serial:05d}">', "<h2>"), encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace(f'<summary><h2 id="{serial:05d}">', "<summary><h2>"), encoding="utf-8")
     with pytest.raises(PluginError) as error:
         site.verify(built, out)
     assert item.label in str(error.value) and entry.index in str(error.value)

@@ -12,7 +12,8 @@ from mkdocs.exceptions import PluginError
 from zwgk.build.state import SiteBuild
 from zwgk.site import urls
 
-ENTRY_ANCHOR = re.compile(r'<h2 class="zwgk-entry" id="(\d{5})"')
+# An entry's permalink target: its title's heading, first in its row's <summary> (entries.html).
+ENTRY_ANCHOR = re.compile(r'<summary><h2 id="(\d{5})"')
 
 
 CHART = re.compile(r'<img class="zwgk-flowchart__wide" src="(?:\.\./)*([^"]+)"[^>]* alt="[^"]+"')

@@ -53,8 +53,8 @@ EXCLUDED = (
     ".zwgk-entries td:nth-child(5)",
     ".zwgk-entries td:nth-child(6)",
     ".zwgk-entries .zwgk-related",
-    ".zwgk-entries .zwgk-fields dt",
-    ".zwgk-entries .zwgk-fields dd:not(:first-of-type)",
+    ".zwgk-entries details > dl dt",
+    ".zwgk-entries details > dl dd:not(:first-of-type)",
 )
 PARTS_DIR = "parts"
 PARTS_LIST = "parts.json"
