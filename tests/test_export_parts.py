@@ -97,3 +97,18 @@ def test_the_annual_exports_from_the_cache_are_the_fresh_ones_and_follow_a_chang
     fresh = annual_export.annual_files(data.annual)
     assert "本年度补充说明".encode() in fresh["exports/annual.json"]
     assert cached_annual(changed) == fresh  # the changed report's files, not the kept ones
+
+
+def test_a_feed_lists_the_newest_entries_in_the_order_of_the_pages():
+    from zwgk.site.pages.common import latest
+
+    _, data = _data(SAMPLE)
+    feeds = exports.build_feeds(data)
+    for path, entries in [("feeds/all.xml", data.entries), *((f"feeds/departments/{d}.xml", e) for d, e in data.entries_by_dept.items())]:
+        shown = [
+            line[len("<id>urn:zwgk:index:") : -len("</id>")]
+            for line in feeds[path].decode().splitlines()
+            if line.startswith("<id>urn:zwgk:index:")
+        ]
+        assert shown == [exports.escape(entry.index) for entry in latest(entries, exports.FEED_SIZE)]
+        assert shown
