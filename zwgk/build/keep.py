@@ -128,13 +128,20 @@ class Written:
         self.now: dict[str, tuple[int, int, bytes]] = {}
         self.skipped = self.linked = 0
         self.made: set[str] = set()  # folders known to exist
+        self.new: set[str] = set()  # and those of them this build made
         self.stored = set(os.listdir(self.store_dir)) if self.store_dir is not None and self.store_dir.is_dir() else set()
 
     def write(self, rel: str, content: bytes) -> None:
         target = os.path.join(self.root, rel)
         digest = hashlib.blake2b(content, digest_size=16).digest()
+        folder = os.path.dirname(target)
+        if folder not in self.made:
+            if not os.path.isdir(folder):
+                os.makedirs(folder, exist_ok=True)
+                self.new.add(folder)  # nothing in it yet: no file to look for
+            self.made.add(folder)
         known = self.known.get(rel)
-        if known is not None and known[2] == digest:
+        if known is not None and known[2] == digest and folder not in self.new:
             try:
                 stat = os.stat(target)
                 if (stat.st_size, stat.st_mtime_ns) == known[:2]:
@@ -143,10 +150,6 @@ class Written:
                     return
             except OSError:
                 pass
-        folder = os.path.dirname(target)
-        if folder not in self.made:
-            os.makedirs(folder, exist_ok=True)
-            self.made.add(folder)
         blob = digest.hex()
         if blob in self.stored:
             stat = self._link_kept(blob, target, content)
