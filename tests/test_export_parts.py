@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 
 from conftest import SAMPLE
 
-from zwgk.build.outputs import EXPORT_MODULES, _department_keys, _shared_key
+from zwgk.build.outputs import EXPORT_MODULES, _department_keys, _shared_key, cached_annual
+from zwgk.build.state import SiteBuild
+from zwgk.monitoring import annual_export
 from zwgk.monitoring.annual_export import ANNUAL_RESOURCE
 from zwgk.rules.run import check
 from zwgk.site import export_parts, exports
 from zwgk.site.data import site_data
+from zwgk.site.flowchart import RenderStats
 
 
 def _data(root, site_url="https://example.org/zwgk/"):
@@ -72,3 +76,39 @@ def test_lists_by_index_merge_whether_or_not_their_ranges_overlap():
     assert export_parts._by_index(overlapping) == ["A1", "B1", "C1", "D1"]
     touching = [[("a1", "A1"), ("b1", "B1x")], [("b1", "B1y"), ("c1", "C1")]]  # the same 索引号 twice: merged in list order
     assert export_parts._by_index(touching) == ["A1", "B1x", "B1y", "C1"]
+
+
+def test_the_annual_exports_from_the_cache_are_the_fresh_ones_and_follow_a_changed_report(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZWGK_CACHE_DIR", str(tmp_path / "cache"))
+    shutil.copytree(SAMPLE, tmp_path / "catalog")
+
+    def build():
+        result, data = _data(tmp_path / "catalog")
+        return SiteBuild(result, data, [], RenderStats(charts=0, rendered=0)), data
+
+    first, data = build()
+    assert cached_annual(first) == annual_export.annual_files(data.annual)
+    assert cached_annual(first) == annual_export.annual_files(data.annual)  # from the cache now
+    path = sorted((tmp_path / "catalog").glob("departments/*/annual/*.yml"))[0]
+    text = path.read_text(encoding="utf-8")
+    assert "  summary: " in text
+    path.write_text(text.replace("  summary: ", "  summary: 本年度补充说明。", 1), encoding="utf-8")
+    changed, data = build()
+    fresh = annual_export.annual_files(data.annual)
+    assert "本年度补充说明".encode() in fresh["exports/annual.json"]
+    assert cached_annual(changed) == fresh  # the changed report's files, not the kept ones
+
+
+def test_a_feed_lists_the_newest_entries_in_the_order_of_the_pages():
+    from zwgk.site.pages.common import latest
+
+    _, data = _data(SAMPLE)
+    feeds = exports.build_feeds(data)
+    for path, entries in [("feeds/all.xml", data.entries), *((f"feeds/departments/{d}.xml", e) for d, e in data.entries_by_dept.items())]:
+        shown = [
+            line[len("<id>urn:zwgk:index:") : -len("</id>")]
+            for line in feeds[path].decode().splitlines()
+            if line.startswith("<id>urn:zwgk:index:")
+        ]
+        assert shown == [exports.escape(entry.index) for entry in latest(entries, exports.FEED_SIZE)]
+        assert shown

@@ -50,3 +50,30 @@ def test_a_kept_file_changed_in_place_is_not_linked_again(tmp_path):
     fresh = Written(cache, tmp_path / "fresh")
     fresh.write("exports/a.csv", b"a,b\r\n")
     assert fresh.linked == 0 and (tmp_path / "fresh/exports/a.csv").read_bytes() == b"a,b\r\n"
+
+
+def test_a_kept_file_trusted_by_its_size_and_mtime_is_read_back_once_either_changes(tmp_path):
+    """A kept file is linked without reading it while its size and mtime are as recorded; a change in
+    place of the same size (the mtime moves) makes the next build read it back and write the file."""
+    cache = tmp_path / "cache"
+    first = Written(cache, tmp_path / "site")
+    first.write("codes/records/0.json", b"[1,2]")
+    first.store()
+    fresh = Written(cache, tmp_path / "fresh")
+    fresh.write("codes/records/0.json", b"[1,2]")
+    fresh.store()
+    assert fresh.linked == 1
+    site_file = tmp_path / "site/codes/records/0.json"
+    before = os.stat(site_file)
+    site_file.write_bytes(b"[3,4]")  # the same size, in place: the kept copy (the same inode) changes
+    os.utime(site_file, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))  # past a coarse clock tick
+    other = Written(cache, tmp_path / "other")
+    other.write("codes/records/0.json", b"[1,2]")
+    other.store()
+    assert other.linked == 0
+    assert (tmp_path / "other/codes/records/0.json").read_bytes() == b"[1,2]"
+    assert (tmp_path / "site/codes/records/0.json").read_bytes() == b"[3,4]"
+    # The written file is kept in its place: the next fresh folder links it.
+    again = Written(cache, tmp_path / "again")
+    again.write("codes/records/0.json", b"[1,2]")
+    assert again.linked == 1 and (tmp_path / "again/codes/records/0.json").read_bytes() == b"[1,2]"

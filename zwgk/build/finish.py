@@ -12,13 +12,13 @@ from mkdocs.exceptions import PluginError
 from zwgk.build.keep import Written, sweep
 from zwgk.build.linkcheck import broken_links
 from zwgk.build.lock import release_lock
-from zwgk.build.outputs import cached_exports, cached_lookups, cached_workbooks
+from zwgk.build.outputs import cached_annual, cached_exports, cached_lookups, cached_workbooks
 from zwgk.build.search import static_search, wait_search_index
 from zwgk.build.sitemap import add_pages as add_to_sitemap
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
 from zwgk.catalog.cache import default_cache_dir
-from zwgk.monitoring import annual_export, scorecards
+from zwgk.monitoring import scorecards
 
 
 def finish(config, log: logging.Logger) -> None:
@@ -30,7 +30,7 @@ def finish(config, log: logging.Logger) -> None:
     written.update(cached_workbooks(build))
     written.update(cached_lookups(build, config["extra"]["zwgk_search_shards"]))
     written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
-    written.update(annual_export.annual_files(build.data.annual))
+    written.update(cached_annual(build))
     written.update(build.chart_files)  # the flowcharts, linked from the item pages
     files = Written(default_cache_dir(), site_dir)
     for path, content in written.items():

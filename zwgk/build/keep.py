@@ -8,6 +8,7 @@ every file this build did not produce is removed (`sweep`): the folder ends as a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -111,79 +112,116 @@ class Written:
     also kept in the cache by its hash (`written-files/`, a hard link to the site's file: no second
     copy on disk), so that a build into a fresh folder (a pull request's checkout with the caches
     restored) links the files whose bytes it has made before instead of writing them: at province
-    scale that is twenty thousand code-lookup files, of which one changed entry changes a few."""
+    scale that is twenty thousand code-lookup files, of which one changed entry changes a few. A kept
+    file is trusted while its size and mtime are those recorded when it was kept (`written/kept.pickle`;
+    writing into it, through any of its links, changes its mtime); else it is read back and compared."""
 
     def __init__(self, cache_dir: Path | None, site_dir: Path):
         name = hashlib.sha256(str(site_dir.resolve()).encode()).hexdigest()[:16]
         self.path = cache_dir / "written" / f"{name}.pickle" if cache_dir else None
+        self.kept_path = cache_dir / "written" / "kept.pickle" if cache_dir else None
         self.store_dir = cache_dir / "written-files" if cache_dir else None
         self.site_dir = site_dir
-        self.known: dict[str, tuple[int, int, bytes]] = {}
+        self.root = str(site_dir)
+        self.known: dict[str, tuple[int, int, bytes]] = _load(self.path)
+        self.kept: dict[str, tuple[int, int]] = _load(self.kept_path)  # blob: (size, mtime) when kept
         self.now: dict[str, tuple[int, int, bytes]] = {}
         self.skipped = self.linked = 0
         self.made: set[str] = set()  # folders known to exist
-        if self.path is not None:
-            try:
-                self.known = pickle.loads(self.path.read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-                self.known = {}
+        self.new: set[str] = set()  # and those of them this build made
         self.stored = set(os.listdir(self.store_dir)) if self.store_dir is not None and self.store_dir.is_dir() else set()
 
     def write(self, rel: str, content: bytes) -> None:
-        target = self.site_dir / rel
+        target = os.path.join(self.root, rel)
         digest = hashlib.blake2b(content, digest_size=16).digest()
+        folder = os.path.dirname(target)
+        if folder not in self.made:
+            if not os.path.isdir(folder):
+                os.makedirs(folder, exist_ok=True)
+                self.new.add(folder)  # nothing in it yet: no file to look for
+            self.made.add(folder)
         known = self.known.get(rel)
-        if known is not None and known[2] == digest:
+        if known is not None and known[2] == digest and folder not in self.new:
             try:
-                stat = target.stat()
+                stat = os.stat(target)
                 if (stat.st_size, stat.st_mtime_ns) == known[:2]:
                     self.now[rel] = known
                     self.skipped += 1
                     return
             except OSError:
                 pass
-        folder = str(target.parent)
-        if folder not in self.made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(folder)
-        if os.path.lexists(target):  # never write through a hard link; a link replaces it anyway
-            target.unlink()
         blob = digest.hex()
-        if blob in self.stored and self._link(self.store_dir / blob, target, content):
-            self.linked += 1
-        else:
-            target.write_bytes(content)
-            if self.store_dir is not None:
-                self.store_dir.mkdir(parents=True, exist_ok=True)
-                if self._link(target, self.store_dir / blob):
-                    self.stored.add(blob)
-        stat = target.stat()
+        if blob in self.stored:
+            stat = self._link_kept(blob, target, content)
+            if stat is not None:
+                self.linked += 1
+                self.now[rel] = (stat.st_size, stat.st_mtime_ns, digest)
+                return
+        _unlink(target)  # never write through a hard link
+        with open(target, "wb") as out:
+            out.write(content)
+        stat = os.stat(target)
         self.now[rel] = (stat.st_size, stat.st_mtime_ns, digest)
+        if self.store_dir is not None:
+            self.store_dir.mkdir(parents=True, exist_ok=True)
+            kept = os.path.join(self.store_dir, blob)
+            try:
+                _unlink(kept)
+                os.link(target, kept)
+                self.stored.add(blob)
+                self.kept[blob] = (stat.st_size, stat.st_mtime_ns)
+            except OSError:  # not across file systems, not where links are refused
+                self.stored.discard(blob)
 
-    @staticmethod
-    def _link(source: Path, target: Path, content: bytes | None = None) -> bool:
-        """A hard link (not across file systems, not where links are refused: then the caller
-        writes). A kept file is linked only while it still holds `content` (read back: much cheaper
-        than writing, and nothing written in place into a site's file since can come back)."""
+    def _link_kept(self, blob: str, target: str, content: bytes) -> os.stat_result | None:
+        """The kept file linked as `target` while it still holds `content`: trusted by its recorded
+        size and mtime, else read back (much cheaper than writing, and nothing written in place into a
+        site's file since can come back). None when it cannot be linked: then the caller writes."""
+        source = os.path.join(self.store_dir, blob)
         try:
-            if content is not None and source.read_bytes() != content:
-                return False
-            if target.exists():
-                target.unlink()
-            os.link(source, target)
-            return True
+            stat = os.stat(source)
+            if stat.st_size != len(content):
+                return None
+            if self.kept.get(blob) != (stat.st_size, stat.st_mtime_ns):
+                with open(source, "rb") as kept:
+                    if kept.read() != content:
+                        return None
+                self.kept[blob] = (stat.st_size, stat.st_mtime_ns)
+            try:
+                os.link(source, target)
+            except FileExistsError:
+                os.unlink(target)
+                os.link(source, target)
+            return stat
         except OSError:
-            target.unlink(missing_ok=True)
-            return False
+            _unlink(target)
+            return None
 
     def store(self) -> None:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".partial")
-        partial.write_bytes(pickle.dumps(self.now, protocol=pickle.HIGHEST_PROTOCOL))
-        partial.replace(self.path)
         # The kept files this build did not produce go (another site folder's build relinks or writes them).
         produced = {known[2].hex() for known in self.now.values()}
         for blob in self.stored - produced:
             (self.store_dir / blob).unlink(missing_ok=True)
+        kept = {blob: stat for blob, stat in self.kept.items() if blob in produced and blob in self.stored}
+        for path, value in ((self.path, self.now), (self.kept_path, kept)):
+            partial = path.with_suffix(".partial")
+            partial.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            partial.replace(path)
+
+
+def _load(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        value = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)

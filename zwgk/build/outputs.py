@@ -71,6 +71,26 @@ def cached_exports(build: SiteBuild) -> dict[str, bytes]:
     return files
 
 
+ANNUAL_MODULES = ("monitoring/annual_*.py", "catalog/*.py", "site/exports.py")
+
+
+def cached_annual(build: SiteBuild) -> dict[str, bytes]:
+    """exports/annual.csv and annual.json (zwgk.monitoring.annual_export): a function of the annual
+    reports alone, so kept under their files' content keys and the code (the folder names give the
+    departments); a pull request that changes no annual report does not write them again."""
+    key = hashlib.sha256(code_version(ANNUAL_MODULES).encode())
+    for rel, file_key in sorted(build.result.catalog.file_keys.items()):
+        if rel.startswith("departments/") and "/annual/" in rel:
+            key.update(f"{rel}\0{file_key}\0".encode())
+    cache = PickleCache(default_cache_dir(), "annual-exports")
+    files = cache.get(key.hexdigest())
+    if not isinstance(files, dict):
+        files = annual_export.annual_files(build.data.annual)
+        cache.put(key.hexdigest(), files)
+        cache.prune(keep=2)
+    return files
+
+
 WORKBOOK_MODULES = ("site/xlsx.py", "site/exports.py", "catalog/*model.py", "monitoring/annual_xlsx.py", "monitoring/annual_layout.py")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import gzip
+import heapq
 import io
 import json
 from collections import defaultdict
@@ -17,7 +18,6 @@ from zwgk.catalog.codes import implementation_code
 from zwgk.catalog.text import xml_safe
 from zwgk.site import urls
 from zwgk.site.data import SiteData
-from zwgk.site.pages.common import latest
 
 FEED_SIZE = 50
 
@@ -258,8 +258,13 @@ def _timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00+08:00"
 
 
+def _recency(entry) -> tuple:
+    return (entry.published or entry.date, entry.index)
+
+
 def atom(site: SiteData, feed_id: str, title: str, self_path: str, entries: list) -> bytes:
-    newest = latest(entries, FEED_SIZE)
+    # pages.common.latest without sorting every entry: nlargest is sorted(..., reverse=True)[:n], ties included.
+    newest = heapq.nlargest(FEED_SIZE, entries, key=_recency)
     updated = _timestamp(max((e.published or e.date) for e in newest)) if newest else "1970-01-01T00:00:00+08:00"
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>',
