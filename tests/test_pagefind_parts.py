@@ -99,3 +99,15 @@ def test_the_browser_finds_the_new_text_and_not_the_old(changed_site, browser):
         httpd.shutdown()
     assert "/departments/340000-amr/" in found["蝾螈蜥"]
     assert "/departments/340000-amr/" not in found["鹦鹉螺"]  # only the stale version holds it
+
+
+def test_bundles_cached_without_a_manifest_get_one(sample_site, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(sample_site, site)
+    pagefind_parts.bundle(site, cache)
+    manifests = sorted((cache / "pagefind").glob(f"*/{pagefind_parts.MANIFEST}"))
+    assert len(manifests) == pagefind.PART_COUNT
+    for path in manifests:
+        path.unlink()
+    assert pagefind_parts.bundle(site, cache)[2] == pagefind.PART_COUNT
+    assert sorted((cache / "pagefind").glob(f"*/{pagefind_parts.MANIFEST}")) == manifests

@@ -104,6 +104,11 @@ def _manifest(bundle: Path, pages: list[tuple[str, Path, str]]) -> dict[str, lis
     return None if any(page_hash is None for _, page_hash in manifest.values()) else manifest
 
 
+def _write_manifest(built: Path, pages: list[tuple[str, Path, str]]) -> None:
+    if (written := _manifest(built / BUNDLE_DIR, pages)) is not None:
+        (built / MANIFEST).write_text(json.dumps(written), encoding="utf-8")
+
+
 def _stale_base(cache: Path, name: str, version: str, pages: list[tuple[str, Path, str]]):
     """The cached bundle of part `name` that the fewest of its pages changed since, if few enough:
     (folder, manifest, the changed or new pages, the page hashes of the changed or removed ones)."""
@@ -133,8 +138,8 @@ def _index(site_dir: Path, scratch: Path, name: str, pages: list[tuple[str, Path
         _link(str(path), str(staging / rel))
     shutil.rmtree(built, ignore_errors=True)
     count = run_pagefind(staging, built / BUNDLE_DIR)
-    if manifest and (written := _manifest(built / BUNDLE_DIR, pages)) is not None:
-        (built / MANIFEST).write_text(json.dumps(written), encoding="utf-8")
+    if manifest:
+        _write_manifest(built, pages)
     (built / "pages").write_text(str(count))
     shutil.rmtree(staging, ignore_errors=True)
 
@@ -156,7 +161,7 @@ def bundle(site_dir: Path, cache_dir: Path | None, known: Known | None = None) -
     # The pages are linked beside the site (same file system), not copied.
     with tempfile.TemporaryDirectory(prefix=".zwgk-pagefind-", dir=site_dir.parent) as scratch_name:
         scratch = Path(scratch_name)
-        built_dirs, missing, fresh, stale, keep, reused = {}, [], [], [], set(), 0
+        built_dirs, missing, fresh, stale, keep, reused, unlisted = {}, [], [], [], set(), 0, []
         for name, pages in parts.items():
             key = f"{name}-{_digest(pages)}-{version}"
             built_dirs[name] = cache / key if cache else scratch / name / "bundle"
@@ -169,6 +174,8 @@ def bundle(site_dir: Path, cache_dir: Path | None, known: Known | None = None) -
                 stale += base[3]
             elif cache and (built_dirs[name] / "pages").is_file():
                 reused += 1
+                if not (built_dirs[name] / MANIFEST).is_file():
+                    unlisted.append(name)  # cached before manifests were written
             else:
                 missing.append(name)
             keep.add(built_dirs[name].name)
@@ -177,7 +184,9 @@ def bundle(site_dir: Path, cache_dir: Path | None, known: Known | None = None) -
             built_dirs[FRESH] = scratch / FRESH / "bundle"
             jobs.append((FRESH, sorted(fresh), built_dirs[FRESH], False))
         with ThreadPoolExecutor(max_workers=min(_jobs(), max(len(jobs), 1))) as pool:
-            for done in [pool.submit(_index, site_dir, scratch, *job) for job in jobs]:
+            running = [pool.submit(_index, site_dir, scratch, *job) for job in jobs]
+            running += [pool.submit(_write_manifest, built_dirs[name], parts[name]) for name in unlisted]
+            for done in running:
                 done.result()  # the first failure is raised, after the others have finished
         total = 0
         for number, name in enumerate(built_dirs):
