@@ -510,7 +510,16 @@
         var module = both[0], listed = both[1], stale = {};
         (listed.stale || []).forEach(function (hash) { stale[hash] = true; });
         function current(res) {
-          if (res && res.results) res.results = res.results.filter(function (r) { return !stale[r.id]; });
+          // A page whose indexed text did not change is in both its part and the changed pages' part,
+          // under one hash: it is kept once.
+          var seen = {};
+          if (res && res.results) {
+            res.results = res.results.filter(function (r) {
+              if (stale[r.id] || seen[r.id]) return false;
+              seen[r.id] = true;
+              return true;
+            });
+          }
           return res;
         }
         return module.options({ baseUrl: root.pathname, excerptLength: 20, noWorker: true })
