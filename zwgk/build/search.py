@@ -12,7 +12,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from zwgk.build.state import SiteBuild
 from zwgk.catalog.cache import default_cache_dir
-from zwgk.site import pagefind, title_index
+from zwgk.site import pagefind, pagefind_parts, title_index
 from zwgk.site.data import SiteData
 
 _log = get_plugin_logger("zwgk")
@@ -49,7 +49,7 @@ def static_search(build: SiteBuild, site_dir: Path) -> int:
     with ThreadPoolExecutor(max_workers=1) as pool:
         titles = pool.submit(title_index.unfound_titles, site_dir, build.data)
         try:
-            indexed, build.counts["search_bundles"], build.counts["search_bundles_cached"] = pagefind.bundle(
+            indexed, build.counts["search_bundles"], build.counts["search_bundles_cached"], fresh = pagefind_parts.bundle(
                 site_dir, default_cache_dir(), lambda rel, path: build.facts.get(rel, "pagefind", lambda: pagefind.page_fact(path))
             )
         except pagefind.StaticSearchError as error:
@@ -70,5 +70,6 @@ def static_search(build: SiteBuild, site_dir: Path) -> int:
         for pattern in _UNUSED_PAGEFIND_FILES:
             for path in folder.glob(pattern):
                 path.unlink()
-    _log.info(f"静态检索索引耗时：Pagefind 分包 {bundled - started:.1f} 秒，核对 {time.perf_counter() - bundled:.1f} 秒。")
+    changed = f"（改动的 {fresh} 个页面单独建了一个小分包）" if fresh else ""
+    _log.info(f"静态检索索引耗时：Pagefind 分包 {bundled - started:.1f} 秒{changed}，核对 {time.perf_counter() - bundled:.1f} 秒。")
     return indexed

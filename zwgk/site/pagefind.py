@@ -1,18 +1,13 @@
-"""Running and checking Pagefind: the static index of the built HTML, split into parts (each taken
-from the cache when its pages are unchanged), and the check, by reading the written index, that known
+"""Running and checking Pagefind: the static index of the built HTML, split into parts (assembled
+from the cache by pagefind_parts.py), and the check, by reading the written index, that known
 titles are found through the same bigram tokens the browser searches."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
 import subprocess
-import tempfile
-from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 
 from zwgk.site import urls
@@ -36,9 +31,10 @@ _INDEXED_PAGES = re.compile(r"Indexed (\d+) pages?")
 # of a single index; the browser merges the parts' results by score. The first part is the main bundle,
 # `pagefind/` (Pagefind's script and WebAssembly); the others are `pagefind/parts/<name>/`, listed in
 # `pagefind/parts.json`, and merged into it when Pagefind loads (mergeIndex, see zwgk-search.js).
-# 16 parts: a one-entry change touches a handful of pages in two or three parts, each re-indexed in
-# a sixteenth of the site's time instead of an eighth (at province scale, ~600 pages a part); a query
-# loads each part's metadata and one index chunk per word (see README: the bytes of a query).
+# 16 parts: a change re-indexes whole parts only when many of a part's pages changed; a few changed
+# pages are indexed on their own, in a small part beside the unchanged bundles, which hide their old
+# versions (pagefind_parts.py); a query loads each part's metadata and one index chunk per word (see
+# README: the bytes of a query).
 PART_COUNT = 16
 # What Pagefind leaves out of the pages it indexes, besides data-pagefind-ignore: in the catalogue
 # pages' tables (templates/entries.html; the only searchable pages with a `zwgk-entries` table) each
@@ -75,103 +71,6 @@ def page_fact(path: Path) -> tuple[bool, bytes]:
     """What the split reads from a page: whether it is searchable, and a digest of its HTML."""
     content = path.read_bytes()
     return _SEARCHABLE in content, hashlib.sha256(content).digest()
-
-
-def _parts(site_dir: Path, known: Callable[[str, Path], tuple[bool, bytes]] | None = None) -> dict[str, tuple[list[Path], str]]:
-    """The searchable pages of each part, and a digest of their HTML (equal digests, equal bundles).
-    Only pages marked data-pagefind-body go in: Pagefind indexes every page of a folder with none.
-    `known(rel, path)` gives page_fact of a page, perhaps without reading it (the build keeps it by the
-    page's rendered-HTML key, zwgk.build.facts)."""
-    grouped: dict[str, list[tuple[str, Path, bytes]]] = defaultdict(list)
-    for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir).as_posix()
-        if rel.startswith(BUNDLE_DIR + "/"):
-            continue
-        searchable, content_digest = known(rel, path) if known else page_fact(path)
-        if searchable:
-            grouped[part_of(rel)].append((rel, path, content_digest))
-    parts = {}
-    for name, pages in sorted(grouped.items()):
-        digest = hashlib.sha256()
-        for rel, _, content_digest in pages:
-            digest.update(rel.encode() + b"\0" + content_digest)
-        parts[name] = ([path for _, path, _ in pages], digest.hexdigest())
-    return parts
-
-
-def _link_or_copy(source: Path | str, target: Path | str) -> None:
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def _jobs() -> int:
-    """How many parts Pagefind indexes at once: one process per core (each is mostly one thread:
-    at province scale a part took 4.3 s of wall time for 4.5 s of CPU), at most PART_COUNT;
-    ZWGK_PAGEFIND_JOBS overrides it."""
-    try:
-        wanted = int(os.environ.get("ZWGK_PAGEFIND_JOBS", "0"))
-    except ValueError:
-        wanted = 0
-    return max(1, min(PART_COUNT, wanted or os.cpu_count() or 1))
-
-
-def bundle(site_dir: Path, cache_dir: Path | None, known: Callable[[str, Path], tuple[bool, bytes]] | None = None) -> tuple[int, int, int]:
-    """Write the Pagefind bundles into the site, each from the cache when its pages' HTML is unchanged
-    (Pagefind has no incremental mode), else by running Pagefind over a folder holding just its pages
-    (hard links) at their paths in the site, so that its URLs are the site's; the parts to index are
-    indexed side by side (`_jobs`). Returns (pages indexed, parts, parts taken from the cache)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    version = _pagefind_version()
-    cache = cache_dir / "pagefind" if cache_dir else None
-    target = site_dir / BUNDLE_DIR
-    shutil.rmtree(target, ignore_errors=True)
-    total, reused, keep = 0, 0, set()
-    if cache:
-        cache.mkdir(parents=True, exist_ok=True)
-    parts = _parts(site_dir, known)
-    if not parts:
-        raise StaticSearchError("没有可供检索的页面（data-pagefind-body）。")
-    # The pages are linked beside the site (same file system), not copied.
-    with tempfile.TemporaryDirectory(prefix=".zwgk-pagefind-", dir=site_dir.parent) as scratch:
-        built_dirs, missing = {}, []
-        for name, (_, digest) in parts.items():
-            key = f"{name}-{digest}-{version}"
-            keep.add(key)
-            built_dirs[name] = cache / key if cache else Path(scratch) / name / "bundle"
-            if cache and (built_dirs[name] / "pages").is_file():
-                reused += 1
-            else:
-                missing.append(name)
-
-        def index(name: str) -> None:
-            staging, built = Path(scratch) / name / "site", built_dirs[name]
-            for path in parts[name][0]:
-                _link_or_copy(path, staging / path.relative_to(site_dir))
-            shutil.rmtree(built, ignore_errors=True)
-            pages = run_pagefind(staging, built / BUNDLE_DIR)
-            (built / "pages").write_text(str(pages))
-            shutil.rmtree(staging, ignore_errors=True)
-
-        with ThreadPoolExecutor(max_workers=min(_jobs(), max(len(missing), 1))) as pool:
-            for done in [pool.submit(index, name) for name in missing]:
-                done.result()  # the first failure is raised, after the others have finished
-        for number, name in enumerate(parts):
-            built = built_dirs[name]
-            # Hard links into the cache (ten thousand files, copied they took seconds): nothing
-            # writes into the bundle's files in place, and removing one only removes its link.
-            shutil.copytree(built / BUNDLE_DIR, target if number == 0 else target / PARTS_DIR / name, copy_function=_link_or_copy)
-            total += int((built / "pages").read_text())
-    names = list(parts)[1:]
-    (target / PARTS_LIST).write_text(json.dumps(names), encoding="utf-8")
-    if cache:
-        for old in cache.iterdir():  # keep the bundles of this build only
-            if old.name not in keep:
-                shutil.rmtree(old, ignore_errors=True)
-    return total, len(parts), reused
 
 
 def _pagefind_version() -> str:
@@ -270,23 +169,32 @@ def _read(path: Path):
     return raw[len(_SIGNATURE) :]
 
 
+def _listed(site_dir: Path) -> dict:
+    listed = site_dir / BUNDLE_DIR / PARTS_LIST
+    return json.loads(listed.read_text(encoding="utf-8")) if listed.is_file() else {"parts": [], "stale": []}
+
+
 def bundle_dirs(site_dir: Path) -> list[Path]:
     """The main bundle and the parts that parts.json lists for the browser to merge."""
     bundle = site_dir / BUNDLE_DIR
-    listed = bundle / PARTS_LIST
-    names = json.loads(listed.read_text(encoding="utf-8")) if listed.is_file() else []
-    return [bundle, *(bundle / PARTS_DIR / name for name in names)]
+    return [bundle, *(bundle / PARTS_DIR / name for name in _listed(site_dir)["parts"])]
+
+
+def stale_pages(site_dir: Path) -> set[str]:
+    """The Pagefind page hashes that parts.json marks as superseded (pagefind_parts: pages changed
+    since their part was indexed, found in the part of the changed pages instead)."""
+    return set(_listed(site_dir)["stale"])
 
 
 def pages_for_token(site_dir: Path, token: str) -> set[str]:
     """The URLs of the pages whose index (any bundle) holds `token` (a whole word, as Pagefind stores it)."""
-    found = set()
+    found, stale = set(), stale_pages(site_dir)
     for folder in bundle_dirs(site_dir):
-        found |= _bundle_pages_for_token(folder, token)
+        found |= _bundle_pages_for_token(folder, token, stale=stale)
     return found
 
 
-def _bundle_pages_for_token(bundle: Path, token: str, wanted: str = "") -> set[str]:
+def _bundle_pages_for_token(bundle: Path, token: str, wanted: str = "", stale: frozenset | set = frozenset()) -> set[str]:
     metas = sorted(bundle.glob("pagefind.*.pf_meta"))
     if len(metas) != 1:
         raise StaticSearchError(f"Pagefind 索引应有一个语言的元数据文件，实有 {len(metas)} 个。")
@@ -302,6 +210,8 @@ def _bundle_pages_for_token(bundle: Path, token: str, wanted: str = "") -> set[s
                     page = 0
                     for posting in word[1]:
                         page += posting[0]  # page numbers are stored as differences
+                        if pages[page][0] in stale:
+                            continue
                         fragment = json.loads(_read(bundle / "fragment" / f"{pages[page][0]}.pf_fragment"))
                         urls_found.add(fragment["url"])
                         if fragment["url"] == wanted:
@@ -311,7 +221,7 @@ def _bundle_pages_for_token(bundle: Path, token: str, wanted: str = "") -> set[s
 
 def silent_titles(site_dir: Path, expected: list[tuple[str, str]]) -> list[str]:
     """Of (title, page URL) pairs, the titles whose first bigram token does not find their page."""
-    failures = []
+    failures, stale = [], stale_pages(site_dir)
     folders = bundle_dirs(site_dir)
     by_name = {folder.name: folder for folder in folders[1:]}
     for title, url in expected:
@@ -321,7 +231,7 @@ def silent_titles(site_dir: Path, expected: list[tuple[str, str]]) -> list[str]:
         # part's postings of a common word took seconds; the others are read only if it is not there.
         own = by_name.get(part_of(url.strip("/") + "/index.html"), folders[0])
         for folder in [own, *(folder for folder in folders if folder != own)]:
-            found |= _bundle_pages_for_token(folder, tokens[0], "/" + url) if tokens else set()
+            found |= _bundle_pages_for_token(folder, tokens[0], "/" + url, stale) if tokens else set()
             if "/" + url in found:
                 break
         if "/" + url not in found:

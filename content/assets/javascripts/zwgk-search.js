@@ -526,22 +526,43 @@
   function pagefind() {
     if (!pagefindPromise) {
       // The static index is a main bundle (pagefind/) and parts (pagefind/parts/<name>/, listed in
-      // pagefind/parts.json; see zwgk/site/pagefind.py), merged into it as Pagefind loads.
+      // pagefind/parts.json; see zwgk/site/pagefind_parts.py), merged into it as Pagefind loads. The
+      // pages changed since their part was indexed are in a part of their own; parts.json lists their
+      // old versions' page hashes as stale, and their results are passed over.
       var parts = fetch(new URL("pagefind/parts.json", root)).then(function (r) {
         if (!r.ok) throw new Error("parts " + r.status);
         return r.json();
       });
       pagefindPromise = Promise.all([import(new URL("pagefind/pagefind.js", root).href), parts]).then(function (both) {
-        var module = both[0];
+        var module = both[0], listed = both[1], stale = {};
+        (listed.stale || []).forEach(function (hash) { stale[hash] = true; });
+        function current(res) {
+          // A page whose indexed text did not change is in both its part and the changed pages' part,
+          // under one hash: it is kept once.
+          var seen = {};
+          if (res && res.results) {
+            res.results = res.results.filter(function (r) {
+              if (stale[r.id] || seen[r.id]) return false;
+              seen[r.id] = true;
+              return true;
+            });
+          }
+          return res;
+        }
         return module.options({ baseUrl: root.pathname, excerptLength: 20, noWorker: true })
           .then(function () { return module.init(); })
           .then(function () {
-            return Promise.all(both[1].map(function (name) {
+            return Promise.all(listed.parts.map(function (name) {
               var part = new URL("pagefind/parts/" + name + "/", root).pathname;
               return module.mergeIndex(part, { baseUrl: root.pathname, excerptLength: 20 });
             }));
           })
-          .then(function () { return module; });
+          .then(function () {
+            return {
+              search: function (query, options) { return module.search(query, options).then(current); },
+              filters: function () { return module.filters(); }
+            };
+          });
       });
     }
     return pagefindPromise;

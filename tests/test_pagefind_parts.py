@@ -1,0 +1,113 @@
+"""The Pagefind bundles assembled from the cache (zwgk.site.pagefind_parts): a few changed pages are
+indexed in a small part of their own and their old versions are passed over; more changes re-index
+their part. Real Pagefind runs over a copy of the built sample."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+from urllib.parse import quote
+
+import pytest
+
+from zwgk.site import pagefind, pagefind_parts
+from zwgk.site.search_tokens import gram_tokens
+
+
+def _retitle(page, old: str, new: str) -> None:
+    html = page.read_text(encoding="utf-8")
+    assert old in html
+    page.unlink()  # a new file, as MkDocs writes it (the old one may be linked elsewhere)
+    page.write_text(html.replace(old, new), encoding="utf-8")
+
+
+def _words(text: str) -> str:
+    """Text in a page's heading with the bigram tokens the build writes beside a title."""
+    return f"<span>{text} {' '.join(gram_tokens(text))}</span>"
+
+
+def _pages_of_part(site, name):
+    return [path for rel, path, _ in pagefind_parts.site_pages(site)[name]]
+
+
+@pytest.fixture(scope="module")
+def changed_site(sample_site, tmp_path_factory):
+    """The sample with a department's name changed after its bundles were cached, and the bundle
+    results: the first build, a build without changes, the build after the change."""
+    tmp_path = tmp_path_factory.mktemp("changed")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(sample_site, site)
+    page = site / "departments/340000-amr/index.html"
+    _retitle(page, "</h1>", _words("鹦鹉螺") + "</h1>")
+    searchable = sum(len(pages) for pages in pagefind_parts.site_pages(site).values())
+    first, unchanged = pagefind_parts.bundle(site, cache), pagefind_parts.bundle(site, cache)
+    assert pagefind.pages_for_token(site, gram_tokens("鹦鹉")[0]) == {"/departments/340000-amr/"}
+    _retitle(page, _words("鹦鹉螺"), _words("蝾螈蜥"))
+    return site, searchable, [first, unchanged, pagefind_parts.bundle(site, cache)]
+
+
+def test_a_changed_page_is_indexed_on_its_own_and_its_old_version_is_stale(changed_site):
+    site, searchable, runs = changed_site
+    assert runs[0] == (searchable, pagefind.PART_COUNT, 0, 0)
+    assert runs[1] == (searchable, pagefind.PART_COUNT, pagefind.PART_COUNT, 0)
+    assert runs[2] == (searchable, pagefind.PART_COUNT, pagefind.PART_COUNT, 1)
+    listed = json.loads((site / "pagefind/parts.json").read_text(encoding="utf-8"))
+    assert listed["parts"][-1] == pagefind_parts.FRESH and len(listed["parts"]) == pagefind.PART_COUNT
+    assert len(listed["stale"]) == 1
+    url = "/departments/340000-amr/"
+    assert url in pagefind.pages_for_token(site, gram_tokens("蝾螈")[0])  # the new text, from `fresh`
+    assert url not in pagefind.pages_for_token(site, gram_tokens("鹦鹉")[0])  # the old text, stale
+    assert pagefind.silent_titles(site, [("蝾螈蜥", "departments/340000-amr/")]) == []
+    assert pagefind.silent_titles(site, [("鹦鹉螺", "departments/340000-amr/")]) == ["鹦鹉螺"]
+
+
+def test_many_changes_in_a_part_index_it_again(sample_site, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(sample_site, site)
+    searchable = sum(len(pages) for pages in pagefind_parts.site_pages(site).values())
+    pagefind_parts.bundle(site, cache)
+    name = pagefind.part_of("departments/340000-amr/index.html")
+    pages = [path for path in _pages_of_part(site, name) if "/items/" in path.as_posix()]
+    changed = pages[: pagefind_parts.STALE_MIN + 1]
+    assert len(changed) > pagefind_parts.STALE_MIN and len(changed) > len(_pages_of_part(site, name)) // pagefind_parts.STALE_SHARE
+    for path in changed:
+        _retitle(path, "</h1>", "重编</h1>")
+    indexed, _, reused, fresh = pagefind_parts.bundle(site, cache)
+    assert (indexed, reused, fresh) == (searchable, pagefind.PART_COUNT - 1, 0)
+    listed = json.loads((site / "pagefind/parts.json").read_text(encoding="utf-8"))
+    assert listed["stale"] == [] and pagefind_parts.FRESH not in listed["parts"]
+
+
+def test_the_browser_finds_the_new_text_and_not_the_old(changed_site, browser):
+    site = changed_site[0]
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    server = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    page = browser.new_page()
+    try:
+        found = {}
+        for query in ("蝾螈蜥", "鹦鹉螺"):
+            page.goto(f"{server}search/?q={quote(query)}")
+            page.wait_for_function("() => !/正在|请输入/.test(document.getElementById('zwgk-search-status').textContent)", timeout=15_000)
+            found[query] = page.eval_on_selector_all("#zwgk-search-results li a", "links => links.map(a => a.pathname)")
+    finally:
+        page.close()
+        httpd.shutdown()
+    assert "/departments/340000-amr/" in found["蝾螈蜥"]
+    assert "/departments/340000-amr/" not in found["鹦鹉螺"]  # only the stale version holds it
+
+
+def test_bundles_cached_without_a_manifest_get_one(sample_site, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    shutil.copytree(sample_site, site)
+    pagefind_parts.bundle(site, cache)
+    manifests = sorted((cache / "pagefind").glob(f"*/{pagefind_parts.MANIFEST}"))
+    assert len(manifests) == pagefind.PART_COUNT
+    for path in manifests:
+        path.unlink()
+    assert pagefind_parts.bundle(site, cache)[2] == pagefind.PART_COUNT
+    assert sorted((cache / "pagefind").glob(f"*/{pagefind_parts.MANIFEST}")) == manifests
