@@ -40,7 +40,7 @@ def test_every_searchable_page_is_in_the_static_index(sample_site):
     pages = [p for p in sample_site.rglob("index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")]
     indexed = 0
     for folder in pagefind.bundle_dirs(sample_site):
-        meta, _ = pagefind._cbor(pagefind._read(next(folder.glob("*.pf_meta"))))
+        meta, _ = pagefind._cbor(pagefind.read_bundle_file(next(folder.glob("*.pf_meta"))))
         indexed += len(meta[1])
     assert indexed == len(pages) > 300
     # Listings (home, types, topics) stay out: their records have pages of their own.
@@ -55,7 +55,7 @@ def test_the_index_is_split_into_parts_the_browser_merges(sample_site):
     for folder in bundles:
         assert (folder / "pagefind-entry.json").is_file()
         for path in (folder / "fragment").glob("*.pf_fragment"):
-            url = json.loads(pagefind._read(path))["url"]
+            url = json.loads(pagefind.read_bundle_file(path))["url"]
             assert url not in seen, (url, folder, seen.get(url))  # each page in one part only
             seen[url] = folder
     item_url = "/items/" + "/".join(next((sample_site / "items").glob("*/*/")).relative_to(sample_site / "items").parts) + "/"
@@ -131,7 +131,7 @@ def test_a_catalogue_page_carries_only_its_entries_stable_fields_for_the_results
     fragments = {}
     for folder in pagefind.bundle_dirs(sample_site):
         for path in (folder / "fragment").glob("*.pf_fragment"):
-            fragment = json.loads(pagefind._read(path))
+            fragment = json.loads(pagefind.read_bundle_file(path))
             fragments[fragment["url"]] = fragment
     content = fragments["/" + page]["content"].replace("\u200b", "")  # Pagefind marks its word breaks
     assert entry.summary in content and entry.index not in content and "内容概述" not in content

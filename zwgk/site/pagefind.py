@@ -73,7 +73,7 @@ def page_fact(path: Path) -> tuple[bool, bytes]:
     return _SEARCHABLE in content, hashlib.sha256(content).digest()
 
 
-def _pagefind_version() -> str:
+def pagefind_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -160,7 +160,7 @@ def _cbor(data: bytes, at: int = 0):
     raise StaticSearchError(f"无法读取 Pagefind 索引（CBOR 0x{head:02x}）。")
 
 
-def _read(path: Path):
+def read_bundle_file(path: Path):
     import gzip
 
     raw = gzip.decompress(path.read_bytes())
@@ -198,13 +198,13 @@ def _bundle_pages_for_token(bundle: Path, token: str, wanted: str = "", stale: f
     metas = sorted(bundle.glob("pagefind.*.pf_meta"))
     if len(metas) != 1:
         raise StaticSearchError(f"Pagefind 索引应有一个语言的元数据文件，实有 {len(metas)} 个。")
-    meta, _ = _cbor(_read(metas[0]))
+    meta, _ = _cbor(read_bundle_file(metas[0]))
     pages, chunks = meta[1], meta[2]
     urls_found = set()
     for first, last, chunk in chunks:
         # A chunk's bounds are word prefixes: it holds the words from `first` up to those starting with `last`.
         if first <= token and (token <= last or token.startswith(last)):
-            (words, *_), _ = _cbor(_read(bundle / "index" / f"{chunk}.pf_index"))
+            (words, *_), _ = _cbor(read_bundle_file(bundle / "index" / f"{chunk}.pf_index"))
             for word in words:
                 if word[0] == token:
                     page = 0
@@ -212,7 +212,7 @@ def _bundle_pages_for_token(bundle: Path, token: str, wanted: str = "", stale: f
                         page += posting[0]  # page numbers are stored as differences
                         if pages[page][0] in stale:
                             continue
-                        fragment = json.loads(_read(bundle / "fragment" / f"{pages[page][0]}.pf_fragment"))
+                        fragment = json.loads(read_bundle_file(bundle / "fragment" / f"{pages[page][0]}.pf_fragment"))
                         urls_found.add(fragment["url"])
                         if fragment["url"] == wanted:
                             return urls_found

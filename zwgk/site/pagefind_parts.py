@@ -24,10 +24,10 @@ from zwgk.site.pagefind import (
     PARTS_DIR,
     PARTS_LIST,
     StaticSearchError,
-    _pagefind_version,
-    _read,
     page_fact,
+    pagefind_version,
     part_of,
+    read_bundle_file,
     run_pagefind,
 )
 
@@ -99,7 +99,7 @@ def _manifest(bundle: Path, pages: list[tuple[str, Path, str]]) -> dict[str, lis
     fragment is not found (then the bundle is only ever taken whole)."""
     hashes = {}
     for fragment in (bundle / "fragment").glob("*.pf_fragment"):
-        hashes[json.loads(_read(fragment))["url"]] = fragment.name.removesuffix(".pf_fragment")
+        hashes[json.loads(read_bundle_file(fragment))["url"]] = fragment.name.removesuffix(".pf_fragment")
     manifest = {rel: [digest, hashes.get(_url(rel))] for rel, _, digest in pages}
     return None if any(page_hash is None for _, page_hash in manifest.values()) else manifest
 
@@ -149,7 +149,7 @@ def bundle(site_dir: Path, cache_dir: Path | None, known: Known | None = None) -
     unchanged; kept with its few changed pages in `fresh` (see the module's docstring); else indexed
     again, the parts to index side by side (`_jobs`). Returns (pages indexed, parts, parts taken
     from the cache, pages indexed in `fresh`)."""
-    version = _pagefind_version()
+    version = pagefind_version()
     cache = cache_dir / "pagefind" if cache_dir else None
     target = site_dir / BUNDLE_DIR
     shutil.rmtree(target, ignore_errors=True)

@@ -99,13 +99,24 @@ def full_record(chunk: dict, named: dict[str, tuple[str, str, str]]) -> dict:
 
 def record_of(site_dir: Path, docnum: int) -> dict:
     """The record of a document number, read from the built site's chunk."""
-    settings = json.loads((site_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
-    chunk = json.loads((site_dir / RECORD_DIR / f"{docnum // RECORDS_PER_CHUNK}.json").read_text(encoding="utf-8"))
-    return full_record(chunk[docnum % RECORDS_PER_CHUNK], named_departments(settings["departments"]))
+    return resolved(site_dir, [docnum])[0]
 
 
 def resolved(site_dir: Path, values: list) -> list[dict]:
     """A code lookup's list (codes/<n>.json, codes/prefix/): document numbers read from the record
     chunks, other records (departments, catalogue pages) as they are; zwgk-search.js `resolved` does
     the same."""
-    return [record_of(site_dir, value) if isinstance(value, int) else value for value in values]
+    if not any(isinstance(value, int) for value in values):
+        return list(values)
+    named = named_departments(json.loads((site_dir / SETTINGS_FILE).read_text(encoding="utf-8"))["departments"])
+    chunks: dict[int, list] = {}
+    out = []
+    for value in values:
+        if not isinstance(value, int):
+            out.append(value)
+            continue
+        number = value // RECORDS_PER_CHUNK
+        if number not in chunks:
+            chunks[number] = json.loads((site_dir / RECORD_DIR / f"{number}.json").read_text(encoding="utf-8"))
+        out.append(full_record(chunks[number][value % RECORDS_PER_CHUNK], named))
+    return out

@@ -469,7 +469,7 @@
     var id = typeof t === "string" ? t : t[0], dept = null;
     (settingsData && settingsData.departments || []).forEach(function (d) { if (d[0] === id) dept = d; });
     dept = dept || [id, id, id];
-    return [dept[2], "items/" + id + "/" + code + "/", typeof t === "string" ? "有效" : t[1]];
+    return [dept[2], impliedUrl({ kind: "item", code: code }, id), typeof t === "string" ? "有效" : t[1]];
   }
 
   // A record as its chunk holds it, made whole again (zwgk/site/record_chunks.py `full_record`): the
