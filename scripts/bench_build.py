@@ -4,7 +4,8 @@ Everything runs in a git repository holding the province at `catalog/`, as the w
 the base commit (dated in the past, so that the scorecards' trend has a month to score) is built
 cold and warm as `publish.yml` builds main; then the pull request's commit changes one entry's title
 and the steps of `pull-request.yml` are timed on the caches those builds left (~/.cache/zwgk and the
-Whoosh index site.search beside the site; the checkout is fresh, so there is no site folder): check,
+Whoosh index site.search beside the site; the checkout is fresh, so there is no site folder and
+every file is new to the file system, `fresh_checkout`): check,
 diff, build (strict) and packing the site as the artifact upload does. The pull request's build is
 the one-changed-entry figure.
 
@@ -44,6 +45,18 @@ def change_one_title(catalog: Path) -> str:
     return f"{path.relative_to(catalog)}:{number + 1}"
 
 
+def fresh_checkout(repo: Path) -> None:
+    """Every file of the checkout written anew (new inode, change and modification times), as a
+    workflow's actions/checkout leaves them: a cache keyed by a file's status cannot carry over
+    from one workflow run to the next, so the bench must not let it."""
+    for folder, _, files in os.walk(repo / "catalog"):
+        for name in files:
+            path = Path(folder, name)
+            fresh = path.with_name(f".{name}.fresh")
+            shutil.copyfile(path, fresh)
+            os.replace(fresh, path)
+
+
 def _git(repo: Path, *args: str, date: str | None = None) -> None:
     env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date) if date else None
     identity = ["-c", "user.name=bench", "-c", "user.email=bench@example.org"]
@@ -71,7 +84,7 @@ def bench_build(catalog: Path, work: Path, keep_cache: bool = False) -> dict:
     # publish.yml runs `mkdocs build --strict` at the repository's root; `zwgk build` is that build.
     command = [*ZWGK, "build", "--catalog", "catalog", "--site-dir", "site", "--config-file", str(ROOT / "mkdocs.yml"), "--strict"]
     cold = measure(command, env, cwd=repo)
-    warm = measure(command, env, cwd=repo)
+    warm = measure(command, env, cwd=repo)  # the same checkout built again, site folder kept
     site = repo / "site"
     pages = sum(1 for _ in site.rglob("index.html"))
     site_bytes = du(site)
@@ -98,6 +111,7 @@ def bench_pull_request(repo: Path, env: dict, command: list[str], work: Path) ->
     changed = change_one_title(repo / "catalog")
     _git(repo, "commit", "-q", "-am", "one entry")
     shutil.rmtree(repo / "site")
+    fresh_checkout(repo)
     steps = {
         "check": measure([*ZWGK, "check", "--format", "github"], env, cwd=repo),
         "diff": measure([*ZWGK, "diff", "main", "HEAD", "--format", "markdown"], env, cwd=repo),
