@@ -13,7 +13,7 @@ from zwgk.build.keep import Written, sweep
 from zwgk.build.linkcheck import broken_links, site_files
 from zwgk.build.lock import release_lock
 from zwgk.build.outputs import cached_annual, cached_exports, cached_lookups, cached_workbooks
-from zwgk.build.search import check_listed, static_search, wait_search_index, written_pages
+from zwgk.build.search import check_listed, start_title_check, static_search, wait_search_index, written_pages
 from zwgk.build.sitemap import add_pages as add_to_sitemap
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
@@ -36,6 +36,7 @@ def finish(config, log: logging.Logger) -> None:
     for path, content in written.items():
         files.write(path, content)
     files.store()
+    titles = start_title_check(build, site_dir)  # in a process of its own, beside the rest of this step
     pages = written_pages(written)  # what the static search would read back of these pages
     recomputed = build.counts.get("lookup_parts")
     exported_files = len(written) - len(build.chart_files)
@@ -56,7 +57,7 @@ def finish(config, log: logging.Logger) -> None:
     build.pages = []
     build.cache.store()
     verified = time.perf_counter()
-    build.counts["search_pages"] = static_search(build, site_dir, listed, pages)
+    build.counts["search_pages"] = static_search(build, site_dir, listed, pages, titles)
     del pages
     static = time.perf_counter()
     check_links(site_dir, build, log, listed)

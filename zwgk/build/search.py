@@ -4,7 +4,6 @@ verified at its end) and Pagefind's static bundle (run over the written site, th
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -12,8 +11,9 @@ from mkdocs.plugins import get_plugin_logger
 
 from zwgk.build.state import SiteBuild
 from zwgk.catalog.cache import default_cache_dir
-from zwgk.site import pagefind, pagefind_parts, title_index
+from zwgk.site import pagefind, pagefind_parts
 from zwgk.site.data import SiteData
+from zwgk.site.title_check import TitleCheck, TitleCheckError
 
 _log = get_plugin_logger("zwgk")
 
@@ -47,15 +47,24 @@ def written_pages(written: dict[str, bytes]) -> dict[str, tuple[bool, bytes]]:
     return {rel: pagefind.content_fact(content) for rel, content in written.items() if rel.endswith(".html")}
 
 
-def static_search(build: SiteBuild, site_dir: Path, listed: set[str] | None = None, written: dict | None = None) -> int:
+def start_title_check(build: SiteBuild, site_dir: Path) -> TitleCheck:
+    """The first pass's check (zwgk.site.title_check), started once its files are written (finish)."""
+    try:
+        return TitleCheck(site_dir, build.data)
+    except TitleCheckError as error:
+        raise PluginError(str(error)) from None
+
+
+def static_search(
+    build: SiteBuild, site_dir: Path, listed: set[str] | None = None, written: dict | None = None, titles: TitleCheck | None = None
+) -> int:
     """Index the built pages with Pagefind; fails unless every page meant for the search is in it.
     `listed`: every file the build wrote into the site (finish: what MkDocs wrote and the build's
     own files; what else was in the folder is gone by then), so that the folder is not walked (the
     link check, which walks it, finds any page not listed: see check_listed); `written`: the facts
     of the build's own pages (written_pages). A page of neither is read unless the page facts
-    (zwgk.build.facts) know it by its rendered-HTML key. The first pass's check
-    (title_index.unfound_titles, reading its files) runs beside Pagefind, whose work is in
-    processes of its own."""
+    (zwgk.build.facts) know it by its rendered-HTML key. `titles`: the first pass's check, running
+    in a process of its own since it was started (start_title_check), waited for here."""
     started = time.perf_counter()
     written = written or {}
     read = []
@@ -66,8 +75,8 @@ def static_search(build: SiteBuild, site_dir: Path, listed: set[str] | None = No
             fact = build.facts.get(rel, "pagefind", lambda: read.append(rel) or pagefind.page_fact(path))
         return fact
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        titles = pool.submit(title_index.unfound_titles, site_dir, build.data)
+    titles = titles or start_title_check(build, site_dir)
+    try:
         try:
             indexed, build.counts["search_bundles"], build.counts["search_bundles_cached"], fresh = pagefind_parts.bundle(
                 site_dir, default_cache_dir(), known, listed
@@ -83,7 +92,14 @@ def static_search(build: SiteBuild, site_dir: Path, listed: set[str] | None = No
             raise PluginError(str(error)) from None
         if silent:
             raise PluginError("静态检索索引查不到应有的结果：" + "、".join(silent))
-        unfound = titles.result()
+        checked = time.perf_counter()
+        try:
+            unfound = titles.result()
+        except TitleCheckError as error:
+            raise PluginError(str(error)) from None
+    except BaseException:
+        titles.cancel()
+        raise
     if unfound:
         raise PluginError(f"标题检索索引查不到 {len(unfound)} 条记录的标题：" + "、".join(unfound[:5]))
     for folder in pagefind.bundle_dirs(site_dir):
@@ -93,7 +109,7 @@ def static_search(build: SiteBuild, site_dir: Path, listed: set[str] | None = No
     changed = f"（改动的 {fresh} 个页面单独建了一个小分包）" if fresh else ""
     _log.info(
         f"静态检索索引耗时：Pagefind 分包 {bundled - started:.1f} 秒{changed}（读取了 {len(read)} 个页面），"
-        f"核对 {time.perf_counter() - bundled:.1f} 秒。"
+        f"核对 {checked - bundled:.1f} 秒，等待标题检索索引的核对 {time.perf_counter() - checked:.1f} 秒。"
     )
     return indexed
 

@@ -93,13 +93,14 @@ def _link(source: str, target: str) -> None:
         shutil.copyfile(source, target)
 
 
-def _place(bundles: list[tuple[Path, Path]]) -> None:
-    """Each (cached bundle, folder in the site) put in place as hard links to the cache's files:
-    nothing writes into a bundle's files in place, and removing one only removes its link. By
-    `cp -al`, one process per bundle, side by side: linked from this process (shutil.copytree), the
-    province's ten thousand files took 1.3 to 2.2 s while the first pass's check ran in a thread
-    beside it (each of the system calls waited for the interpreter lock again); cp took a fraction of
-    that. Where cp cannot link them (no GNU cp, another file system), they are linked or copied here."""
+def _place(bundles: list[tuple[Path, Path]]) -> Callable[[], None]:
+    """Start putting each (cached bundle, folder in the site) in place as hard links to the cache's
+    files (nothing writes into a bundle's files in place, and removing one only removes its link);
+    returns the function that waits until they are. By `cp -al`, one process per bundle, side by
+    side: linked from this process (shutil.copytree), the province's ten thousand files took 1.3 to
+    2.2 s while the first pass's check ran in a thread beside it (each system call waited for the
+    interpreter lock again). Where cp cannot link them (no GNU cp, another file system), they are
+    linked or copied here."""
     for _, folder in bundles:
         folder.mkdir(parents=True, exist_ok=True)
     cp = shutil.which("cp")
@@ -111,9 +112,13 @@ def _place(bundles: list[tuple[Path, Path]]) -> None:
         except OSError:
             process = None
         running.append((source, folder, process))
-    for source, folder, process in running:
-        if process is None or process.wait() != 0:
-            shutil.copytree(source, folder, copy_function=_relink, dirs_exist_ok=True)
+
+    def wait() -> None:
+        for source, folder, process in running:
+            if process is None or process.wait() != 0:
+                shutil.copytree(source, folder, copy_function=_relink, dirs_exist_ok=True)
+
+    return wait
 
 
 def _relink(source: str, target: str) -> None:
@@ -229,18 +234,20 @@ def bundle(
         if fresh:
             built_dirs[FRESH] = scratch / FRESH / "bundle"
             jobs.append((FRESH, sorted(fresh), built_dirs[FRESH], False))
-        with ThreadPoolExecutor(max_workers=min(_jobs(), max(len(jobs), 1))) as pool:
-            running = [pool.submit(_index, site_dir, scratch, *job) for job in jobs]
-            running += [pool.submit(_write_manifest, built_dirs[name], parts[name]) for name in unlisted]
-            for done in running:
-                done.result()  # the first failure is raised, after the others have finished
-        # Hard links into the cache (ten thousand files, copied they took seconds).
-        _place(
-            [
-                (built / BUNDLE_DIR, target if number == 0 else target / PARTS_DIR / name)
-                for number, (name, built) in enumerate(built_dirs.items())
-            ]
-        )
+        # The bundles in place as hard links into the cache (ten thousand files, copied they took
+        # seconds): the cached ones while Pagefind indexes the others.
+        places = {name: target if number == 0 else target / PARTS_DIR / name for number, name in enumerate(built_dirs)}
+        indexed_here = {job[0] for job in jobs}
+        placing = _place([(built_dirs[name] / BUNDLE_DIR, places[name]) for name in built_dirs if name not in indexed_here])
+        try:
+            with ThreadPoolExecutor(max_workers=min(_jobs(), max(len(jobs), 1))) as pool:
+                running = [pool.submit(_index, site_dir, scratch, *job) for job in jobs]
+                running += [pool.submit(_write_manifest, built_dirs[name], parts[name]) for name in unlisted]
+                for done in running:
+                    done.result()  # the first failure is raised, after the others have finished
+        finally:
+            placing()
+        _place([(built_dirs[name] / BUNDLE_DIR, places[name]) for name in built_dirs if name in indexed_here])()
         total = sum(int((built / "pages").read_text()) for built in built_dirs.values())
     # Every stale page hash is a page of a kept bundle that is not counted (its new version is in
     # `fresh`, or it is gone).
