@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import shutil
 import threading
 from urllib.parse import quote
@@ -111,3 +112,67 @@ def test_bundles_cached_without_a_manifest_get_one(sample_site, tmp_path):
         path.unlink()
     assert pagefind_parts.bundle(site, cache)[2] == pagefind.PART_COUNT
     assert sorted((cache / "pagefind").glob(f"*/{pagefind_parts.MANIFEST}")) == manifests
+
+
+def _site_files(site) -> list[str]:
+    return [path.relative_to(site).as_posix() for path in site.rglob("*") if path.is_file()]
+
+
+def test_the_builds_list_of_pages_gives_the_parts_a_walk_gives(sample_site):
+    """The build hands the split its list of written files instead of walking the site: the same
+    searchable pages in the same parts, and only what the list holds."""
+    listed = _site_files(sample_site)
+    assert pagefind_parts.site_pages(sample_site, listed=listed) == pagefind_parts.site_pages(sample_site)
+    assert sorted(pagefind_parts.html_files(sample_site)) == sorted(
+        rel for rel in listed if rel.endswith(".html") and not rel.startswith("pagefind/")
+    )
+    left_out = "departments/340000-amr/index.html"
+    parts = pagefind_parts.site_pages(sample_site, listed=[rel for rel in listed if rel != left_out])
+    assert left_out not in {rel for pages in parts.values() for rel, _, _ in pages}
+
+
+def test_a_page_in_the_site_but_not_in_the_list_fails_the_build(sample_site):
+    """The guard of the list (zwgk.build.search.check_listed, fed by the link check's walk)."""
+    from mkdocs.exceptions import PluginError
+
+    from zwgk.build.linkcheck import site_files
+    from zwgk.build.search import check_listed
+
+    files = site_files(sample_site)
+    listed = {rel for rel in files if not rel.startswith("pagefind/")}
+    check_listed(listed, files)
+    check_listed(None, files)  # no list given: the site was walked
+    with pytest.raises(PluginError, match=re.escape("没有交给静态检索索引核对：departments/340000-amr/index.html")):
+        check_listed(listed - {"departments/340000-amr/index.html"}, files)
+    with pytest.raises(PluginError, match=re.escape("不在网站中：stray/index.html")):
+        check_listed(listed | {"stray/index.html"}, files)
+
+
+def test_bundles_are_placed_as_links_with_cp_and_without(tmp_path, monkeypatch):
+    """_place links every file of a bundle into the site, by cp -al or, where there is no cp, from Python."""
+    source = tmp_path / "cache" / "bundle"
+    (source / "fragment").mkdir(parents=True)
+    (source / "pagefind.js").write_text("js", encoding="utf-8")
+    (source / "fragment" / "a.pf_fragment").write_bytes(b"\x1f\x8b")
+    for name, path in (("cp", None), ("python", "")):
+        if path is not None:
+            monkeypatch.setenv("PATH", path)
+        target = tmp_path / name / "pagefind"
+        pagefind_parts._place([(source, target)])()
+        for rel in ("pagefind.js", "fragment/a.pf_fragment"):
+            assert (target / rel).stat().st_ino == (source / rel).stat().st_ino
+    assert (source / "pagefind.js").stat().st_nlink == 3
+
+
+def test_the_title_check_runs_in_a_process_and_reports_what_is_missing(sample_site, sample_data, tmp_path):
+    from zwgk.site.title_check import TitleCheck, TitleCheckError
+
+    assert TitleCheck(sample_site, sample_data).result() == []
+    site = tmp_path / "site"
+    shutil.copytree(sample_site / "codes", site / "codes")
+    first = sorted((site / "codes/records").glob("*.json"), key=lambda path: int(path.stem))[0]
+    first.write_text("[]", encoding="utf-8")  # the first chunk's records gone
+    assert TitleCheck(site, sample_data).result()
+    (site / "codes/search.json").unlink()
+    with pytest.raises(TitleCheckError, match="标题检索索引的核对失败"):
+        TitleCheck(site, sample_data).result()

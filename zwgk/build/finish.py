@@ -10,10 +10,10 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 from zwgk.build.keep import Written, sweep
-from zwgk.build.linkcheck import broken_links
+from zwgk.build.linkcheck import broken_links, site_files
 from zwgk.build.lock import release_lock
 from zwgk.build.outputs import cached_annual, cached_exports, cached_lookups, cached_workbooks
-from zwgk.build.search import static_search, wait_search_index
+from zwgk.build.search import check_listed, start_title_check, static_search, wait_search_index, written_pages
 from zwgk.build.sitemap import add_pages as add_to_sitemap
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
@@ -36,6 +36,8 @@ def finish(config, log: logging.Logger) -> None:
     for path, content in written.items():
         files.write(path, content)
     files.store()
+    titles = start_title_check(build, site_dir)  # in a process of its own, beside the rest of this step
+    pages = written_pages(written)  # what the static search would read back of these pages
     recomputed = build.counts.get("lookup_parts")
     exported_files = len(written) - len(build.chart_files)
     produced = set(written)
@@ -43,20 +45,22 @@ def finish(config, log: logging.Logger) -> None:
     localise_theme_scripts(site_dir)
     add_to_sitemap(site_dir, build.copied, build.data.site_url)
     # Files left from the last build and not produced by this one go before anything checks the site.
-    trash = None
+    trash, listed = None, None
     if build.files is not None:
         produced.update(file.dest_uri for file in build.files if file.inclusion.is_included())
         produced.update(config.theme.static_templates)
         produced.update(f"{name}.gz" for name in config.theme.static_templates if name == "sitemap.xml")
         build.counts["stale"], trash = sweep(site_dir, produced)
+        listed = produced  # what the site holds now: the static search need not walk it
     exported = time.perf_counter()
     build.counts = verify(build, site_dir)
     build.pages = []
     build.cache.store()
     verified = time.perf_counter()
-    build.counts["search_pages"] = static_search(build, site_dir)
+    build.counts["search_pages"] = static_search(build, site_dir, listed, pages, titles)
+    del pages
     static = time.perf_counter()
-    check_links(site_dir, build, log)
+    check_links(site_dir, build, log, listed)
     counts = build.counts
     log.info(
         f"耗时：导出 {exported - started:.1f} 秒（{files.skipped} 个文件内容未变、留在原处，{files.linked} 个从缓存链接"
@@ -87,10 +91,13 @@ def release_pages(build: SiteBuild) -> None:
     build.rendered = []  # freed by reference counting at once: no collection pass over the whole heap
 
 
-def check_links(site_dir: Path, build: SiteBuild, log: logging.Logger) -> None:
+def check_links(site_dir: Path, build: SiteBuild, log: logging.Logger, listed: set[str] | None = None) -> None:
     """Every internal href and src of every built page resolves to a file (国办秘函〔2019〕19号 scores
-    broken links): the build fails otherwise."""
-    broken, checked_pages, checked_links = broken_links(site_dir, build.data.site_url, build.facts)
+    broken links): the build fails otherwise. The same walk of the site checks that the static search
+    was given every page (`listed`, see static_search)."""
+    files = site_files(site_dir)
+    check_listed(listed, files)
+    broken, checked_pages, checked_links = broken_links(site_dir, build.data.site_url, build.facts, files)
     build.facts.store()
     build.counts["links"] = checked_links
     if broken:

@@ -45,12 +45,17 @@ def _values_to(site_dir: Path, rel: str, base: str, missing: set[str]) -> list[s
     return shown
 
 
-def broken_links(site_dir: Path, site_url: str, facts: PageFacts) -> tuple[list[BrokenLink], int, int]:
+def site_files(site_dir: Path) -> set[str]:
+    """Every file of the site (paths in the site), by walking the folder."""
+    return _files(site_dir)
+
+
+def broken_links(site_dir: Path, site_url: str, facts: PageFacts, files: set[str] | None = None) -> tuple[list[BrokenLink], int, int]:
     """As zwgk.site.links.broken_links: the broken internal links of every HTML page, how many pages
-    and how many links were checked."""
+    and how many links were checked. `files`: every file of the site, if the caller has walked it."""
     base = "/" + urlsplit(site_url).path.strip("/")
     base = base.rstrip("/") + "/"
-    files = _files(site_dir)
+    files = _files(site_dir) if files is None else files
     found: dict[str, bool] = {}
     broken, pages, checked = [], 0, 0
     for rel in sorted(name for name in files if name.endswith(".html")):

@@ -69,7 +69,11 @@ def part_names() -> list[str]:
 
 def page_fact(path: Path) -> tuple[bool, bytes]:
     """What the split reads from a page: whether it is searchable, and a digest of its HTML."""
-    content = path.read_bytes()
+    return content_fact(path.read_bytes())
+
+
+def content_fact(content: bytes) -> tuple[bool, bytes]:
+    """page_fact of a page's HTML in memory (a page the build writes itself, not read back)."""
     return _SEARCHABLE in content, hashlib.sha256(content).digest()
 
 

@@ -346,7 +346,16 @@ def shard_grams(data: bytes) -> set[str]:
     return grams
 
 
-def unfound_titles(site_dir: Path, site, sample: int = 30) -> list[str]:
+def expected_titles(site) -> list[tuple[str, str]]:
+    """(page URL, title) of every item and entry of the catalogue: what unfound_titles looks for."""
+    return [(urls.item(i.dept_id, i.basic_code), i.name) for i in site.items] + [(site.entry_url(e), e.title) for e in site.entries]
+
+
+def unfound_titles(site_dir: Path, site, sample: int = 30) -> list[str]:  # of expected_titles(site)
+    return unfound_titles_of(site_dir, expected_titles(site), sample)
+
+
+def unfound_titles_of(site_dir: Path, expected: list[tuple[str, str]], sample: int = 30) -> list[str]:
     """The titles of the catalogue's items and entries that the first pass of the built site would
     not find: a record missing from the chunks, a lead whose title's bigrams are not all in the index,
     a twin missing from its lead's `twins`, and (for `sample` items spread over the leads: their
@@ -362,7 +371,6 @@ def unfound_titles(site_dir: Path, site, sample: int = 30) -> list[str]:
     named = named_departments(settings["departments"])
     records = [full_record(record, named) for record in records]
     written = {r["url"] for r in records}
-    expected = [(urls.item(i.dept_id, i.basic_code), i.name) for i in site.items] + [(site.entry_url(e), e.title) for e in site.entries]
     missing = [title for url, title in expected if url not in written]
     indexed: set[str] = set()
     folder = str(site_dir / TITLE_DIR)
@@ -389,4 +397,4 @@ def unfound_titles(site_dir: Path, site, sample: int = 30) -> list[str]:
     return missing
 
 
-__all__ = ["candidates", "decode_shard", "numbered", "title_files", "unfound_titles"]
+__all__ = ["candidates", "decode_shard", "expected_titles", "numbered", "title_files", "unfound_titles", "unfound_titles_of"]
