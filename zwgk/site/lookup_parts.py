@@ -195,8 +195,10 @@ def _arrange(parts: list[LookupPart]) -> _Arranged:
     return _Arranged(order, docnums, len(order) - len(follower), lead_twins)
 
 
-def code_files(site, shards: int, parts: list[LookupPart]) -> dict[str, bytes]:
-    """Every file under codes/ (static_search.code_shards) from the parts of part_ids."""
+def code_files(site, shards: int, parts: list[LookupPart], titles=None) -> dict[str, bytes]:
+    """Every file under codes/ (static_search.code_shards) from the parts of part_ids; `titles` writes
+    the first pass's files (default `_title_files`; zwgk.site.lookup_delta.Titles patches the previous
+    build's)."""
     arranged = _arrange(parts)
     order, docnums = arranged.order, arranged.docnums
     texts, withdrawn, grams, codes = [], [], [], []
@@ -222,7 +224,7 @@ def code_files(site, shards: int, parts: list[LookupPart]) -> dict[str, bytes]:
     prefixes = _prefix_files(parts, docnums, files)
     settings = {"shards": shards, "prefix_shards": prefixes, "synonyms": site.scheme.synonyms, "departments": departments}
     settings["rows_per_page"] = urls.ROWS_PER_PAGE
-    settings |= _title_files(arranged, texts, withdrawn, grams, files)
+    settings |= (titles or _title_files)(arranged, texts, withdrawn, grams, files)
     files[SETTINGS_FILE] = _dumps(settings).encode()
     return files
 
