@@ -44,6 +44,8 @@ class Numbering(NamedTuple):
     twins: dict[str, list]  # a lead's twins, by its URL
     grams: int  # how many bigrams have postings
     title_shards: int
+    shards: int = 0  # the code shards' count (codes/<n>.json)
+    prefix_shards: int = 0
 
 
 def _value(raw: bytes) -> int:
@@ -116,6 +118,16 @@ def gram_count(files: dict[str, bytes], shards: int) -> int:
     return sum(len(blocks(files.get(f"{TITLE_DIR}/{n}.bin", b""))) for n in range(shards))
 
 
+def _cut_facts(part: LookupPart | None) -> dict[str, tuple]:
+    """A part's cuts with their first records named by URL (their places move with the part)."""
+    if part is None:
+        return {}
+    return {
+        cut: (value, count, [(key, part.keys[local][-1]) for key, local in firsts], lower)
+        for cut, (value, count, firsts, lower) in part.cuts.items()
+    }
+
+
 class Titles:
     """lookup_parts.code_files's writer of the first pass's files: from the previous build's files
     and Numbering when given (`previous`: (files, Numbering); `old_parts`: the previous parts of the
@@ -126,12 +138,58 @@ class Titles:
         self.parts, self.part_keys, self.previous, self.old_parts = parts, part_keys, previous, old_parts or {}
         self.numbering: Numbering | None = None
         self.rebuilt: int | None = None
+        self.moved: set[int] | None = None  # the places whose record moved, or whose department's part changed
+        self.shifted: set[int] = set()  # the places whose record is new or has another docnum
+        self.changed: set[str] = set()  # the departments whose parts changed
+
+    def previous_file(self, path: str) -> bytes:
+        return self.previous[0][path]
+
+    def counted(self, shards: int, prefix_shards: int) -> None:
+        self.numbering = self.numbering._replace(shards=shards, prefix_shards=prefix_shards)
+
+    def _pairs(self):
+        """(previous part, part) of each department whose part changed, either None when absent."""
+        new = {part.dept_id: part for part in self.parts if part.dept_id in self.changed}
+        return [(self.old_parts.get(dept_id), new.get(dept_id)) for dept_id in sorted(self.old_parts.keys() | new.keys())]
+
+    def stale_codes(self, shards: int, codes: list) -> set[int] | None:
+        """The code shards that may differ from the previous build's (None: any): those of the codes
+        of the records with a new docnum, of the changed departments' records whose codes changed or
+        that went, and of their departments' own codes when these changed (lookup_parts._named)."""
+        if self.moved is None or self.previous[1].shards != shards:
+            return None
+        stale = {value % shards for place in self.shifted for _, value in codes[place]}
+        for old, new in self._pairs():
+            before = {key[-1]: found for key, found in zip(old.keys, old.codes, strict=True)} if old else {}
+            after = {key[-1]: found for key, found in zip(new.keys, new.codes, strict=True)} if new else {}
+            for url in before.keys() | after.keys():
+                if before.get(url) != after.get(url):
+                    stale.update(value % shards for _, value in [*before.get(url, ()), *after.get(url, ())])
+            if (old and old.named) != (new and new.named):
+                stale.update(value % shards for part in (old, new) if part for _, value, _ in part.named)
+        return stale
+
+    def stale_cuts(self, shards: int, merged: dict[str, tuple]) -> set[int] | None:
+        """The prefix lookup's files that may differ from the previous build's (None: any): those of
+        the changed departments' cuts whose count, first records or lower cuts changed, and of every
+        cut whose first records include one with a new docnum (`merged`: lookup_parts._prefix_files's
+        cuts)."""
+        if self.moved is None or self.previous[1].prefix_shards != shards:
+            return None
+        stale = set()
+        for old, new in self._pairs():
+            before, after = _cut_facts(old), _cut_facts(new)
+            stale.update(value % shards for cut, (value, *_) in {**before, **after}.items() if before.get(cut) != after.get(cut))
+        shifted = self.shifted
+        stale.update(value % shards for value, _, firsts, _ in merged.values() if any(place in shifted for _, place in firsts))
+        return stale
 
     def __call__(self, arranged: _Arranged, texts, withdrawn, grams, files: dict[str, bytes]) -> dict:
         urls = [key[-1] for part in self.parts for key in part.keys]
         settings = self._patched(arranged, urls, texts, withdrawn, grams, files) if self.previous is not None else None
         if settings is None:
-            self.rebuilt = None
+            self.rebuilt = self.moved = None
             settings = _title_files(arranged, texts, withdrawn, grams, files)
             count = gram_count(files, settings["title_shards"])
         else:
@@ -146,6 +204,7 @@ class Titles:
         order, docnums, leads = arranged.order, arranged.docnums, arranged.leads
         changed = {part.dept_id for part in self.parts if old.part_keys.get(part.dept_id) != self.part_keys.get(part.dept_id)}
         gone = set(old.part_keys) - {part.dept_id for part in self.parts}
+        self.changed = changed
         if not (changed | gone) <= set(self.old_parts) | (changed - set(old.part_keys)):
             return None  # a previous part is no longer kept
         before: dict[str, tuple] = {}  # URL -> (postings, text) of the changed departments' previous records
@@ -155,59 +214,65 @@ class Titles:
                 for key, text, found in zip(part.keys, part.texts, part.grams, strict=True):
                     before[key[-1]] = (found, text)
         old_docnum = {url: docnum for docnum, url in enumerate(old.urls)}
-        twins = {urls[place]: value for place, value in arranged.twins.items()}
-        drops: dict[str, set[int]] = defaultdict(set)  # the old docnums whose postings of a bigram go
-        added: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
-        chunks: set[int] = set()
-        moved = 0
+        wases = [old_docnum.get(url) for url in urls]
+        # The places whose record moved, or whose department's part changed: only they are looked at.
+        own: set[int] = set()
         place = 0
         for part in self.parts:
-            own = part.dept_id in changed
-            for _ in part.keys:
-                url, docnum = urls[place], docnums[place]
-                was = old_docnum.get(url)
-                new_grams, old_grams = grams[place], grams[place]
-                text_changed = False
-                if own:
-                    previous = before.get(url)
-                    if previous is None and was is not None:
-                        return None  # a record of the previous numbering that its previous part lacks
-                    old_grams, old_text = previous if previous is not None else (None, None)
-                    text_changed = old_text != texts[place]
-                if was != docnum or text_changed or twins.get(url) != old.twins.get(url):
+            if part.dept_id in changed:
+                own.update(range(place, place + len(part.keys)))
+            place += len(part.keys)
+        self.shifted = {place for place, (was, docnum) in enumerate(zip(wases, docnums, strict=True)) if was != docnum}
+        self.moved = own | self.shifted
+        if len(self.moved) > MOST_MOVED * max(len(order), 1):
+            return None
+        twins = {urls[place]: value for place, value in arranged.twins.items()}
+        chunks = {docnums[place] // RECORDS_PER_CHUNK for place in self.moved if wases[place] != docnums[place]}
+        if twins != old.twins:
+            where = {url: place for place, url in enumerate(urls)}
+            for url in twins.keys() | old.twins.keys():
+                if twins.get(url) != old.twins.get(url) and url in where:
+                    chunks.add(docnums[where[url]] // RECORDS_PER_CHUNK)
+        drops: dict[str, set[int]] = defaultdict(set)  # the old docnums whose postings of a bigram go
+        added: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
+        for place in self.moved:
+            url, docnum, was = urls[place], docnums[place], wases[place]
+            new_grams = old_grams = grams[place]
+            if place in own:
+                previous = before.get(url)
+                if previous is None and was is not None:
+                    return None  # a record of the previous numbering that its previous part lacks
+                old_grams, old_text = previous if previous is not None else (None, None)
+                if old_text != texts[place]:
                     chunks.add(docnum // RECORDS_PER_CHUNK)
-                    moved += 1
-                lead, was_lead = docnum < leads, was is not None and was < old.leads
-                same = was == docnum and (not own or old_grams == new_grams)
-                if was_lead and (not lead or not same):
-                    for gram, _ in old_grams:
-                        drops[gram].add(was)
-                if lead and (not was_lead or not same):
-                    for gram, suffix in new_grams:
-                        added[gram].append((docnum, suffix))
-                place += 1
+            lead, was_lead = docnum < leads, was is not None and was < old.leads
+            same = was == docnum and old_grams == new_grams
+            if was_lead and (not lead or not same):
+                for gram, _ in old_grams:
+                    drops[gram].add(was)
+            if lead and (not was_lead or not same):
+                for gram, suffix in new_grams:
+                    added[gram].append((docnum, suffix))
         present = set(urls)
         for url, (old_grams, _) in before.items():
             was = old_docnum.get(url)
             if url not in present and was is not None and was < old.leads:
                 for gram, _ in old_grams:
                     drops[gram].add(was)
-        if moved > MOST_MOVED * max(len(order), 1):
-            return None
         # The postings of the bigrams concerned, from the previous shards.
         shards = old.title_shards
         read: dict[int, dict[str, bytes]] = {}
-        bodies: dict[str, bytes] = {}
         count = old.grams
         for gram in drops.keys() | added.keys():
             number = shard_of(gram, shards)
             if number not in read:
                 read[number] = blocks(old_files.get(f"{TITLE_DIR}/{number}.bin", b""))
             body = read[number].get(gram, b"")
-            bodies[gram] = patched(body, drops.get(gram, set()), added.get(gram, []))
-            if bodies[gram] is None:
+            new = patched(body, drops.get(gram, set()), added.get(gram, []))
+            if new is None:
                 return None
-            count += (1 if bodies[gram] else 0) - (1 if body else 0)
+            read[number][gram] = new
+            count += (1 if new else 0) - (1 if body else 0)
         if title_shard_count(count) != shards:
             return None
         for number in range(shards):
@@ -215,7 +280,7 @@ class Titles:
             if number not in read:
                 files[path] = old_files[path]
                 continue
-            merged = {**read[number], **{gram: body for gram, body in bodies.items() if shard_of(gram, shards) == number}}
+            merged = read[number]
             out = bytearray()
             for gram in sorted(merged):
                 body = merged[gram]
