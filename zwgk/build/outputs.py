@@ -9,7 +9,7 @@ import shutil
 from zwgk.build.state import SiteBuild
 from zwgk.catalog.cache import PickleCache, code_version, default_cache_dir, paused_gc
 from zwgk.monitoring import annual_export, annual_xlsx, scorecards
-from zwgk.site import export_parts, lookup_parts, xlsx
+from zwgk.site import export_parts, lookup_delta, lookup_parts, xlsx
 from zwgk.site.pages.catalogue import index_resolvers
 
 EXPORT_MODULES = (
@@ -140,37 +140,65 @@ def cached_lookups(build: SiteBuild, shards: int) -> dict[str, bytes]:
     per department, under the department's files, the scheme, the departments, the site URL and the
     code; the files are assembled from the parts (the document numbers follow the ranking order over
     the whole catalogue) and kept under all the parts' keys, so that an unchanged catalogue assembles
-    nothing and one changed entry recomputes one department's part."""
+    nothing and one changed entry recomputes one department's part. The first pass's files of the
+    last assembly are kept with what they were made from (zwgk.site.lookup_delta.Numbering): the next
+    assembly writes again only those that hold a moved or changed record."""
     catalog, data = build.result.catalog, build.data
     dept_ids = lookup_parts.part_ids(data)
     keys = _department_keys(catalog, _shared_key(catalog, LOOKUP_MODULES, data.site_url), dept_ids)
-    whole_key = hashlib.sha256(f"{sorted(keys.items())!r}\0{shards}".encode()).hexdigest()
+    # The patching code (zwgk.site.lookup_delta) keys the assembly, not the parts: its files are those
+    # of the parts' plain assembly; a previous assembly made by other code is not patched.
+    delta = code_version(DELTA_MODULES)
+    whole_key = hashlib.sha256(f"{sorted(keys.items())!r}\0{shards}\0{delta}".encode()).hexdigest()
     assembled = PickleCache(default_cache_dir(), "lookups")
-    files = assembled.get(whole_key)
-    if isinstance(files, dict):
-        return files
-    cache = PickleCache(default_cache_dir(), "lookup-parts")
     with paused_gc():  # the parts are millions of small acyclic objects (unpickling them: a sixth of the time)
-        files = _assembled_lookups(build, shards, dept_ids, keys, cache)
-    assembled.put(whole_key, files)
-    assembled.prune(keep=2)
+        kept = assembled.get(whole_key)
+        if _is_assembly(kept):
+            return kept[0]
+        cache = PickleCache(default_cache_dir(), "lookup-parts")
+        latest = assembled.get(LATEST)
+        previous = assembled.get(latest[1]) if isinstance(latest, tuple) and latest[0] == delta else None
+        files, numbering = _assembled_lookups(build, shards, dept_ids, keys, cache, previous if _is_assembly(previous) else None)
+    assembled.put(whole_key, (files, numbering))
+    assembled.put(LATEST, (delta, whole_key))
+    assembled.prune(keep=3)
     return files
 
 
-def _assembled_lookups(build: SiteBuild, shards: int, dept_ids: list[str], keys: dict[str, str], cache: PickleCache) -> dict[str, bytes]:
+LATEST = "latest"  # the key of the last assembly (and the patching code's version), kept in the same cache
+DELTA_MODULES = ("site/lookup_delta.py",)
+
+
+def _is_assembly(value) -> bool:
+    return isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict) and isinstance(value[1], lookup_delta.Numbering)
+
+
+def _assembled_lookups(build: SiteBuild, shards: int, dept_ids: list[str], keys: dict[str, str], cache: PickleCache, previous):
     data = build.data
     parts, files = [], {}
     for dept_id in dept_ids:
         cached = cache.get(keys[dept_id])
-        if not (isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], lookup_parts.LookupPart)):
+        if not _is_part(cached):
             cached = (lookup_parts.lookup_part(data, dept_id), _resolvers(data, dept_id))
             cache.put(keys[dept_id], cached)
             build.counts["lookup_parts"] = build.counts.get("lookup_parts", 0) + 1
         parts.append(cached[0])
         files.update(cached[1])
+    old_parts = {}
+    if previous is not None:  # the previous parts of the departments whose parts changed or went
+        for dept_id, key in previous[1].part_keys.items():
+            if keys.get(dept_id) != key and _is_part(old := cache.get(key)):
+                old_parts[dept_id] = old[0]
     cache.prune(keep=2 * len(keys) + 8)
-    files.update(lookup_parts.code_files(data, shards, parts))
-    return files
+    titles = lookup_delta.Titles(parts, keys, previous, old_parts)
+    files.update(lookup_parts.code_files(data, shards, parts, titles))
+    if titles.rebuilt is not None:
+        build.counts["first_pass_rebuilt"] = titles.rebuilt
+    return files, titles.numbering
+
+
+def _is_part(cached) -> bool:
+    return isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], lookup_parts.LookupPart)
 
 
 def _resolvers(data, dept_id: str) -> dict[str, bytes]:

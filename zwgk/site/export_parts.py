@@ -11,6 +11,7 @@ import csv
 import heapq
 import io
 import json
+from collections import defaultdict
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -18,17 +19,22 @@ from zwgk.site.data import SiteData
 from zwgk.site.exports import (
     DEPARTMENT_COLUMNS,
     ENTRY_COLUMNS,
+    FEED_SIZE,
     ITEM_COLUMNS,
     JSON_EXPORT,
+    _recency,
     _record,
+    atom,
     build_feeds,
     datapackage,
+    department_feed,
     department_row,
     entry_row,
     item_row,
     neutralise_formula,
     packed,
     resource,
+    topic_feed,
 )
 
 BOM = "\ufeff"
@@ -36,7 +42,7 @@ BOM = "\ufeff"
 
 class DepartmentPart(NamedTuple):
     dept_id: str
-    files: dict[str, bytes]  # the department's own export files (none since the province files hold them)
+    files: dict[str, bytes]  # the department's own files: its feed (its download is its workbook, zwgk.site.xlsx)
     entry_lines: list[tuple[str, str]]  # (索引号, CSV line) of each entry, sorted by 索引号
     item_lines: str  # the CSV lines of its items, by basic code
     department_line: str  # its line of departments.csv
@@ -46,6 +52,8 @@ class DepartmentPart(NamedTuple):
     resources: list[dict]  # its CSVs in datapackage.json
     packed_items: bytes  # "," and its items' JSON, a gzip member of its own (`_packed_json`)
     packed_entries: bytes  # "," and its entries' JSON
+    newest: list[str]  # the 索引号 of its FEED_SIZE newest entries (exports.atom's order)
+    newest_by_topic: dict[str, list[str]]  # and of each topic's
 
 
 def _lines(columns: list[tuple[str, str, str]], rows: list[dict]) -> tuple[str, list[str]]:
@@ -76,7 +84,13 @@ def department_part(site: SiteData, dept_id: str) -> DepartmentPart:
     department_json = _dumps(_record(site, dept))
     item_json = [_dumps(_record(site, i)) for i in items]
     entry_json = [_dumps(_record(site, e)) for e in entries]
-    files: dict[str, bytes] = {}  # none: a department's own download is its workbook (zwgk.site.xlsx)
+    files: dict[str, bytes] = {}
+    if site.entries_by_dept.get(dept_id):  # its feed, as exports.build_feeds writes it
+        files.update(department_feed(site, dept_id, site.entries_by_dept[dept_id]))
+    by_topic = defaultdict(list)
+    for entry in entries:
+        if entry.topic:
+            by_topic[entry.topic].append(entry)
     resources: list[dict] = []
     indexes = [e.index for e in entries]
     return DepartmentPart(
@@ -91,7 +105,37 @@ def department_part(site: SiteData, dept_id: str) -> DepartmentPart:
         resources,
         packed(("," + ",".join(item_json)).encode()) if item_json else b"",
         packed(("," + ",".join(entry_json)).encode()) if entry_json else b"",
+        _newest(entries),
+        {topic: _newest(found) for topic, found in by_topic.items()},
     )
+
+
+def _newest(entries) -> list[str]:
+    return [entry.index for entry in heapq.nlargest(FEED_SIZE, entries, key=_recency)]
+
+
+def _feeds(site: SiteData, parts: list[DepartmentPart]) -> dict[str, bytes]:
+    """exports.build_feeds from the parts: their departments' feeds, and the whole catalogue's and
+    the topics' from the parts' newest entries (the newest of all are among the newest of each)."""
+    by_id = {part.dept_id: part for part in parts}
+    if any(dept_id not in by_id for dept_id in site.entries_by_dept):
+        return build_feeds(site)
+    named: dict[str, object] = {}
+    for part in parts:
+        if part.newest:
+            wanted = set(part.newest).union(*part.newest_by_topic.values())
+            named |= {entry.index: entry for entry in site.entries_by_dept[part.dept_id] if entry.index in wanted}
+    newest = [named[index] for part in parts for index in part.newest]
+    feeds = {"feeds/all.xml": atom(site, "urn:zwgk:feed:all", "政府信息公开目录：最新条目", "feeds/all.xml", newest)}
+    for dept_id in site.entries_by_dept:
+        feeds |= {path: feed for path, feed in by_id[dept_id].files.items() if path.startswith("feeds/")}
+    by_topic = defaultdict(list)
+    for part in parts:
+        for topic, indexes in part.newest_by_topic.items():
+            by_topic[topic] += [named[index] for index in indexes]
+    for code, entries in by_topic.items():
+        feeds[f"feeds/topics/{code}.xml"] = topic_feed(site, code, entries)
+    return feeds
 
 
 def _in_turn(lists: list[list[tuple[str, str]]]) -> list[int] | None:
@@ -162,5 +206,5 @@ def assemble(site: SiteData, parts: list[DepartmentPart], extra_resources: tuple
         files.update(part.files)
         resources += part.resources
     files["exports/datapackage.json"] = datapackage(resources)
-    files.update(build_feeds(site))
+    files.update(_feeds(site, parts))
     return files

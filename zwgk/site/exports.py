@@ -296,14 +296,22 @@ def atom(site: SiteData, feed_id: str, title: str, self_path: str, entries: list
 def build_feeds(site: SiteData) -> dict[str, bytes]:
     feeds = {"feeds/all.xml": atom(site, "urn:zwgk:feed:all", "政府信息公开目录：最新条目", "feeds/all.xml", site.entries)}
     for dept_id, entries in site.entries_by_dept.items():
-        path = f"feeds/departments/{dept_id}.xml"
-        feeds[path] = atom(site, f"urn:zwgk:feed:department:{dept_id}", f"{site.department_name(dept_id)}：最新公开的信息", path, entries)
+        feeds.update(department_feed(site, dept_id, entries))
     by_topic = defaultdict(list)
     for entry in site.entries:
         if entry.topic:
             by_topic[entry.topic].append(entry)
     for code, entries in by_topic.items():
-        path = f"feeds/topics/{code}.xml"
-        label = site.scheme.topics.get(code, code)
-        feeds[path] = atom(site, f"urn:zwgk:feed:topic:{code}", f"主题“{label}”：最新公开的信息", path, entries)
+        feeds[f"feeds/topics/{code}.xml"] = topic_feed(site, code, entries)
     return feeds
+
+
+def department_feed(site: SiteData, dept_id: str, entries: list) -> dict[str, bytes]:
+    path = f"feeds/departments/{dept_id}.xml"
+    return {path: atom(site, f"urn:zwgk:feed:department:{dept_id}", f"{site.department_name(dept_id)}：最新公开的信息", path, entries)}
+
+
+def topic_feed(site: SiteData, code: str, entries: list) -> bytes:
+    path = f"feeds/topics/{code}.xml"
+    label = site.scheme.topics.get(code, code)
+    return atom(site, f"urn:zwgk:feed:topic:{code}", f"主题“{label}”：最新公开的信息", path, entries)

@@ -195,8 +195,11 @@ def _arrange(parts: list[LookupPart]) -> _Arranged:
     return _Arranged(order, docnums, len(order) - len(follower), lead_twins)
 
 
-def code_files(site, shards: int, parts: list[LookupPart]) -> dict[str, bytes]:
-    """Every file under codes/ (static_search.code_shards) from the parts of part_ids."""
+def code_files(site, shards: int, parts: list[LookupPart], titles=None) -> dict[str, bytes]:
+    """Every file under codes/ (static_search.code_shards) from the parts of part_ids; `titles` writes
+    the first pass's files (default `_title_files`; zwgk.site.lookup_delta.Titles patches the previous
+    build's, and then tells which of the other files may differ from the previous build's: the rest are
+    taken from it)."""
     arranged = _arrange(parts)
     order, docnums = arranged.order, arranged.docnums
     texts, withdrawn, grams, codes = [], [], [], []
@@ -205,30 +208,39 @@ def code_files(site, shards: int, parts: list[LookupPart]) -> dict[str, bytes]:
         withdrawn += part.withdrawn
         grams += part.grams
         codes += part.codes
+    files: dict[str, bytes] = {}
+    first_pass = (titles or _title_files)(arranged, texts, withdrawn, grams, files)
+    stale = titles.stale_codes(shards, codes) if hasattr(titles, "stale_codes") else None
     grouped: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for docnum, place in enumerate(order):
         for key, value in codes[place]:
-            grouped[value % shards][key].append(docnum)
+            if stale is None or value % shards in stale:
+                grouped[value % shards][key].append(docnum)
     by_id = {part.dept_id: part for part in parts}
     for dept_id in site.departments:
         for key, value, record in by_id[dept_id].named:
             grouped[value % shards][key].append(record)
-    files = {f"{CODES_DIR}/{number}.json": _dumps(grouped.get(number, {})).encode() for number in range(shards)}
+    for number in range(shards):
+        path = f"{CODES_DIR}/{number}.json"
+        files[path] = _dumps(grouped.get(number, {})).encode() if stale is None or number in stale else titles.previous_file(path)
     # The shard count (for `zwgk search`, which reads the shards for exact codes), the province's
     # synonyms (applied at query time, zwgk.search.ranking.variants) and departments: one small file.
     # The departments too: few, and a department's name should find it whatever Pagefind ranks first.
     # The browser makes department records of these, and puts them back into the chunks' records.
     departments = departments_table(site)
-    prefixes = _prefix_files(parts, docnums, files)
+    prefixes = _prefix_files(parts, docnums, files, titles)
     settings = {"shards": shards, "prefix_shards": prefixes, "synonyms": site.scheme.synonyms, "departments": departments}
     settings["rows_per_page"] = urls.ROWS_PER_PAGE
-    settings |= _title_files(arranged, texts, withdrawn, grams, files)
+    settings |= first_pass
+    if hasattr(titles, "counted"):
+        titles.counted(shards, prefixes)
     files[SETTINGS_FILE] = _dumps(settings).encode()
     return files
 
 
-def _prefix_files(parts: list[LookupPart], docnums: list[int], files: dict[str, bytes]) -> int:
-    """prefix_lookup.prefix_shards from the parts' cuts."""
+def _prefix_files(parts: list[LookupPart], docnums: list[int], files: dict[str, bytes], titles=None) -> int:
+    """prefix_lookup.prefix_shards from the parts' cuts (only the files that may have changed, when
+    `titles` tells: lookup_delta.Titles.stale_cuts)."""
     merged: dict[str, list] = {}
     offset = 0
     for part in parts:
@@ -241,14 +253,19 @@ def _prefix_files(parts: list[LookupPart], docnums: list[int], files: dict[str, 
                 merged[cut] = (value, count, firsts, lower)
         offset += len(part.keys)
     shards = prefix_shard_count(len(merged))
+    stale = titles.stale_cuts(shards, merged) if hasattr(titles, "stale_cuts") else None
     grouped: dict[int, dict[str, dict]] = defaultdict(dict)
     for cut in sorted(merged):
         value, count, firsts, lower = merged[cut]
+        if stale is not None and value % shards not in stale:
+            continue
         node: dict = {"r": [docnums[place] for _, place in firsts], "n": count}
         if count > NODE_RECORDS:
             node["k"] = lower
         grouped[value % shards][cut] = node
-    files.update({f"{PREFIX_DIR}/{number}.json": _dumps(grouped.get(number, {})).encode() for number in range(shards)})
+    for number in range(shards):
+        path = f"{PREFIX_DIR}/{number}.json"
+        files[path] = _dumps(grouped.get(number, {})).encode() if stale is None or number in stale else titles.previous_file(path)
     return shards
 
 
