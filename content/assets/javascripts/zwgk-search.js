@@ -474,8 +474,8 @@
 
   // A record as its chunk holds it, made whole again (zwgk/site/record_chunks.py `full_record`): the
   // department's names and level from the settings' departments, the URL from the department's and
-  // the record's codes, `status` 有效, `withdrawn` false, `codes` the record's code and 文号, an item's `group` its
-  // code, where the chunk leaves them out.
+  // the record's codes, `kind` entry, `status` 有效, `withdrawn` false, `codes` the record's code and 文号, an
+  // item's `group` its code, where the chunk leaves them out.
   function impliedUrl(record, dept, rows) {
     if (record.kind === "item") return "items/" + dept + "/" + record.code + "/";
     var found = /\/(\d{4}(?:\d{2})?)-(\d+)$/.exec(record.code || "");
@@ -487,6 +487,7 @@
   function fullRecord(source, settingsData) {
     var record = {};
     Object.keys(source).forEach(function (k) { if (k !== "dept") record[k] = source[k]; });
+    if (record.kind === undefined) record.kind = "entry";
     if (source.dept !== undefined) {
       (settingsData && settingsData.departments || []).forEach(function (d) {
         if (d[0] === source.dept) { record.department = d[2]; record.department_name = d[1]; record.level = d[3]; }
