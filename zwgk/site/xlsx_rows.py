@@ -26,7 +26,12 @@ MAX_TEXT = 32767  # Excel's limit for a cell's text (openpyxl cuts there too)
 
 # openpyxl's ILLEGAL_CHARACTERS_RE, and what else XML 1.0 cannot carry (lxml refused it in openpyxl's writer)
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+
+
+def _escaped(text: str) -> str:
+    """Text for an element's content (a carriage return as a reference, which XML would otherwise
+    read as a line break); str.replace is several times faster than str.translate on Chinese text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
 class Styled(NamedTuple):
@@ -62,7 +67,7 @@ def _cell(reference: str, value, xf: int | None) -> str:
         raise IllegalCharacterError(f"{reference}: {text!r} cannot be used in worksheets.")
     stripped = text.strip()
     space = ' xml:space="preserve"' if stripped and stripped != text else ""
-    return f'<c r="{reference}"{style} t="inlineStr"><is><t{space}>{text.translate(_ESCAPES)}</t></is></c>'
+    return f'<c r="{reference}"{style} t="inlineStr"><is><t{space}>{_escaped(text)}</t></is></c>'
 
 
 class SheetRows:
