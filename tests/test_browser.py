@@ -260,6 +260,47 @@ def test_more_results_sort_by_date_and_filter_by_kind_and_validity(browser, serv
     page.close()
 
 
+def _all_results(page, server: str, query: str, extra: str = "") -> list[dict]:
+    """Every result of a search on the search page, "more" pressed until none are left."""
+    found = _browser_results(page, server, query, extra)
+    while page.is_visible("#zwgk-search-more"):
+        page.click("#zwgk-search-more")
+        page.wait_for_function(f"() => document.querySelectorAll('#zwgk-search-results li').length > {len(found)}")
+        found = page.eval_on_selector_all("#zwgk-search-results li", RESULTS)
+    return found
+
+
+@pytest.mark.slow
+def test_a_partial_index_number_finds_every_entry_it_begins(browser, server, sample_data):
+    """A publisher's code and year find all its entries of the year, with their own excerpts: the first
+    through the prefix lookup, the others through the token their catalogue pages carry once
+    (zwgk/site/search_tokens.py page_index_tokens, zwgk-search.js indexSubResults)."""
+    start = "1134000000010001XX/2025"
+    expected = {e.index: e for e in sample_data.entries if e.index.startswith(start)}
+    assert len(expected) > 20  # more than the prefix lookup's first records
+    page = browser.new_page()
+    found = _all_results(page, server, start)
+    entries = [r for r in found if r["kind"] == "entry"]
+    assert set(expected) <= {r["code"] for r in entries} and all(r["code"].startswith(start) for r in entries)
+    assert len({r["code"] for r in entries}) == len(entries)  # each once
+    for result in entries:
+        entry = expected[result["code"]]
+        assert result["url"] == server + sample_data.entry_url(entry) and result["title"] == entry.title
+    excerpts = page.eval_on_selector_all(
+        "#zwgk-search-results li[data-kind=entry]",
+        "els => els.map(li => [li.dataset.code, li.querySelector('.zwgk-result__excerpt').textContent])",
+    )
+    for code, excerpt in excerpts:
+        summary = expected[code].summary
+        assert summary and len(excerpt) >= 8 and summary.startswith(excerpt.rstrip("…. ")[:8]), (code, excerpt)
+    # an entry found in the text shows its whole 索引号 (the page's start + its serial)
+    entry = next(e for e in sample_data.entries if e.summary and e.doc_number)
+    text = _browser_results(page, server, entry.title, "&kind=" + quote("目录条目"))
+    same = [r for r in text if r["url"] == server + sample_data.entry_url(entry)]
+    assert same and same[0]["code"] == entry.index, text[:3]
+    page.close()
+
+
 @pytest.mark.slow
 def test_without_javascript_the_search_page_offers_the_browse_pages(browser, server):
     context = browser.new_context(java_script_enabled=False)

@@ -26,6 +26,10 @@ def test_every_record_read_back_from_the_built_site_is_the_record_the_site_made(
     assert not any({"department_name", "level"} & set(r) for r in held if "dept" in r)
     assert sum("url" in r for r in held) < len(held) // 10
     assert not any(r.get("withdrawn") is False or r.get("status") == "有效" for r in held)
+    # an entry's kind is the default; every other kind is said
+    kinds = [r.get("kind") for r in held]
+    assert kinds.count(None) == sum(r["kind"] == "entry" for r in records) > 0
+    assert "entry" not in kinds and kinds.count("item") == sum(r["kind"] == "item" for r in records) > 0
 
 
 def _table(sample_data) -> dict:

@@ -10,7 +10,7 @@ from conftest import SAMPLE
 
 from zwgk.catalog.codes import implementation_code
 from zwgk.rules.run import check
-from zwgk.site import pagefind, record_chunks, search_tokens, static_search, title_index, urls
+from zwgk.site import pagefind, record_chunks, search_data, search_tokens, static_search, title_index, urls
 from zwgk.site.data import site_data
 
 
@@ -91,6 +91,40 @@ def test_a_partial_index_number_has_tokens_of_its_publisher():
     assert search_tokens.index_tokens("11340000002500113R/202501-00003") == ["zi11340000002500113r", "zi11340000002500113ry2025"]
     assert search_tokens.index_tokens("022500022/2026-00004") == ["zi022500022", "zi022500022y2026"]
     assert search_tokens.index_tokens("不是索引号") == []
+    # a catalogue page's tokens: each of its entries' once
+    page = ["11340000002500113R/202501-00003", "11340000002500113R/202501-00004", "022500022/2026-00004"]
+    assert search_tokens.page_index_tokens(page) == [
+        "zi11340000002500113r",
+        "zi11340000002500113ry2025",
+        "zi022500022",
+        "zi022500022y2026",
+    ]
+
+
+def test_a_catalogue_page_states_the_start_of_its_index_numbers_once(sample_site, sample_data):
+    """The 索引号 before the serial, and its search tokens, once per catalogue page, not once per entry;
+    an entry whose 索引号 is not the page's start + its serial keeps it whole."""
+    import html
+    import re
+
+    pages = {}
+    for entry in sample_data.entries:
+        pages.setdefault(sample_data.entry_url(entry).split("#")[0], []).append(entry)
+    assert len(pages) > 20
+    for page, entries in pages.items():
+        text = (sample_site / page / "index.html").read_text(encoding="utf-8")
+        meta = json.loads(html.unescape(re.search(r'data-pagefind-meta="zwgk">(.*?)</span>', text).group(1)))
+        for entry in entries:
+            fields = meta["entries"][sample_data.entry_url(entry).split("#")[1]]
+            assert fields[0] == "" and meta["index"] + sample_data.entry_url(entry).split("#")[1] == entry.index
+        for token in search_tokens.page_index_tokens([entry.index for entry in entries]):
+            assert len(re.findall(rf"\b{token}\b", text)) == 1, (page, token)
+        assert text.count(entries[0].index) == 1  # in its table only
+    assert search_data.shared_index_prefix({"00001": "X/2025-00001", "00002": "X/2025-00002", "00003": "Y/2025-00003"}) == "X/2025-"
+    assert search_data.shared_index_prefix({"00001": "不是索引号"}) == ""
+    odd = next(e for e in sample_data.entries if e.doc_number and e.keywords)
+    assert static_search.entry_fields(odd, "X/2025-00001")[0] == odd.index
+    assert static_search.entry_fields(odd, odd.index)[0] == ""
 
 
 def test_item_pages_carry_their_record_for_the_results(sample_site, sample_data):
@@ -122,7 +156,8 @@ def test_a_catalogue_page_carries_only_its_entries_stable_fields_for_the_results
     text = (sample_site / page / "index.html").read_text(encoding="utf-8")
     meta = json.loads(html.unescape(re.search(r'data-pagefind-meta="zwgk">(.*?)</span>', text).group(1)))
     serial = sample_data.entry_url(entry).split("#")[1]
-    assert meta["entries"][serial] == [entry.index, entry.validity, entry.date.isoformat(), entry.doc_number, list(entry.keywords)]
+    assert meta["entries"][serial] == ["", entry.validity, entry.date.isoformat(), entry.doc_number, list(entry.keywords)]
+    assert meta["index"] + serial == entry.index
     assert entry.summary not in json.dumps(meta, ensure_ascii=False)
     assert text.count("data-pagefind-ignore") <= 1 + sum(
         1 for e in sample_data.entries if sample_data.entry_url(e).split("#")[0] == page and not e.summary

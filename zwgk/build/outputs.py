@@ -91,7 +91,14 @@ def cached_annual(build: SiteBuild) -> dict[str, bytes]:
     return files
 
 
-WORKBOOK_MODULES = ("site/xlsx.py", "site/exports.py", "catalog/*model.py", "monitoring/annual_xlsx.py", "monitoring/annual_layout.py")
+WORKBOOK_MODULES = (
+    "site/xlsx.py",
+    "site/xlsx_rows.py",
+    "site/exports.py",
+    "catalog/*model.py",
+    "monitoring/annual_xlsx.py",
+    "monitoring/annual_layout.py",
+)
 
 
 def cached_workbooks(build: SiteBuild) -> dict[str, bytes]:

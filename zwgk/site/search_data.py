@@ -4,6 +4,8 @@ stored in the Whoosh index, so that every search shows the same things about a r
 
 from __future__ import annotations
 
+from collections import Counter
+
 from zwgk.catalog.codes import implementation_code
 from zwgk.site import urls
 
@@ -72,3 +74,12 @@ def department_record(site, dept) -> dict:
         "aliases": [dept.short_name],
         "codes": [dept.uscc],
     }
+
+
+def shared_index_prefix(indexes: dict[str, str]) -> str:
+    """The 索引号 before the serial that most of a catalogue page's entries share ({serial: 索引号},
+    the serial as the page's anchors write it): stated once in the page's search data, each entry's
+    索引号 being that prefix + its serial (about 30 bytes an entry, 3 MiB at province scale). "" when
+    no 索引号 ends with its serial."""
+    prefixes = Counter(index[: -len(serial)] for serial, index in indexes.items() if index.endswith(serial) and len(index) > len(serial))
+    return prefixes.most_common(1)[0][0] if prefixes else ""

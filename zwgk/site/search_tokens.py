@@ -15,7 +15,14 @@ import re
 
 from zwgk.site.lookup import CJK_RUN, normalise_code, shard_of
 
-__all__ = ["gram_tokens", "gram_weight", "index_tokens", "normalise_code", "shard_of"]  # the last two defined in zwgk.site.lookup
+__all__ = [
+    "gram_tokens",
+    "gram_weight",
+    "index_tokens",
+    "normalise_code",
+    "page_index_tokens",
+    "shard_of",
+]  # the last two defined in zwgk.site.lookup
 
 
 def _base36(value: int, width: int) -> str:
@@ -63,3 +70,12 @@ def index_tokens(index: str) -> list[str]:
     the same from the query."""
     found = _INDEX_START.match(normalise_code(index))
     return [f"zi{found.group(1)}", f"zi{found.group(1)}y{found.group(2)}"] if found else []
+
+
+def page_index_tokens(indexes: list[str]) -> list[str]:
+    """A catalogue page's 索引号 tokens: those of each of its entries' 索引号, each once (most pages'
+    entries share one publisher and year: two tokens for the page instead of two for each entry, 4 MiB
+    at province scale). They sit before the page's first entry heading, so Pagefind finds the page,
+    not the entries' sub-results: zwgk-search.js `indexSubResults` takes the page's entries whose
+    索引号 begins as the query does, from the page's headings."""
+    return list(dict.fromkeys(token for index in indexes for token in index_tokens(index)))

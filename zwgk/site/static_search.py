@@ -22,8 +22,8 @@ from markupsafe import Markup
 
 from zwgk.site.lookup import quality
 from zwgk.site.lookup_parts import CODES_DIR, SETTINGS_FILE, LookupPart, code_files, lookup_part, part_ids  # noqa: F401 (the paths, read here by others)
-from zwgk.site.search_data import department_record, entry_record, item_record
-from zwgk.site.search_tokens import gram_tokens, gram_weight, index_tokens
+from zwgk.site.search_data import department_record, entry_record, item_record, shared_index_prefix
+from zwgk.site.search_tokens import gram_tokens, gram_weight, page_index_tokens
 
 KEYS_PER_SHARD = 400
 
@@ -77,11 +77,11 @@ def _element_text(value: str) -> Markup:
     return Markup(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def entry_grams(title: str, keywords: list[str] | None = None, doc_number: str | None = None, index: str = "") -> Grams | None:
-    """An entry's tokens (title, keywords, the publisher's part of its 文号 and the start of its 索引号,
-    so that a partial 文号 or 索引号 finds the entry), placed after its heading so that they belong to
-    its sub-result; the keywords also as words."""
-    tokens = gram_tokens("\n".join([title, *(keywords or []), doc_number or ""])) + index_tokens(index)
+def entry_grams(title: str, keywords: list[str] | None = None, doc_number: str | None = None) -> Grams | None:
+    """An entry's tokens (title, keywords and the publisher's part of its 文号, so that a partial 文号
+    finds the entry), placed after its heading so that they belong to its sub-result; the keywords
+    also as words. The start of its 索引号 is the page's (catalogue_tags)."""
+    tokens = gram_tokens("\n".join([title, *(keywords or []), doc_number or ""]))
     return Grams(" ".join(tokens), gram_weight(title), " ".join(keywords or [])) if tokens else None
 
 
@@ -133,7 +133,8 @@ def department_tags(site, dept) -> Tags:
 
 def catalogue_tags(site, dept_id: str, entries: list) -> Tags:
     """A catalogue page's tags: its filters (every value of its entries), and its entries' records by
-    serial (the result of a sub-result shows its entry's date, 文号 and 有效性)."""
+    serial (the result of a sub-result shows its entry's date, 文号 and 有效性), and the tokens of
+    the starts of their 索引号 (search_tokens.page_index_tokens: once for the page, not per entry)."""
     filters = {
         "kind": ["目录条目"],
         "department": [site.department_name(dept_id)],
@@ -141,25 +142,33 @@ def catalogue_tags(site, dept_id: str, entries: list) -> Tags:
         "topic": sorted({site.scheme.topics.get(entry.topic, entry.topic) for entry in entries if entry.topic}),
         "validity": sorted({entry.validity for entry in entries}),
     }
+    serials = {f"{site.numbers[id(entry)].serial:05d}": entry for entry in entries}
+    prefix = shared_index_prefix({serial: entry.index for serial, entry in serials.items()})
     records, best = {}, 0.0
-    for entry in entries:
+    for serial, entry in serials.items():
         best = max(best, quality(entry_record(site, entry), False))
-        records[f"{site.numbers[id(entry)].serial:05d}"] = entry_fields(entry)
+        records[serial] = entry_fields(entry, prefix + serial if prefix else "")
     page = {"kind": "catalogue", "department": site.department_name(dept_id)}
     dept = site.departments.get(dept_id)
     page["department_name"], page["level"] = (dept.name, dept.level) if dept else (dept_id, "")
+    if prefix:
+        page["index"] = prefix
     page["entries"] = records
-    return tags("catalogue", filters, record=page)._replace(sort=f"{int(best):07d}" if best else "")
+    tokens = page_index_tokens([entry.index for entry in entries])
+    grams = Grams(" ".join(tokens), 1.0) if tokens else None
+    return tags("catalogue", filters, record=page)._replace(sort=f"{int(best):07d}" if best else "", grams=grams)
 
 
-def entry_fields(entry) -> list:
+def entry_fields(entry, implied: str = "") -> list:
     """What a catalogue page's search data holds of an entry, the rest of its record being the page's
     (department, level) or its sub-result's (title, URL, and the 内容概述 as the excerpt, indexed
     under the entry's heading): [索引号, 有效性, 生成日期, 文号, 关键词], the last two left out when
-    empty (zwgk-search.js `records` makes the record of these). Stable values only: Pagefind indexes
+    empty, the 索引号 empty when it is `implied` (the page's `index` + the serial: catalogue_tags)
+    (zwgk-search.js `records` makes the record of these). Stable values only: Pagefind indexes
     this text too, so anything that moves on another record's change (a document number) would make
     every part stale."""
-    fields = [entry.index, entry.validity, entry.date.isoformat(), entry.doc_number or "", list(entry.keywords or [])]
+    index = "" if implied and entry.index == implied else entry.index
+    fields = [index, entry.validity, entry.date.isoformat(), entry.doc_number or "", list(entry.keywords or [])]
     while not fields[-1]:
         fields.pop()
     return fields

@@ -33,6 +33,7 @@ from openpyxl.writer.excel import ExcelWriter
 from zwgk.catalog.model import Entry, PowerItem
 from zwgk.catalog.scheme_model import Department, Scheme
 from zwgk.site.exports import neutralise_formula
+from zwgk.site.xlsx_rows import SheetRows, Styled, prepared, splice, style_index
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
 POWERS_SHEET = "权责清单"
@@ -203,28 +204,31 @@ def _cell(ws, value, **style) -> WriteOnlyCell:
 styled_cell = _cell  # for the writers of other sheets (zwgk/monitoring/annual_xlsx.py)
 
 
-def _start(ws, title: str, columns: list[Column]) -> None:
-    """Title row (merged over all columns), then the frozen, styled header."""
+def _start(ws, title: str, columns: list[Column]) -> SheetRows:
+    """Title row (merged over all columns), then the frozen, styled header; the rows are written by
+    zwgk.site.xlsx_rows, the rest of the sheet by openpyxl."""
     for number, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(number)].width = column.width
     ws.freeze_panes = "A3"
-    ws.append([_cell(ws, title, font=TITLE_FONT, alignment=CENTRE)])
+    rows = SheetRows(ws, len(columns))
+    rows.append([Styled(neutralise_formula(title), style_index(ws, font=TITLE_FONT, alignment=CENTRE))])
     ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=len(columns), max_row=1))
-    ws.row_dimensions[1].height = 28
-    ws.append([_cell(ws, column.header, font=HEADER_FONT, fill=HEADER_FILL, border=HEADER_BORDER, alignment=CENTRE) for column in columns])
+    header = style_index(ws, font=HEADER_FONT, fill=HEADER_FILL, border=HEADER_BORDER, alignment=CENTRE)
+    rows.append([Styled(neutralise_formula(column.header), header) for column in columns])
+    return rows
 
 
-def _row(ws, columns: list[Column], record, context: Context, serial: int | str) -> list:
-    """Wrapped text where a column wraps; plain values elsewhere (a styled cell costs twice as much to
-    write, which at 100,000 entries is most of the export's time)."""
+def _row(rows: SheetRows, columns: list[Column], record, context: Context, serial: int | str) -> list:
+    """Wrapped text where a column wraps; plain values elsewhere. Every value is neutralised against
+    formulas, and stored as a string or a number (zwgk.site.xlsx_rows)."""
+    wrap = style_index(rows.ws, alignment=WRAP)
     row = []
     for column in columns:
         value = neutralise_formula(serial if column.field == "serial" else column.value(record, context))
-        # A plain string is stored as a string: after neutralise_formula none starts with "=".
         if value == "":
             row.append(None)  # nothing written: an empty cell needs no style
         else:
-            row.append(_cell(ws, value, alignment=WRAP) if column.wrap else value)
+            row.append(Styled(value, wrap) if column.wrap else value)
     return row
 
 
@@ -241,13 +245,13 @@ MERGED_POWER_FIELDS = ("serial", "name")
 
 def write_powers(ws, items: list[PowerItem], context: Context) -> int:
     title = f"{context.dept.name}权责清单" if context.dept else "权责清单"
-    _start(ws, title, POWER_COLUMNS)
+    rows = _start(ws, title, POWER_COLUMNS)
     context.main_names = {item.basic_code: item.name for item in items if not item.is_sub_item}
     merged = [number for number, column in enumerate(POWER_COLUMNS, start=1) if column.field in MERGED_POWER_FIELDS]
     row_number, count = 3, 0
     for serial, group in enumerate(power_groups(items), start=1):
         for item in group:
-            ws.append(_row(ws, POWER_COLUMNS, item, context, serial))
+            rows.append(_row(rows, POWER_COLUMNS, item, context, serial))
             count += 1
         if len(group) > 1:
             for column in merged:
@@ -258,9 +262,9 @@ def write_powers(ws, items: list[PowerItem], context: Context) -> int:
 
 def write_entries(ws, entries: list[Entry], context: Context) -> int:
     title = f"{context.dept.name}政府信息公开目录" if context.dept else "政府信息公开目录"
-    _start(ws, title, ENTRY_COLUMNS)
+    rows = _start(ws, title, ENTRY_COLUMNS)
     for serial, entry in enumerate(sorted(entries, key=lambda e: (e.date, e.index)), start=1):
-        ws.append(_row(ws, ENTRY_COLUMNS, entry, context, serial))
+        rows.append(_row(rows, ENTRY_COLUMNS, entry, context, serial))
     return len(entries)
 
 
@@ -273,7 +277,12 @@ SHEETS: list[tuple[str, Callable, str]] = [
 
 class _FixedTimeZip(zipfile.ZipFile):
     """The archive openpyxl writes into, every entry stamped with the same time: a workbook's bytes are
-    a pure function of its content, and it is compressed once."""
+    a pure function of its content, and it is compressed once. `rows`: the sheets' rows written by
+    zwgk.site.xlsx_rows, put into their sheets' files (xlsx_rows.splice)."""
+
+    def __init__(self, file, mode, compression, allowZip64, rows: dict[str, bytes]):
+        super().__init__(file, mode, compression, allowZip64=allowZip64)
+        self.rows = rows
 
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
@@ -284,7 +293,8 @@ class _FixedTimeZip(zipfile.ZipFile):
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
         with open(filename, "rb") as source:  # a write-only sheet, from its temporary file
-            self.writestr(arcname or os.path.basename(filename), source.read(), compress_type, compresslevel)
+            arcname = arcname or os.path.basename(filename)
+            self.writestr(arcname, splice(arcname, source.read(), self.rows), compress_type, compresslevel)
 
 
 def _deterministic(book: Workbook) -> bytes:
@@ -292,7 +302,7 @@ def _deterministic(book: Workbook) -> bytes:
     Workbook.save does, without its stamping the time of saving as "modified"."""
     book.properties.created = book.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
-    ExcelWriter(book, _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    ExcelWriter(book, _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, True, prepared(book))).save()
     return buffer.getvalue()
 
 

@@ -474,8 +474,8 @@
 
   // A record as its chunk holds it, made whole again (zwgk/site/record_chunks.py `full_record`): the
   // department's names and level from the settings' departments, the URL from the department's and
-  // the record's codes, `status` 有效, `withdrawn` false, `codes` the record's code and 文号, an item's `group` its
-  // code, where the chunk leaves them out.
+  // the record's codes, `kind` entry, `status` 有效, `withdrawn` false, `codes` the record's code and 文号, an
+  // item's `group` its code, where the chunk leaves them out.
   function impliedUrl(record, dept, rows) {
     if (record.kind === "item") return "items/" + dept + "/" + record.code + "/";
     var found = /\/(\d{4}(?:\d{2})?)-(\d+)$/.exec(record.code || "");
@@ -487,6 +487,7 @@
   function fullRecord(source, settingsData) {
     var record = {};
     Object.keys(source).forEach(function (k) { if (k !== "dept") record[k] = source[k]; });
+    if (record.kind === undefined) record.kind = "entry";
     if (source.dept !== undefined) {
       (settingsData && settingsData.departments || []).forEach(function (d) {
         if (d[0] === source.dept) { record.department = d[2]; record.department_name = d[1]; record.level = d[3]; }
@@ -588,6 +589,9 @@
     var start = normaliseCode(query).match(/^([0-9a-z]{9}|[0-9a-z]{18})\/(\d{4})?/);  // a partial 索引号
     if (start) grams.unshift("zi" + start[1] + (start[2] ? "y" + start[2] : ""));
     return Promise.all(grams.map(function (g) { return pf.search(g, { filters: filters }); })).then(function (all) {
+      // The pages found by the start of a 索引号 (a token of the page's, not of each entry's): their
+      // entries whose 索引号 begins so are taken from the page's headings (`indexSubResults`).
+      if (start && all[0]) all[0].results.forEach(function (r) { r.zwgkIndexStart = [start[1], start[2] || ""]; });
       all.forEach(add);
       if (pages.length >= 5) return pages;
       // The pages only the text finds rank by their records' kind and date (tier 5), not by how
@@ -636,17 +640,49 @@
     return text;
   }
 
+  // The sub-results of a catalogue page found by the start of a 索引号 (`start`: [publisher's code,
+  // year or ""], normalised): its entries whose 索引号 has that start (zwgk/site/search_tokens.py
+  // `index_tokens`), as Pagefind would make them had each entry carried the token after its heading:
+  // the heading's text as the title, the page's URL and the heading's id, and as the excerpt the
+  // entry's title and the first words after it (its 内容概述: `entryExcerpt` takes the title off).
+  var EXCERPT_WORDS = 20, INDEX_START = /^([0-9a-z]{9}|[0-9a-z]{18})\/(\d{4})/;
+  function indexSubResults(data, entries, prefix, start) {
+    var raw = data.raw_content || "", zws = raw.indexOf("\u200B") >= 0;
+    var words = zws ? raw.split("\u200B") : raw.split(/[\r\n\s]+/g);
+    var headings = (data.anchors || []).filter(function (a) { return /^h\d$/i.test(a.element) && a.text && /\S/.test(a.text); })
+      .sort(function (a, b) { return a.location - b.location; });
+    var found = [];
+    headings.forEach(function (a, i) {
+      var fields = /^\d{5}$/.test(a.id || "") ? entries[a.id] : null;
+      if (!fields) return;
+      var m = normaliseCode(fields[0] || prefix + a.id).match(INDEX_START);
+      if (!m || m[1] !== start[0] || (start[1] && m[2] !== start[1])) return;
+      var end = i + 1 < headings.length ? headings[i + 1].location : words.length, at = a.location, title = "";
+      while (at < end && title.length < a.text.trim().length) title = (title + (zws ? "" : " ") + words[at++]).replace(/&lt;/g, "<").replace(/&gt;/g, ">").trim();
+      found.push({ url: data.url + "#" + a.id, title: a.text, excerpt: words.slice(a.location, Math.min(end, at + EXCERPT_WORDS)).join(zws ? "" : " ") });
+    });
+    return found;
+  }
+
   // The records of one page's search data: its own (items, departments), or its entries (catalogue pages:
-  // [索引号, 有效性, 生成日期, 文号, 关键词] by serial, zwgk/site/static_search.py `entry_fields`).
-  function records(data, settingsData) {
+  // [索引号, 有效性, 生成日期, 文号, 关键词] by serial, zwgk/site/static_search.py `entry_fields`; the 索引号
+  // empty when it is the page's `index` + the serial). `indexStart`: the page was found by the start of
+  // a 索引号 (findPages).
+  function records(data, settingsData, indexStart) {
     var kind = (data.meta && data.meta.kind) || "page", own = {};
     try { own = JSON.parse((data.meta && data.meta.zwgk) || "{}"); } catch (error) { own = {}; }
     var url = new URL(data.url, root).href;
     if (kind === "catalogue") {
-      var entries = own.entries || {};
-      return (data.sub_results || []).filter(function (sub) { return /#\d{5}$/.test(sub.url); }).map(function (sub) {
-        var fields = entries[sub.url.slice(-5)] || [], record = {};
-        record.code = fields[0] || "";
+      var entries = own.entries || {}, prefix = own.index || "";
+      var subs = (data.sub_results || []).filter(function (sub) { return /#\d{5}$/.test(sub.url); });
+      if (indexStart) {
+        var listed = {};
+        subs.forEach(function (sub) { listed[sub.url.slice(-5)] = true; });
+        subs = subs.concat(indexSubResults(data, entries, prefix, indexStart).filter(function (sub) { return !listed[sub.url.slice(-5)]; }));
+      }
+      return subs.map(function (sub) {
+        var serial = sub.url.slice(-5), fields = entries[serial] || [], record = {};
+        record.code = fields[0] || (fields.length && prefix ? prefix + serial : "");
         record.status = fields[1] || "";
         record.withdrawn = record.status !== "有效";
         record.date = fields[2] || "";
@@ -788,7 +824,7 @@
     var self = this, batch = (self.pages || []).slice(self.loaded, self.loaded + PAGE_BATCH);
     self.loaded += batch.length;
     return Promise.all(batch.map(function (page) { return page.data(); })).then(function (datas) {
-      datas.forEach(function (data) { self.records = self.records.concat(records(data, self.settings)); });
+      datas.forEach(function (data, i) { self.records = self.records.concat(records(data, self.settings, batch[i].zwgkIndexStart)); });
       return self;
     });
   };

@@ -142,11 +142,7 @@ def entry_rows(site: SiteData, entries: list[Entry], from_url: str, with_departm
                 site.code_label(genres, entry.genre),
                 entry.mode,
                 entry.validity,
-                *(
-                    (static_search.entry_grams(entry.title, entry.keywords, entry.doc_number, entry.index) or NO_GRAMS)
-                    if grams
-                    else NO_GRAMS
-                ),
+                *((static_search.entry_grams(entry.title, entry.keywords, entry.doc_number) or NO_GRAMS) if grams else NO_GRAMS),
                 entry.summary,
                 "、".join(entry.keywords),
                 site.department_name(entry.publisher) if entry.publisher and entry.publisher != entry.dept_id else "",
