@@ -271,7 +271,7 @@ def check(
     # The committed CODEOWNERS lies outside the catalogue, but a rule reads it.
     owners = codeowners.read_committed(root)
     owners_key = hashlib.sha256(owners.encode()).hexdigest() if owners is not None else ""
-    key = fingerprint(root, f"{code_version(ALL_MODULES)}\0{as_of}\0{owners_key}") if cache else ""
+    key = fingerprint(root, f"{code_version(ALL_MODULES)}\0{as_of}\0{owners_key}", cache_dir) if cache else ""
     cached = cache.get(key) if cache else None
     if cached is not None:
         return CheckResult(*cached)
