@@ -5,6 +5,7 @@ the trend and the build.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import io
@@ -44,6 +45,21 @@ class PickleCache:
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pickle"
+
+    def read(self, key: str) -> bytes | None:
+        """An entry's pickled bytes, not unpickled (None when absent)."""
+        if self.directory is None:
+            return None
+        try:
+            return self._path(key).read_bytes()
+        except OSError:
+            return None
+
+    def touch(self, key: str) -> None:
+        """Mark an entry as recently used (prune removes the oldest written)."""
+        if self.directory is not None:
+            with contextlib.suppress(OSError):
+                os.utime(self._path(key))
 
     def get(self, key: str) -> Any:
         if self.directory is None:

@@ -131,33 +131,68 @@ def _file_key(source: Source, version: str, keys: StatKeys) -> tuple[str, bytes 
 
 
 def _load_all(sources: list[Source], cache_dir: Path | None, workers: int, keys: dict[str, str], root: Path) -> list[FileResult]:
-    """Load every file: from the cache when unchanged, otherwise in parallel across `workers` processes."""
+    """Load every file: from the cache when unchanged, otherwise in parallel across `workers` processes.
+
+    Cached results are kept per file and, joined, per department folder (a bundle: one read for a
+    department's hundred files; at province scale opening 6,500 small pickles took half a second).
+    A bundle holds its files' pickled results as they are, so making one unpickles and pickles nothing."""
     cache, version = LoadCache(cache_dir), code_version()
     stat_keys = StatKeys(cache_dir, root, version)
-    results: list[FileResult | None] = []
-    misses: list[tuple[int, str, int]] = []
+    results: list[FileResult | None] = [None] * len(sources)
+    payloads: list[bytes | None] = [None] * len(sources)
+    folders: dict[str, list[int]] = {}
     for number, source in enumerate(sources):
         try:
-            key, raw = _file_key(source, version, stat_keys)
+            keys[source.rel] = _file_key(source, version, stat_keys)[0]
         except UnreadableFile as error:
             keys[source.rel] = hashlib.sha256(f"{error.rule}\0{error.message}".encode()).hexdigest()
-            results.append(refused(source, error))
+            results[number] = refused(source, error)
             continue
-        keys[source.rel] = key
-        cached = cache.get(key)
-        results.append(cached)
-        if cached is None:
-            misses.append((number, key, len(raw) if raw is not None else source.path.stat().st_size))
+        folders.setdefault(source.dept, []).append(number)
     stat_keys.save()
-    jobs = [(sources[number], key, cache_dir) for number, key, _ in misses]
-    if workers > 1 and sum(size for *_, size in misses) >= PARALLEL_MIN_BYTES:
+    bundles, new_bundles, misses = PickleCache(cache_dir, "load-bundles"), [], []
+    for numbers in folders.values():
+        name = hashlib.sha256("".join(f"{sources[n].rel}\0{keys[sources[n].rel]}\0" for n in numbers).encode()).hexdigest()
+        bundle = bundles.get(name)
+        if isinstance(bundle, list) and len(bundle) == len(numbers):
+            bundles.touch(name)
+            for number, payload in zip(numbers, bundle, strict=True):
+                payloads[number] = payload
+            continue
+        new_bundles.append((name, numbers))
+        for number in numbers:
+            payloads[number] = cache.read(keys[sources[number].rel])
+            if payloads[number] is None:
+                misses.append(number)
+    jobs = [(sources[number], keys[sources[number].rel], cache_dir) for number in misses]
+    if workers > 1 and sum(sources[number].path.stat().st_size for number in misses) >= PARALLEL_MIN_BYTES:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            loaded = [pickle.loads(payload) for payload in pool.map(_load_and_store, jobs, chunksize=max(1, len(jobs) // (workers * 8)))]
+            loaded = list(pool.map(_load_and_store, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
     else:
-        loaded = [pickle.loads(_load_and_store(job)) for job in jobs]
-    for (number, _, _), result in zip(misses, loaded, strict=True):
-        results[number] = result
+        loaded = [_load_and_store(job) for job in jobs]
+    for number, payload in zip(misses, loaded, strict=True):
+        payloads[number] = payload
+    for number, payload in enumerate(payloads):
+        if payload is not None:
+            results[number], payloads[number] = _unpickled(payload, (sources[number], keys[sources[number].rel], cache_dir))
+    for name, numbers in new_bundles:
+        bundles.put(name, [payloads[number] for number in numbers])
+    if new_bundles:
+        bundles.prune(keep=2 * len(folders) + 8)
     return results
+
+
+def _unpickled(payload: bytes, job: tuple[Source, str, Path | None]) -> tuple[FileResult, bytes]:
+    """A cached result and its pickle; one that cannot be read (written by another version of the
+    code) is made again."""
+    try:
+        result = pickle.loads(payload)
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        result = None
+    if not isinstance(result, FileResult):
+        payload = _load_and_store(job)
+        result = pickle.loads(payload)
+    return result, payload
 
 
 def fingerprint(root: Path, salt: str, cache_dir: Path | None = None) -> str:
