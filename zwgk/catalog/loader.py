@@ -47,6 +47,7 @@ class Catalog:
     rejected: set[str] = field(default_factory=set)  # files with a record that could not be read
     file_keys: dict[str, str] = field(default_factory=dict)  # content key of every file read
     reports: list[Report] = field(default_factory=list)  # problems met while reading, located later
+    by_file: dict[str, list] = field(default_factory=dict)  # each file's records (the loader knows: no lookup per record)
 
     def entries_of(self, dept_id: str) -> list[Entry]:
         return [entry for entry in self.entries if entry.dept_id == dept_id]
@@ -238,7 +239,10 @@ def load_catalog(
     catalog.files = len(sources)
     with paused_gc():
         results = _load_all(sources, cache_dir, workers or os.cpu_count() or 1, catalog.file_keys, root)
+    kinds: dict[str, list[tuple[str, list]]] = {kind: [] for kind in ("scheme", "department", "item", "disclosure", "annual")}
     for source, result in zip(sources, results, strict=True):
+        if result.records:
+            kinds[source.kind].append((source.rel, result.records))
         catalog.reports += result.reports
         if result.rejected:
             catalog.rejected.add(source.rel)
@@ -253,6 +257,7 @@ def load_catalog(
                 catalog.annual.append(record)
             else:
                 catalog.entries.append(record)
+    catalog.by_file = {rel: records for files in kinds.values() for rel, records in files}
     return catalog
 
 
