@@ -168,3 +168,72 @@ def test_cached_runs_match_uncached_after_changes(fresh_files, tmp_path):
     (root / disclosure).write_text(synth.dump(entries), encoding="utf-8")
     assert {f.rule for f in same_as_uncached()} == {"entry.url-scheme"}
     assert {f.rule for f in same_as_uncached(dt.date(2028, 1, 1))} >= {"item.review-stale"}
+
+
+def _loaded(root, cache=None):
+    catalog = load_catalog(root, cache_dir=cache, workers=1)
+    records = [(r.file, r.at, r.model_dump()) for r in [*catalog.departments.values(), *catalog.items, *catalog.entries]]
+    return records, catalog.file_keys, catalog.reports
+
+
+def test_a_file_is_known_by_its_status_and_read_again_when_it_changes(fresh_files, tmp_path, monkeypatch):
+    """File keys are kept by each file's status (times, size, inode): an unchanged file is not read;
+    an edit that keeps the size and puts the modification time back is still seen (the change time
+    moves), and the result equals a load without any cache."""
+    import os
+
+    from zwgk.catalog import loader
+    from zwgk.catalog.cache import code_version
+
+    monkeypatch.setattr(loader, "RACY_NS", 0)  # the files were written just now
+    root, cache = write_catalog(fresh_files, tmp_path / "catalog"), tmp_path / "cache"
+    first = _loaded(root, cache)
+    known = loader.StatKeys(cache, root, code_version()).known
+    assert set(known) == set(first[1]) and all(known[rel][1] == key for rel, key in first[1].items())
+    assert _loaded(root, cache) == first == _loaded(root)
+    rel = next(r for r in fresh_files if "/disclosure/" in r)
+    path = root / rel
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    title = fresh_files[rel][0]["title"]
+    time.sleep(0.05)  # the change time's tick
+    path.write_text(text.replace(title, title[::-1], 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    changed = _loaded(root, cache)
+    assert changed == _loaded(root) and changed != first
+    assert any(record[2].get("title") == title[::-1] for record in changed[0])
+
+
+def test_a_file_changed_just_now_is_always_read(fresh_files, tmp_path):
+    """Within RACY_NS of a file's change its status could stay the same across another change: it is read."""
+    import os
+
+    root, cache = write_catalog(fresh_files, tmp_path / "catalog"), tmp_path / "cache"
+    first = _loaded(root, cache)
+    rel = next(r for r in fresh_files if "/disclosure/" in r)
+    path, title = root / rel, fresh_files[rel][0]["title"]
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace(title, title[::-1], 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    changed = _loaded(root, cache)
+    assert changed == _loaded(root) and changed != first
+
+
+def test_department_bundles_give_what_a_load_without_cache_gives(fresh_files, tmp_path):
+    """Cached results are joined per department folder: after one department's file changes, the
+    others' bundles are reused and the whole equals a load without any cache."""
+    root, cache = write_catalog(fresh_files, tmp_path / "catalog"), tmp_path / "cache"
+    assert _loaded(root, cache) == _loaded(root)
+    bundles = set((cache / "load-bundles").rglob("*.pickle"))
+    assert len(bundles) >= 3
+    rel = next(r for r in fresh_files if "/disclosure/" in r)
+    entries = [dict(e) for e in fresh_files[rel]]
+    entries[0]["title"] = "关于部门缓存核对的通知"
+    from zwgk.sample import generate as synth
+
+    (root / rel).write_text(synth.dump(entries), encoding="utf-8")
+    changed = _loaded(root, cache)
+    assert changed == _loaded(root)
+    assert any(record[2].get("title") == "关于部门缓存核对的通知" for record in changed[0])
+    assert len(set((cache / "load-bundles").rglob("*.pickle")) - bundles) == 1  # one department's bundle made again

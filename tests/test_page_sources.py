@@ -9,7 +9,7 @@ import copy
 import pytest
 from conftest import AS_OF, SITE_URL, SMALL_PLAN, run_check, write_catalog
 
-from zwgk.build import sources
+from zwgk.build import reuse, sources
 from zwgk.build.sources import page_sources
 from zwgk.monitoring import scorecards
 from zwgk.sample import generate as synth
@@ -65,8 +65,18 @@ def test_cached_page_sources_equal_sources_built_afresh(tmp_path, monkeypatch, c
     warm = _sources(changed, tmp_path / "warm", monkeypatch)
     fresh = _sources(changed, tmp_path / "fresh", monkeypatch)
     assert not any(any(flags) for flags in fresh.reused.values())
-    assert dict(warm.pages) == dict(fresh.pages)
+    assert dict(warm.texts()) == dict(fresh.texts())
     assert len(warm.pages) == len(fresh.pages)
+    _check_kept(warm)
+
+
+def _check_kept(built) -> int:
+    """A kept page is known by its source's digest and search flag without its source being read:
+    both must be those of the source itself."""
+    kept = [(uri, source) for uri, source in built.pages if isinstance(source, reuse.Kept)]
+    for uri, source in kept:
+        assert (source.digest, source.searchable) == (reuse.source_digest(source.text), reuse.searchable(source.text)), uri
+    return len(kept)
 
 
 def test_one_changed_entry_rebuilds_only_the_groups_that_show_it(tmp_path, monkeypatch):
@@ -79,7 +89,8 @@ def test_one_changed_entry_rebuilds_only_the_groups_that_show_it(tmp_path, monke
     # catalogue (home, monitoring), and its department's page; the items, types and annual reports are kept.
     assert rebuilt == {"其他页面": 1, "年度报告页面": 0, "事项页面": 0, "权力类型页面": 0, "部门页面": 1, "主题页面": 1, "部门目录页面": 1}
     assert len(again.reused["主题页面"]) > 5 and len(again.reused["部门页面"]) > 3
-    assert "关于页面源文件缓存核对的通知" in "".join(source for _, source in again.pages)
+    assert "关于页面源文件缓存核对的通知" in "".join(source for _, source in again.texts())
+    assert _check_kept(again) > 100
 
 
 def test_sources_built_in_forked_workers_equal_those_built_in_one_process(tmp_path, monkeypatch):

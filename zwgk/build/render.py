@@ -5,7 +5,6 @@ site without reading, converting or rendering it; finish lists it in sitemap.xml
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -14,6 +13,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from zwgk.build.facts import PageFacts
 from zwgk.build.keep import restore as restore_site
+from zwgk.build.reuse import Kept, searchable, source_digest
 from zwgk.build.state import STATE_KEY, SiteBuild, catalog_dir
 from zwgk.catalog.cache import default_cache_dir
 from zwgk.site import xlsx
@@ -69,14 +69,8 @@ def _unlink_shared(dest: Path) -> None:
         pass
 
 
-def _searchable(source: str) -> bool:
-    """Whether a page goes into the search, read from its source's front matter (one line of JSON,
-    zwgk.site.pages.common.page) as restore_blocks reads it from MkDocs's page meta: a cached page's
-    HTML is not read at all. Pagefind's count of indexed pages is checked against the total."""
-    if not source.startswith("---\n"):
-        return True
-    meta = json.loads(source[4 : source.index("\n", 4)])
-    return not (meta.get("search") or {}).get("exclude")
+def _text(source: str | Kept) -> str:
+    return source.text if isinstance(source, Kept) else source
 
 
 def add_pages(files: Files, config) -> Files:
@@ -88,20 +82,22 @@ def add_pages(files: Files, config) -> Files:
     build.facts = facts = PageFacts(default_cache_dir())
     pages, build.pages = build.pages[::-1], []
     while pages:
-        uri, content = pages.pop()  # each source let go once split: the sources and blocks never all in memory at once
+        uri, source = pages.pop()  # each source let go once split: the sources and blocks never all in memory at once
         build.pages.append((uri, ""))
+        # A kept page (zwgk.build.reuse.Kept) is read from the cache only if it is rendered again.
+        digest = source.digest if isinstance(source, Kept) else source_digest(source)
         if uri in NAV_PAGES:
-            markdown, build.blocks[uri] = _take_blocks(content)
+            markdown, build.blocks[uri] = _take_blocks(_text(source))
             files.append(File.generated(config, uri, content=markdown, inclusion=InclusionLevel.UNDEFINED))
-        elif cache.lookup(uri, content):
+        elif cache.lookup(uri, digest):
             page = File.generated(config, uri, content="")  # only for the page's URL and destination
             files.append(File.generated(config, page.dest_uri, abs_src_path=_linked(cache.hits[uri], Path(page.abs_dest_path))))
             facts.keys[page.dest_uri] = cache.hits[uri].stem
             build.copied.append(page.url)
-            if _searchable(content):
+            if source.searchable if isinstance(source, Kept) else searchable(source):
                 build.searchable += 1
         else:
-            markdown, build.blocks[uri] = _take_blocks(content)
+            markdown, build.blocks[uri] = _take_blocks(_text(source))
             file = File.generated(config, uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
             _unlink_shared(Path(file.abs_dest_path))
             if uri in cache.misses:

@@ -22,7 +22,6 @@ reads has changed. Groups, each keyed by everything its builders read:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -165,23 +164,74 @@ def catalogue_keys(settings: dict, data) -> dict[str, str]:
     return keys
 
 
-def cached(key: str) -> list[tuple[str, str]] | None:
-    """The page sources kept under `key`, or None. A hit is marked as recently used (prune removes the
-    oldest written)."""
-    cache = PickleCache(default_cache_dir(), "pages")
-    pages = cache.get(key)
+def source_digest(source: str) -> str:
+    """What the rendered-page cache (zwgk.site.rendered) knows a page source by."""
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def searchable(source: str) -> bool:
+    """Whether a page goes into the search, read from its source's front matter (one line of JSON,
+    zwgk.site.pages.common.page) as restore_blocks reads it from MkDocs's page meta."""
+    if not source.startswith("---\n"):
+        return True
+    meta = json.loads(source[4 : source.index("\n", 4)])
+    return not (meta.get("search") or {}).get("exclude")
+
+
+class _Contents:
+    """A kept group's page sources, read from the cache only when one is asked for: a page whose
+    rendered HTML is cached needs only its digest (unpickling every group's sources, hundreds of MB
+    at province scale, took more than a second of a warm build)."""
+
+    def __init__(self, key: str):
+        self.key = key
+        self.sources: list[tuple[str, str]] | None = None
+
+    def source(self, number: int) -> str:
+        if self.sources is None:
+            pages = PickleCache(default_cache_dir(), "pages").get(self.key)
+            if not isinstance(pages, list):
+                raise RuntimeError(f"缓存中的页面源文件组 {self.key} 已不可读：请删除缓存文件夹后重新生成。")
+            self.sources = pages
+        return self.sources[number][1]
+
+
+class Kept:
+    """One page of a kept group: its source's digest and whether it is searchable, its source on demand."""
+
+    __slots__ = ("contents", "digest", "number", "searchable")
+
+    def __init__(self, contents: _Contents, number: int, digest: str, searchable: bool):
+        self.contents, self.number, self.digest, self.searchable = contents, number, digest, searchable
+
+    @property
+    def text(self) -> str:
+        return self.contents.source(self.number)
+
+
+def cached(key: str) -> list[tuple[str, Kept]] | None:
+    """The page sources kept under `key` (each a Kept), or None. A hit is marked as recently used
+    (prune removes the oldest written)."""
+    index, contents = PickleCache(default_cache_dir(), "page-index"), PickleCache(default_cache_dir(), "pages")
+    pages = index.get(key)
     if not isinstance(pages, list):
         return None
-    with contextlib.suppress(OSError):
-        os.utime(cache._path(key))
-    return pages
+    try:
+        for cache in (index, contents):
+            os.utime(cache._path(key))
+    except OSError:
+        return None  # the sources themselves are gone
+    group = _Contents(key)
+    return [(uri, Kept(group, number, digest, flag)) for number, (uri, digest, flag) in enumerate(pages)]
 
 
 def store(key: str, pages: list[tuple[str, str]]) -> None:
     PickleCache(default_cache_dir(), "pages").put(key, pages)
+    PickleCache(default_cache_dir(), "page-index").put(key, [(uri, source_digest(source), searchable(source)) for uri, source in pages])
 
 
 def prune(keep: int) -> None:
     """Keep the `keep` most recently used groups (every group of a build, and room for a few builds
     of other states)."""
-    PickleCache(default_cache_dir(), "pages").prune(keep=keep)
+    for name in ("page-index", "pages"):
+        PickleCache(default_cache_dir(), name).prune(keep=keep)

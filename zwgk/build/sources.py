@@ -59,7 +59,7 @@ def _build_all(builders: list[Callable[[], list[tuple[str, str]]]]) -> list[list
 
 @dataclass
 class Sources:
-    pages: list[tuple[str, str]] = field(default_factory=list)
+    pages: list[tuple[str, str | keys.Kept]] = field(default_factory=list)  # kept pages' sources are read on demand
     reused: dict[str, list[bool]] = field(default_factory=dict)  # group name -> reused or not, per part
     planned: list[tuple[str, str, Callable]] = field(default_factory=list)
 
@@ -78,6 +78,10 @@ class Sources:
             self.pages += pages if pages is not None else built[key]
             self.reused.setdefault(group, []).append(pages is not None)
         self.planned = []
+
+    def texts(self) -> list[tuple[str, str]]:
+        """Every page with its source (a kept page's read from the cache)."""
+        return [(uri, source.text if isinstance(source, keys.Kept) else source) for uri, source in self.pages]
 
     def summary(self) -> str:
         """What was reused, for the build's timing line ("" when nothing was)."""

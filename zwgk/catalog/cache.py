@@ -5,14 +5,18 @@ the trend and the build.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
+import io
 import os
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 # ---- loading one file: parse and validate, in parallel and cached ---------------------------------
 
@@ -42,6 +46,21 @@ class PickleCache:
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pickle"
 
+    def read(self, key: str) -> bytes | None:
+        """An entry's pickled bytes, not unpickled (None when absent)."""
+        if self.directory is None:
+            return None
+        try:
+            return self._path(key).read_bytes()
+        except OSError:
+            return None
+
+    def touch(self, key: str) -> None:
+        """Mark an entry as recently used (prune removes the oldest written)."""
+        if self.directory is not None:
+            with contextlib.suppress(OSError):
+                os.utime(self._path(key))
+
     def get(self, key: str) -> Any:
         if self.directory is None:
             return None
@@ -69,6 +88,42 @@ class PickleCache:
         entries = sorted(self.directory.glob("*/*.pickle"), key=lambda path: path.stat().st_mtime, reverse=True)
         for path in entries[keep:]:
             path.unlink(missing_ok=True)
+
+
+_set = object.__setattr__
+_new = object.__new__
+
+
+def _model(cls: type, values: dict, fields_set: frozenset) -> BaseModel:
+    """A model as pydantic's own unpickling leaves it, without its per-object state dict."""
+    model = _new(cls)
+    _set(model, "__dict__", values)
+    _set(model, "__pydantic_fields_set__", set(fields_set))
+    _set(model, "__pydantic_extra__", {})
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+class _ModelPickler(pickle.Pickler):
+    """Pickles models as (class, values, fields set), the sets shared among models that have equal
+    ones: at province scale (240,000 models) unpickling a catalogue takes a fifth less time."""
+
+    def __init__(self, file):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fields_sets: dict[frozenset, frozenset] = {}
+
+    def reducer_override(self, obj):
+        if isinstance(obj, BaseModel) and not obj.__pydantic_extra__ and obj.__pydantic_private__ is None:
+            fields_set = frozenset(obj.__pydantic_fields_set__)
+            return _model, (type(obj), obj.__dict__, self.fields_sets.setdefault(fields_set, fields_set))
+        return NotImplemented
+
+
+def dumps_models(value: Any) -> bytes:
+    """`pickle.dumps`, with the catalogue's models in a form that unpickles faster (_ModelPickler)."""
+    buffer = io.BytesIO()
+    _ModelPickler(buffer).dump(value)
+    return buffer.getvalue()
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from zwgk.catalog.findings import Finding, Report, Summary, sort_findings
 from zwgk.catalog.loader import Catalog, fingerprint, load_catalog, locate_reports
 from zwgk.catalog.model import Entry, PowerItem, Record
 from zwgk.catalog.scheme_model import Department, Scheme
+from zwgk.rules import reads
 
 
 @dataclass
@@ -93,7 +94,7 @@ def _report(rule: rules.Rule, record: Record, hit: rules.Hit) -> Report:
 
 
 PARALLEL_MIN_RECORDS = 20_000
-RULE_MODULES = ("rules/*.py", "catalog/codes.py", "catalog/flow.py", "catalog/*model.py")
+RULE_MODULES = reads.RULE_MODULES
 ALL_MODULES = ("*.py", "*/*.py")
 
 # Set just before forking so that workers inherit the loaded catalogue instead of receiving a copy:
@@ -117,6 +118,8 @@ def _context_fingerprint(context: Context) -> str:
 
 
 def _records_by_file(catalog: Catalog) -> dict[str, list[Record]]:
+    if catalog.by_file:
+        return catalog.by_file
     grouped: dict[str, list[Record]] = defaultdict(list)
     for records in _records_by_scope(catalog).values():
         for record in records:
@@ -168,6 +171,7 @@ def run_rules(catalog: Catalog, as_of: dt.date, workers: int | None = None, cach
     if catalog.scheme is None:
         return []
     context = Context(catalog, catalog.scheme, as_of)
+    catalog.by_file = _records_by_file(catalog)  # a catalogue not made by the loader has it empty
     # One cache entry per context: the reports of every file, by the file's content key.
     cache, fingerprint = PickleCache(cache_dir, "rules"), _context_fingerprint(context)
     known: dict[str, list[Report]] = cache.get(fingerprint) or {}
@@ -203,35 +207,17 @@ def run_rules(catalog: Catalog, as_of: dt.date, workers: int | None = None, cach
     return reports + _catalogue_rules(context, cache_dir)
 
 
-def _catalogue_fingerprint(context: Context) -> str:
-    """Everything a whole-catalogue rule may read: the code, the day, every file's content key, the
-    unreadable files and the committed CODEOWNERS (dept.codeowners-stale)."""
-    catalog = context.catalog
-    owners = codeowners.read_committed(catalog.root)
-    digest = hashlib.sha256(f"{code_version(RULE_MODULES)}\0{context.as_of}\0{owners!r}\0".encode())
-    for rel in sorted(catalog.file_keys):
-        digest.update(f"{rel}\0{catalog.file_keys[rel]}\0".encode())
-    for rel in sorted(catalog.rejected):
-        digest.update(f"rejected\0{rel}\0".encode())
-    return digest.hexdigest()
-
-
 def _catalogue_rules(context: Context, cache_dir: Path | None) -> list[Report]:
-    """The whole-catalogue rules' reports: cached by everything they read (a build with nothing
-    changed does not run them again; at province scale they take seconds)."""
-    cache = PickleCache(cache_dir, "catalogue-rules")
-    key = _catalogue_fingerprint(context) if cache_dir else ""
-    cached = cache.get(key) if cache_dir else None
-    if isinstance(cached, list):
-        return cached
-    reports = []
-    for rule in rules.all_rules():
-        if rule.scope == "catalog":
-            reports += [_report(rule, hit.record, hit) for hit in rule.check(context)]
-    if cache_dir:
-        cache.put(key, reports)
-        cache.prune(keep=4)
-    return reports
+    """The whole-catalogue rules' reports: each rule's kept by what it reads (zwgk.rules.reads), so
+    a change runs again only the rules that can see it."""
+    catalogue_rules = [rule for rule in rules.all_rules() if rule.scope == "catalog"]
+
+    def run(rule: rules.Rule) -> list[tuple[Record, rules.Hit]]:
+        return [(hit.record, hit) for hit in rule.check(context)]
+
+    if not cache_dir:
+        return [_report(rule, record, hit) for rule in catalogue_rules for record, hit in run(rule)]
+    return reads.catalogue_reports(context, cache_dir, catalogue_rules, run)
 
 
 @dataclass
@@ -271,7 +257,7 @@ def check(
     # The committed CODEOWNERS lies outside the catalogue, but a rule reads it.
     owners = codeowners.read_committed(root)
     owners_key = hashlib.sha256(owners.encode()).hexdigest() if owners is not None else ""
-    key = fingerprint(root, f"{code_version(ALL_MODULES)}\0{as_of}\0{owners_key}") if cache else ""
+    key = fingerprint(root, f"{code_version(ALL_MODULES)}\0{as_of}\0{owners_key}", cache_dir) if cache else ""
     cached = cache.get(key) if cache else None
     if cached is not None:
         return CheckResult(*cached)

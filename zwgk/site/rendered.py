@@ -74,11 +74,11 @@ class RenderedPages:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.html"
 
-    def lookup(self, uri: str, source: str) -> bool:
-        """Whether the page's HTML is cached; remembers either way."""
+    def lookup(self, uri: str, digest: str) -> bool:
+        """Whether the page's HTML is cached (`digest`: its source's SHA-256, hex); remembers either way."""
         if self.folder is None:
             return False
-        key = hashlib.sha256(f"{self.theme}\0{uri}\0{source}".encode()).hexdigest()
+        key = hashlib.sha256(f"{self.theme}\0{uri}\0{digest}".encode()).hexdigest()
         path = self._path(key)
         if path.is_file():
             self.hits[uri] = path
