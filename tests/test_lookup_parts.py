@@ -39,7 +39,7 @@ def _plain_code_shards(site, shards: int) -> dict[str, bytes]:
     named += [(key, record) for dept_id in site.departments for key, _, record in lookup_parts._named(site, dept_id)]
     for key, value in named:
         grouped[shard_of(key, shards)][key].append(value)
-    dumps = lookup_parts._dumps
+    dumps = lookup_parts.compact_json
     files = {f"codes/{n}.json": dumps(grouped.get(n, {})).encode() for n in range(shards)}
     departments = [[d.dept_id, d.name, d.short_name, d.level, d.uscc, urls.department(d.dept_id)] for d in site.departments.values()]
     prefixes, prefix_files = prefix_lookup.prefix_shards(records)

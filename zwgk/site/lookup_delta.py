@@ -22,9 +22,9 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from zwgk.site.lookup import shard_of
-from zwgk.site.lookup_parts import LookupPart, _Arranged, _dumps, _title_files, _varints
+from zwgk.site.lookup_parts import Arranged, LookupPart, assembled_title_files, compact_json, write_varints
 from zwgk.site.record_chunks import RECORD_DIR, RECORDS_PER_CHUNK
-from zwgk.site.title_index import KEYWORD, TITLE, TITLE_DIR
+from zwgk.site.title_index import KEYWORD, TITLE, TITLE_DIR, read_varint
 from zwgk.site.title_index import shard_count as title_shard_count
 
 # Beyond this share of moved or changed records the files are written afresh (cheaper than patching).
@@ -55,24 +55,13 @@ def _value(raw: bytes) -> int:
     return value
 
 
-def _read_varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, at
-        shift += 7
-
-
 def blocks(data: bytes) -> dict[str, bytes]:
     """A title shard's bigrams and the bytes of their postings."""
     found, at = {}, 0
     while at < len(data):
-        size, at = _read_varint(data, at)
+        size, at = read_varint(data, at)
         gram = data[at : at + size].decode("utf-8")
-        size, at = _read_varint(data, at + size)
+        size, at = read_varint(data, at + size)
         found[gram] = data[at : at + size]
         at += size
     return found
@@ -104,11 +93,11 @@ def patched(body: bytes, drops: set[int], adds: list[tuple[int, bytes]]) -> byte
     out = bytearray(b"".join(posts[:start]))
     previous = docnums[start - 1] if start else 0
     for docnum, suffix in merged:
-        _varints((docnum - previous,), out)
+        write_varints((docnum - previous,), out)
         out += suffix
         previous = docnum
     if end < len(posts):
-        _varints((docnums[end] - previous,), out)
+        write_varints((docnums[end] - previous,), out)
         out += posts[end][_delta_length(posts[end]) :]
         out += b"".join(posts[end + 1 :])
     return bytes(out)
@@ -185,12 +174,12 @@ class Titles:
         stale.update(value % shards for value, _, firsts, _ in merged.values() if any(place in shifted for _, place in firsts))
         return stale
 
-    def __call__(self, arranged: _Arranged, texts, withdrawn, grams, files: dict[str, bytes]) -> dict:
+    def __call__(self, arranged: Arranged, texts, withdrawn, grams, files: dict[str, bytes]) -> dict:
         urls = [key[-1] for part in self.parts for key in part.keys]
         settings = self._patched(arranged, urls, texts, withdrawn, grams, files) if self.previous is not None else None
         if settings is None:
             self.rebuilt = self.moved = None
-            settings = _title_files(arranged, texts, withdrawn, grams, files)
+            settings = assembled_title_files(arranged, texts, withdrawn, grams, files)
             count = gram_count(files, settings["title_shards"])
         else:
             settings, count = settings
@@ -199,7 +188,7 @@ class Titles:
         self.numbering = Numbering(dict(self.part_keys), by_docnum, arranged.leads, twins, count, settings["title_shards"])
         return settings
 
-    def _patched(self, arranged: _Arranged, urls, texts, withdrawn, grams, files):
+    def _patched(self, arranged: Arranged, urls, texts, withdrawn, grams, files):
         old_files, old = self.previous
         order, docnums, leads = arranged.order, arranged.docnums, arranged.leads
         changed = {part.dept_id for part in self.parts if old.part_keys.get(part.dept_id) != self.part_keys.get(part.dept_id)}
@@ -286,9 +275,9 @@ class Titles:
                 body = merged[gram]
                 if body:
                     head = gram.encode("utf-8")
-                    _varints((len(head),), out)
+                    write_varints((len(head),), out)
                     out += head
-                    _varints((len(body),), out)
+                    write_varints((len(body),), out)
                     out += body
             files[path] = bytes(out)
         if len(order) != len(old.urls):
@@ -302,7 +291,7 @@ class Titles:
             for place in order[number * RECORDS_PER_CHUNK : (number + 1) * RECORDS_PER_CHUNK]:
                 text = texts[place]
                 if place in arranged.twins:
-                    text = text[:-1] + ',"twins":' + _dumps(arranged.twins[place]) + "}"
+                    text = text[:-1] + ',"twins":' + compact_json(arranged.twins[place]) + "}"
                 chunk.append(text)
             files[path] = ("[" + ",".join(chunk) + "]").encode()
         self.rebuilt = len(read) + len(chunks)

@@ -56,7 +56,7 @@ def _hashed(key: str) -> tuple[str, int]:
     return key, shard_of(key, 1 << 32)  # shard_of(key, n) is this value % n
 
 
-def _varints(values, out: bytearray) -> None:
+def write_varints(values, out: bytearray) -> None:
     for value in values:
         while value >= 0x80:
             out.append((value & 0x7F) | 0x80)
@@ -68,15 +68,15 @@ def _suffix(field: int, at: int, length: int, title_length: int) -> bytes:
     """A posting's bytes after the docnum's delta (title_index.encode)."""
     out = bytearray()
     if field == TITLE:
-        _varints((field, at, title_length), out)
+        write_varints((field, at, title_length), out)
     elif field == KEYWORD:
-        _varints((field, title_length), out)
+        write_varints((field, title_length), out)
     else:
-        _varints((field, at, length, title_length), out)
+        write_varints((field, at, length, title_length), out)
     return bytes(out)
 
 
-def _dumps(value) -> str:
+def compact_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -91,7 +91,7 @@ def lookup_part(site, dept_id: str) -> LookupPart:
     cut_firsts: dict[str, list] = defaultdict(list)
     below: dict[str, set[str]] = defaultdict(set)
     for local, (_, record) in enumerate(keyed):
-        texts.append(_dumps(chunk_record(record, named)))
+        texts.append(compact_json(chunk_record(record, named)))
         item = record["kind"] == "item"
         twins.append(
             (record["group"], record["title"], tuple(record.get("aliases", [])), record["status"], record["dept"]) if item else None
@@ -154,14 +154,14 @@ def part_ids(site) -> list[str]:
     return sorted(set(site.departments) | set(site.items_by_dept) | set(site.entries_by_dept))
 
 
-class _Arranged(NamedTuple):
+class Arranged(NamedTuple):
     order: list[int]  # the records (their places in the parts joined) in docnum order
     docnums: list[int]  # each place's docnum
     leads: int
     twins: dict[int, list]  # a lead's twins, by place
 
 
-def _arrange(parts: list[LookupPart]) -> _Arranged:
+def _arrange(parts: list[LookupPart]) -> Arranged:
     """title_index.arrange over the parts' records."""
     keys: list[tuple] = []
     twins: list[tuple | None] = []
@@ -192,12 +192,12 @@ def _arrange(parts: list[LookupPart]) -> _Arranged:
     docnums = [0] * len(order)
     for docnum, place in enumerate(order):
         docnums[place] = docnum
-    return _Arranged(order, docnums, len(order) - len(follower), lead_twins)
+    return Arranged(order, docnums, len(order) - len(follower), lead_twins)
 
 
 def code_files(site, shards: int, parts: list[LookupPart], titles=None) -> dict[str, bytes]:
     """Every file under codes/ (static_search.code_shards) from the parts of part_ids; `titles` writes
-    the first pass's files (default `_title_files`; zwgk.site.lookup_delta.Titles patches the previous
+    the first pass's files (default `assembled_title_files`; zwgk.site.lookup_delta.Titles patches the previous
     build's, and then tells which of the other files may differ from the previous build's: the rest are
     taken from it)."""
     arranged = _arrange(parts)
@@ -209,7 +209,7 @@ def code_files(site, shards: int, parts: list[LookupPart], titles=None) -> dict[
         grams += part.grams
         codes += part.codes
     files: dict[str, bytes] = {}
-    first_pass = (titles or _title_files)(arranged, texts, withdrawn, grams, files)
+    first_pass = (titles or assembled_title_files)(arranged, texts, withdrawn, grams, files)
     stale = titles.stale_codes(shards, codes) if hasattr(titles, "stale_codes") else None
     grouped: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for docnum, place in enumerate(order):
@@ -222,7 +222,7 @@ def code_files(site, shards: int, parts: list[LookupPart], titles=None) -> dict[
             grouped[value % shards][key].append(record)
     for number in range(shards):
         path = f"{CODES_DIR}/{number}.json"
-        files[path] = _dumps(grouped.get(number, {})).encode() if stale is None or number in stale else titles.previous_file(path)
+        files[path] = compact_json(grouped.get(number, {})).encode() if stale is None or number in stale else titles.previous_file(path)
     # The shard count (for `zwgk search`, which reads the shards for exact codes), the province's
     # synonyms (applied at query time, zwgk.search.ranking.variants) and departments: one small file.
     # The departments too: few, and a department's name should find it whatever Pagefind ranks first.
@@ -234,7 +234,7 @@ def code_files(site, shards: int, parts: list[LookupPart], titles=None) -> dict[
     settings |= first_pass
     if hasattr(titles, "counted"):
         titles.counted(shards, prefixes)
-    files[SETTINGS_FILE] = _dumps(settings).encode()
+    files[SETTINGS_FILE] = compact_json(settings).encode()
     return files
 
 
@@ -265,11 +265,11 @@ def _prefix_files(parts: list[LookupPart], docnums: list[int], files: dict[str, 
         grouped[value % shards][cut] = node
     for number in range(shards):
         path = f"{PREFIX_DIR}/{number}.json"
-        files[path] = _dumps(grouped.get(number, {})).encode() if stale is None or number in stale else titles.previous_file(path)
+        files[path] = compact_json(grouped.get(number, {})).encode() if stale is None or number in stale else titles.previous_file(path)
     return shards
 
 
-def _title_files(arranged: _Arranged, texts: list[str], withdrawn: list[bool], grams: list, files: dict[str, bytes]) -> dict:
+def assembled_title_files(arranged: Arranged, texts: list[str], withdrawn: list[bool], grams: list, files: dict[str, bytes]) -> dict:
     """title_index.title_files from the parts' records."""
     order, leads = arranged.order, arranged.leads
     # Each bigram's postings encoded as they come, in docnum order: [bytes so far, previous docnum].
@@ -286,7 +286,7 @@ def _title_files(arranged: _Arranged, texts: list[str], withdrawn: list[bool], g
             if delta < 0x80:
                 body += small[delta]
             else:
-                _varints((delta,), body)
+                write_varints((delta,), body)
             body += suffix
     shards = title_shard_count(len(bodies))
     by_shard: dict[int, bytearray] = defaultdict(bytearray)
@@ -294,9 +294,9 @@ def _title_files(arranged: _Arranged, texts: list[str], withdrawn: list[bool], g
         body = bodies[gram][0]
         head = gram.encode("utf-8")
         out = by_shard[shard_of(gram, shards)]
-        _varints((len(head),), out)
+        write_varints((len(head),), out)
         out += head
-        _varints((len(body),), out)
+        write_varints((len(body),), out)
         out += body
     files.update({f"{TITLE_DIR}/{n}.bin": bytes(by_shard.get(n, b"")) for n in range(shards)})
     lead_twins = arranged.twins
@@ -305,7 +305,7 @@ def _title_files(arranged: _Arranged, texts: list[str], withdrawn: list[bool], g
         for place in order[start : start + RECORDS_PER_CHUNK]:
             text = texts[place]
             if place in lead_twins:
-                text = text[:-1] + ',"twins":' + _dumps(lead_twins[place]) + "}"
+                text = text[:-1] + ',"twins":' + compact_json(lead_twins[place]) + "}"
             chunk.append(text)
         files[f"{RECORD_DIR}/{start // RECORDS_PER_CHUNK}.json"] = ("[" + ",".join(chunk) + "]").encode()
     withdrawn_from = next((n for n, place in enumerate(order) if withdrawn[place] or n >= leads), leads)

@@ -210,7 +210,7 @@ def title_files(site, records: list[dict], grams: list[tuple] | None = None) -> 
 # ---- reading it back (the tests, the build's check; zwgk-search.js `firstPass` does the same) ------
 
 
-def _read_varint(data: bytes, at: int) -> tuple[int, int]:
+def read_varint(data: bytes, at: int) -> tuple[int, int]:
     value = shift = 0
     while True:
         byte = data[at]
@@ -226,21 +226,21 @@ def decode_shard(data: bytes) -> dict[str, list[tuple]]:
     found: dict[str, list[tuple]] = {}
     at = 0
     while at < len(data):
-        size, at = _read_varint(data, at)
+        size, at = read_varint(data, at)
         gram = data[at : at + size].decode("utf-8")
         at += size
-        size, at = _read_varint(data, at)
+        size, at = read_varint(data, at)
         end, docnum, items = at + size, 0, []
         while at < end:
-            delta, at = _read_varint(data, at)
+            delta, at = read_varint(data, at)
             docnum += delta
-            field, at = _read_varint(data, at)
+            field, at = read_varint(data, at)
             position = length = 0
             if field != KEYWORD:
-                position, at = _read_varint(data, at)
+                position, at = read_varint(data, at)
             if field >= NAME:
-                length, at = _read_varint(data, at)
-            title_length, at = _read_varint(data, at)
+                length, at = read_varint(data, at)
+            title_length, at = read_varint(data, at)
             items.append((docnum, field, position, length if field >= NAME else title_length, title_length))
         found[gram] = items
     return found
@@ -339,9 +339,9 @@ def shard_grams(data: bytes) -> set[str]:
     """The bigrams a shard file holds (its postings skipped)."""
     grams, at = set(), 0
     while at < len(data):
-        size, at = _read_varint(data, at)
+        size, at = read_varint(data, at)
         grams.add(data[at : at + size].decode("utf-8"))
-        size, at = _read_varint(data, at + size)
+        size, at = read_varint(data, at + size)
         at += size
     return grams
 
