@@ -112,3 +112,22 @@ def test_item_names_across_departments(fresh_files, tmp_path):
     assert [f.file for f in _same_as_cold(root, cache) if f.rule == "item.name-conflict"] == [rel]
     _write(root, fresh_files)
     assert not [f for f in _same_as_cold(root, cache) if f.rule == "item.name-conflict"]
+
+
+def test_a_merged_items_successor_cancelled_in_its_own_file(fresh_files, tmp_path):
+    """item.successor-unknown is a per-file rule that reads another file's item: changing only the
+    successor's file must still bring the merged item's finding, as a check without cache does."""
+    root, cache = write_catalog(fresh_files, tmp_path / "catalog"), tmp_path / "cache"
+    by_dept: dict[str, list[str]] = {}
+    for rel, value in sorted(fresh_files.items()):
+        if "/powers/" in rel and isinstance(value, dict) and value.get("status", "有效") == "有效" and value["basic_code"].endswith("000"):
+            by_dept.setdefault(rel.split("/")[1], []).append(rel)
+    merged, successor = next(rels for rels in by_dept.values() if len(rels) >= 2)[:2]
+    changed = copy.deepcopy(fresh_files)
+    changed[merged] |= {"status": "已合并", "replaced_by": changed[successor]["basic_code"]}
+    _write(root, changed)
+    assert not [f for f in _same_as_cold(root, cache) if f.rule == "item.successor-unknown" and f.file == merged]
+    changed[successor]["status"] = "已取消"
+    _write(root, {successor: changed[successor]})
+    (finding,) = [f for f in _same_as_cold(root, cache) if f.rule == "item.successor-unknown" and f.file == merged]
+    assert "本身已取消" in finding.message

@@ -37,27 +37,31 @@ def finish(config, log: logging.Logger) -> None:
         files.write(path, content)
     files.store()
     titles = start_title_check(build, site_dir)  # in a process of its own, beside the rest of this step
-    pages = written_pages(written)  # what the static search would read back of these pages
-    recomputed = build.counts.get("lookup_parts")
-    exported_files = len(written) - len(build.chart_files)
-    produced = set(written)
-    del written
-    localise_theme_scripts(site_dir)
-    add_to_sitemap(site_dir, build.copied, build.data.site_url)
-    # Files left from the last build and not produced by this one go before anything checks the site.
-    trash, listed = None, None
-    if build.files is not None:
-        produced.update(file.dest_uri for file in build.files if file.inclusion.is_included())
-        produced.update(config.theme.static_templates)
-        produced.update(f"{name}.gz" for name in config.theme.static_templates if name == "sitemap.xml")
-        build.counts["stale"], trash = sweep(site_dir, produced)
-        listed = produced  # what the site holds now: the static search need not walk it
-    exported = time.perf_counter()
-    build.counts = verify(build, site_dir)
-    build.pages = []
-    build.cache.store()
-    verified = time.perf_counter()
-    build.counts["search_pages"] = static_search(build, site_dir, listed, pages, titles)
+    try:
+        pages = written_pages(written)  # what the static search would read back of these pages
+        recomputed = build.counts.get("lookup_parts")
+        exported_files = len(written) - len(build.chart_files)
+        produced = set(written)
+        del written
+        localise_theme_scripts(site_dir)
+        add_to_sitemap(site_dir, build.copied, build.data.site_url)
+        # Files left from the last build and not produced by this one go before anything checks the site.
+        trash, listed = None, None
+        if build.files is not None:
+            produced.update(file.dest_uri for file in build.files if file.inclusion.is_included())
+            produced.update(config.theme.static_templates)
+            produced.update(f"{name}.gz" for name in config.theme.static_templates if name == "sitemap.xml")
+            build.counts["stale"], trash = sweep(site_dir, produced)
+            listed = produced  # what the site holds now: the static search need not walk it
+        exported = time.perf_counter()
+        build.counts = verify(build, site_dir)
+        build.pages = []
+        build.cache.store()
+        verified = time.perf_counter()
+        build.counts["search_pages"] = static_search(build, site_dir, listed, pages, titles)
+    except BaseException:  # the check is not needed any more: no process left behind
+        titles.cancel()
+        raise
     del pages
     static = time.perf_counter()
     check_links(site_dir, build, log, listed)

@@ -202,7 +202,7 @@ def fingerprint(root: Path, salt: str, cache_dir: Path | None = None) -> str:
     _require_catalogue(root)
     scratch = Catalog(root=root, scheme=None)
     sources = discover(root, scratch.folders, scratch.reports)
-    digest = hashlib.sha256(f"{salt}\0".encode())
+    digest = hashlib.sha256(f"{salt}\0{root.resolve().name}\0".encode())  # CODEOWNERS lines name the folder
     version = code_version()
     stat_keys = StatKeys(cache_dir, root, version)
     for source in sources:

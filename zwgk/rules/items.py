@@ -205,4 +205,4 @@ def successor_unknown(item, ctx):
     elif successor is None and not ctx.item_exists(item.dept_id, item.replaced_by):
         yield Hit(f"合并后的事项“{item.replaced_by}”不在本部门：请改正 replaced_by，或补上该事项。", ("replaced_by",))
     elif successor is not None and not successor.is_active:
-        yield Hit(f"合并后的事项“{item.replaced_by}”本身已{successor.status}：请指向现行有效的事项。", ("replaced_by",))
+        yield Hit(f"合并后的事项“{item.replaced_by}”本身{successor.status}：请指向现行有效的事项。", ("replaced_by",))

@@ -112,6 +112,9 @@ def _context_fingerprint(context: Context) -> str:
             digest.update(f"{rel}\0{catalog.file_keys[rel]}\0".encode())
         elif "/powers/" in rel:
             digest.update(f"{rel}\0".encode())
+    # item.successor-unknown reads the status of another file's item (ctx.items_by_key)
+    for item in sorted(catalog.items, key=lambda item: (item.dept_id, item.basic_code)):
+        digest.update(f"{item.dept_id}\0{item.basic_code}\0{item.status}\0".encode())
     for rel in sorted(catalog.rejected):
         digest.update(f"rejected\0{rel}\0".encode())
     return digest.hexdigest()

@@ -34,7 +34,7 @@ class TitleCheck:
         try:
             # Run from the folder holding this package, so that `-m` finds this very code.
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "zwgk.site.title_check", str(site_dir), name],
+                [sys.executable, "-m", "zwgk.site.title_check", str(site_dir.resolve()), name],
                 cwd=Path(__file__).resolve().parent.parent.parent,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -49,7 +49,10 @@ class TitleCheck:
         if self.process.returncode != 0:
             detail = err.decode("utf-8", "replace")[-2000:]
             raise TitleCheckError(f"标题检索索引的核对失败（退出码 {self.process.returncode}）：\n{detail}")
-        return json.loads(out)
+        try:
+            return json.loads(out)
+        except ValueError:
+            raise TitleCheckError(f"标题检索索引的核对没有给出可读的结果：{out[:200]!r}") from None
 
     def cancel(self) -> None:
         """Stop the check (the build failed before it was needed)."""
