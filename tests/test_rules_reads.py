@@ -11,6 +11,8 @@ import pytest
 from conftest import AS_OF, write_catalog
 
 from zwgk import rules
+from zwgk.catalog import codeowners
+from zwgk.catalog.loader import load_catalog
 from zwgk.rules.reads import READS
 from zwgk.rules.run import check
 from zwgk.sample import generate as synth
@@ -131,3 +133,19 @@ def test_a_merged_items_successor_cancelled_in_its_own_file(fresh_files, tmp_pat
     _write(root, {successor: changed[successor]})
     (finding,) = [f for f in _same_as_cold(root, cache) if f.rule == "item.successor-unknown" and f.file == merged]
     assert "本身已取消" in finding.message
+
+
+def test_the_same_catalogue_in_folders_of_other_names_shares_no_codeowners_result(fresh_files, tmp_path):
+    """CODEOWNERS lines name the catalogue's folder (/catalog/departments/…): a catalogue under
+    another name, checked with the same cache, is held to its own lines."""
+    cache, lines = tmp_path / "cache", None
+    for repo, name in (("a", "catalog"), ("b", "catalogx")):
+        root = write_catalog(fresh_files, tmp_path / repo / name)
+        lines = lines or codeowners.render(root, load_catalog(root).departments)  # written for /catalog/
+        (tmp_path / repo / ".github").mkdir()
+        (tmp_path / repo / ".github" / "CODEOWNERS").write_text(lines, encoding="utf-8")
+        for whole in (True, False):
+            incremental = check(root, as_of=AS_OF, cache_dir=cache, workers=1, records=whole).findings
+            assert incremental == check(root, as_of=AS_OF, cache_dir=None, workers=1, records=whole).findings
+    stale = [f for f in incremental if f.rule == "dept.codeowners-stale"]
+    assert stale, "the lines written for /catalog/ are stale under /catalogx/"
