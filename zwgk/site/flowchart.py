@@ -2,9 +2,9 @@
 content hash, written as files of the site named by their content and shown on item pages as images
 named after the item (`figure`); `accessible` makes an inline one (role="img" and a title).
 
-One `dot` process renders a whole batch of graphs (per-graph processes cost about 20 ms each); batches
-run on all cores. A batch that fails or overruns its time bound is split until the graph at fault is
-found, and the build fails naming its item.
+Graphs are drawn by Debian's libgvc in processes of zwgk.site.dot_worker, on all cores, each graph in a
+fork of its own (a drawing depends on its DOT source alone; see there why not `dot` over a batch). A
+graph that fails or overruns its time bound fails the build, naming its item.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +24,10 @@ from zwgk.catalog.flow import step_index
 from zwgk.catalog.model import PowerItem
 from zwgk.catalog.text import xml_safe
 from zwgk.site import html
+from zwgk.site.dot_worker import Drawer, DrawError
 
 FONT = "Noto Sans CJK SC,Microsoft YaHei,PingFang SC,sans-serif"
-RENDER_VERSION = "2"
-BATCH_SIZE = 200
+RENDER_VERSION = "3"  # 3: drawn by zwgk.site.dot_worker (2: `dot` over batches)
 SECONDS_PER_GRAPH = 2.0
 WRAP_CHARS = 12
 
@@ -126,31 +126,34 @@ def chart_key(source: str, version: str) -> str:
     return hashlib.sha256(f"{RENDER_VERSION}\0{version}\0{source}".encode()).hexdigest()
 
 
-def _run_batch(sources: list[str]) -> list[str]:
-    """Render a batch in one `dot` process; raises on failure or when the time bound is exceeded."""
-    folder = Path(tempfile.mkdtemp(prefix="zwgk-dot-"))
-    try:
-        paths = []
-        for number, source in enumerate(sources):
-            path = folder / f"{number}.gv"
-            path.write_text(source, encoding="utf-8")
-            paths.append(str(path))
-        subprocess.run(["dot", "-Tsvg", "-O", *paths], capture_output=True, check=True, timeout=5 + SECONDS_PER_GRAPH * len(sources))
-        return [Path(path + ".svg").read_text(encoding="utf-8") for path in paths]
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+def _draw_all(graphs: list[tuple[str, str]], workers: int) -> list[str]:
+    """Graphviz's SVG of each (label naming the item, DOT source), in order: `workers` drawing
+    processes (zwgk.site.dot_worker), each graph in a process of its own within its time bound. A graph
+    that cannot be drawn fails the build, naming its item."""
+    results: list[str | None] = [None] * len(graphs)
+    stop = threading.Event()
 
+    def work(share: range) -> None:
+        drawer = Drawer(5 + SECONDS_PER_GRAPH)
+        try:
+            for number in share:
+                if stop.is_set():
+                    break
+                label, source = graphs[number]
+                try:
+                    results[number] = drawer.draw(source)
+                except DrawError as error:
+                    stop.set()
+                    raise FlowchartError(f"事项“{label}”的运行流程图无法由 Graphviz 生成：{error.reason}") from None
+            drawer.finish()
+        finally:
+            drawer.close()
 
-def _render_or_blame(batch: list[tuple[str, str]]) -> list[str]:
-    """Render (label, source) pairs; on failure split the batch until the failing graph is named."""
-    try:
-        return _run_batch([source for _, source in batch])
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-        if len(batch) == 1:
-            reason = "超时" if isinstance(error, subprocess.TimeoutExpired) else (error.stderr or b"").decode(errors="replace").strip()
-            raise FlowchartError(f"事项“{batch[0][0]}”的运行流程图无法由 Graphviz 生成：{reason}") from None
-        middle = len(batch) // 2
-        return _render_or_blame(batch[:middle]) + _render_or_blame(batch[middle:])
+    count = max(1, min(workers, len(graphs)))
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        for done in [pool.submit(work, range(start, len(graphs), count)) for start in range(count)]:
+            done.result()
+    return results
 
 
 _XML_HEAD = re.compile(r"^.*?(?=<svg)", re.S)
@@ -299,8 +302,8 @@ def render_all(
 ) -> tuple[dict[str, str], RenderStats]:
     """SVG for each chart id, from {chart id: (label naming the item, DOT source)}.
 
-    Charts are cached by a hash of their DOT source and the Graphviz version; the rest are rendered in
-    batches of `BATCH_SIZE`, one `dot` process per batch, batches in parallel.
+    Charts are cached by a hash of their DOT source and the Graphviz version; the rest are drawn by
+    `_draw_all`, each distinct source once.
     """
     version = _dot_version()
     folder = cache_dir / "flowcharts" if cache_dir else None
@@ -314,16 +317,12 @@ def render_all(
         else:
             missing.setdefault(key, []).append((chart_id, label, source))
     unique = [(key, group[0][1], group[0][2]) for key, group in missing.items()]
-    batches = [unique[start : start + BATCH_SIZE] for start in range(0, len(unique), BATCH_SIZE)]
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        rendered = list(pool.map(lambda batch: _render_or_blame([(label, source) for _, label, source in batch]), batches))
-    batch_labels = {key: label for key, label, _ in unique}
-    for batch, svgs in zip(batches, rendered, strict=True):
-        for (key, _, _), svg in zip(batch, svgs, strict=True):
-            if not is_svg(svg):
-                raise FlowchartError(f"事项“{batch_labels[key]}”的运行流程图：Graphviz 的输出不是完整的 SVG。")
-            if folder is not None:
-                _write_atomically(folder / key[:2] / f"{key}.svg", svg)
-            for chart_id, _, _ in missing[key]:
-                results[chart_id] = svg
+    drawn = _draw_all([(label, source) for _, label, source in unique], workers or os.cpu_count() or 1)
+    for (key, label, _), svg in zip(unique, drawn, strict=True):
+        if not is_svg(svg):
+            raise FlowchartError(f"事项“{label}”的运行流程图：Graphviz 的输出不是完整的 SVG。")
+        if folder is not None:
+            _write_atomically(folder / key[:2] / f"{key}.svg", svg)
+        for chart_id, _, _ in missing[key]:
+            results[chart_id] = svg
     return results, RenderStats(charts=len(charts), rendered=len(unique))

@@ -1,0 +1,186 @@
+"""Drawing with Graphviz: Debian's libgvc (the library the `dot` command runs) through ctypes, in a
+process of its own that forks a child for every graph. Run as a script (`main`), it imports nothing of
+zwgk; `Drawer` is the build's side.
+
+Why not `dot -Tsvg -O a.gv b.gv ...` per batch: Graphviz 2.43 frees a rank array twice when it cleans
+up after a graph with labelled edges within a rank (flat_edges, then gvFreeLayout), so a batch aborts
+("corrupted size vs. prev_size") or carries a damaged heap into the next graph (an output file of
+garbage bytes was seen); splitting the failed batches ran each chart about seven times. And a cluster's
+place in the layout follows the address of its name's string, so a graph drawn after others in one
+process came out laid out differently from the same graph drawn alone. Here every graph is drawn by a
+fork of the same process in the same state (one warm-up drawing has loaded the plugins and the fonts;
+between forks the parent allocates nothing), so a drawing depends on its DOT source alone, and the
+layout's cleanup, where the double free is, never runs: the child exits once its SVG is written.
+
+Protocol on the process's stdin/stdout, per graph: a 4-byte big-endian length and the DOT source in
+UTF-8 in; one status byte (0 drawn, 1 failed), a 4-byte length and the SVG, or Graphviz's error text,
+out. The child reads its job and writes its answer itself; the parent writes an answer only for a
+child that died without one.
+"""
+
+import contextlib
+import ctypes
+import os
+import select
+import struct
+import subprocess
+import sys
+import time
+
+WARM_UP = 'digraph w { node [fontname="Noto Sans CJK SC,sans-serif"]; a [label="开始"]; a -> b [label="是"]; }'
+
+
+def _library():
+    gvc = ctypes.CDLL("libgvc.so.6")
+    cgraph = ctypes.CDLL("libcgraph.so.6")
+    cgraph.agmemread.restype = ctypes.c_void_p
+    cgraph.agmemread.argtypes = [ctypes.c_void_p]
+    gvc.gvContext.restype = ctypes.c_void_p
+    gvc.gvLayout.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p]
+    gvc.gvRenderData.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_void_p,
+        ctypes.c_char_p,
+        ctypes.POINTER(ctypes.c_char_p),
+        ctypes.POINTER(ctypes.c_uint),
+    ]
+    return gvc, cgraph
+
+
+def _draw(gvc, cgraph, context, source) -> bytes | None:
+    """The SVG of a NUL-terminated DOT source (a ctypes buffer), or None when Graphviz refuses it."""
+    graph = cgraph.agmemread(ctypes.addressof(source))
+    if not graph or gvc.gvLayout(context, graph, b"dot") != 0:
+        return None
+    data, length = ctypes.c_char_p(), ctypes.c_uint()
+    if gvc.gvRenderData(context, graph, b"svg", ctypes.byref(data), ctypes.byref(length)) != 0:
+        return None
+    return ctypes.string_at(data, length.value)
+
+
+def _read_into(fd: int, buffer) -> bool:
+    """Fill `buffer` from `fd` (False at end of input); reads into it, allocating nothing."""
+    view, done = memoryview(buffer).cast("B"), 0
+    while done < len(view):
+        count = os.readv(fd, [view[done:]])
+        if count == 0:
+            return False
+        done += count
+    return True
+
+
+def _write(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _child(gvc, cgraph, context) -> None:
+    """Draw one graph: read it from stdin, answer on stdout, then exit without cleaning up."""
+    header = bytearray(4)
+    if not _read_into(0, header):
+        os._exit(3)  # no more graphs
+    (size,) = struct.unpack(">I", header)
+    source = ctypes.create_string_buffer(size + 1)
+    if not _read_into(0, (ctypes.c_char * size).from_buffer(source)):
+        os._exit(3)
+    errors = os.memfd_create("dot-errors")
+    os.dup2(errors, 2)
+    svg = _draw(gvc, cgraph, context, source)
+    if svg is None:
+        os.lseek(errors, 0, os.SEEK_SET)
+        message = os.read(errors, 1 << 16)
+        _write(1, struct.pack(">BI", 1, len(message)) + message)
+    else:
+        _write(1, struct.pack(">BI", 0, len(svg)) + svg)
+    os._exit(0)
+
+
+def main() -> None:
+    gvc, cgraph = _library()
+    context = gvc.gvContext()
+    warm_up = ctypes.create_string_buffer(WARM_UP.encode())
+    if _draw(gvc, cgraph, context, warm_up) is None:
+        sys.exit("Graphviz cannot draw")
+    sys.stdout.flush()
+    while True:
+        pid = os.fork()
+        if pid == 0:
+            _child(gvc, cgraph, context)
+        _, status = os.waitpid(pid, 0)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
+            return
+        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+            how = f"信号 {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"退出码 {os.WEXITSTATUS(status)}"
+            message = f"Graphviz 进程异常终止（{how}）".encode()
+            _write(1, struct.pack(">BI", 1, len(message)) + message)
+
+
+class DrawError(Exception):
+    """Graphviz could not draw a graph: `reason` says why (its error text, or 超时 for the time bound)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Drawer:
+    """The build's side: one drawing process, graphs drawn one at a time, each within `seconds`."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        environment = {**os.environ, "PYTHONHASHSEED": "0"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-S", __file__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=environment,
+            start_new_session=True,
+        )
+
+    def draw(self, source: str) -> str:
+        data = source.encode()
+        try:
+            _write(self.process.stdin.fileno(), struct.pack(">I", len(data)) + data)
+        except OSError:
+            raise DrawError("Graphviz 绘图进程未能启动或已退出（需要 libgvc.so.6，即 Debian 的 graphviz 软件包）") from None
+        deadline = time.monotonic() + self.seconds
+        status, size = struct.unpack(">BI", self._read(5, deadline))
+        payload = self._read(size, deadline)
+        if status != 0:
+            raise DrawError(payload.decode(errors="replace").strip() or "Graphviz 未给出原因")
+        return payload.decode()
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        fd, chunks, done = self.process.stdout.fileno(), [], 0
+        while done < size:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                self.close()
+                raise DrawError("超时")
+            chunk = os.read(fd, size - done)
+            if not chunk:
+                raise DrawError("Graphviz 绘图进程未能启动或已退出（需要 libgvc.so.6，即 Debian 的 graphviz 软件包）")
+            chunks.append(chunk)
+            done += len(chunk)
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        """Stop the process and any child drawing for it (nothing to do after `finish`)."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, 9)
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+
+    def finish(self) -> None:
+        """End the process normally (its next child reads the end of input)."""
+        self.process.stdin.close()
+        self.process.wait()
+
+
+if __name__ == "__main__":
+    main()
