@@ -266,13 +266,17 @@ def chart_files(svgs: dict[str, str]) -> tuple[dict[str, ChartFile], dict[str, b
     """{chart id: its file} and {site path: the file's bytes}, from {chart id: Graphviz's SVG}."""
     files: dict[str, ChartFile] = {}
     contents: dict[str, bytes] = {}
+    made: dict[str, ChartFile] = {}  # by Graphviz's SVG: items drawn alike (most) share it, made once
     for chart_id, svg in svgs.items():
-        content = standalone(svg).encode()
-        rel = f"{CHART_FOLDER}/{hashlib.sha256(content).hexdigest()[:20]}.svg"
-        size = _SIZE.search(content[:400].decode(errors="replace"))
-        width, height = (round(float(size.group(1)) * 4 / 3), round(float(size.group(2)) * 4 / 3)) if size else (0, 0)
-        files[chart_id] = ChartFile(rel, width, height)
-        contents[rel] = content
+        chart = made.get(svg)
+        if chart is None:
+            content = standalone(svg).encode()
+            rel = f"{CHART_FOLDER}/{hashlib.sha256(content).hexdigest()[:20]}.svg"
+            size = _SIZE.search(content[:400].decode(errors="replace"))
+            width, height = (round(float(size.group(1)) * 4 / 3), round(float(size.group(2)) * 4 / 3)) if size else (0, 0)
+            chart = made[svg] = ChartFile(rel, width, height)
+            contents[rel] = content
+        files[chart_id] = chart
     return files, contents
 
 
@@ -309,9 +313,12 @@ def render_all(
     folder = cache_dir / "flowcharts" if cache_dir else None
     results: dict[str, str] = {}
     missing: dict[str, list[tuple[str, str, str]]] = {}
+    cached: dict[str, str | None] = {}  # by key: items drawn alike read one cached file
     for chart_id, (label, source) in charts.items():
         key = chart_key(source, version)
-        svg = _read_cached(folder / key[:2] / f"{key}.svg") if folder else None
+        if key not in cached:
+            cached[key] = _read_cached(folder / key[:2] / f"{key}.svg") if folder else None
+        svg = cached[key]
         if svg is not None:
             results[chart_id] = svg
         else:
