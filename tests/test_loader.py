@@ -237,3 +237,17 @@ def test_department_bundles_give_what_a_load_without_cache_gives(fresh_files, tm
     assert changed == _loaded(root)
     assert any(record[2].get("title") == "关于部门缓存核对的通知" for record in changed[0])
     assert len(set((cache / "load-bundles").rglob("*.pickle")) - bundles) == 1  # one department's bundle made again
+
+
+def test_text_met_twice_through_an_alias_or_nested_too_deep_is_refused_like_any_value():
+    # Text values take a short path through the converter; aliases and the depth limit still apply.
+    data, problems = yamlio.parse("a: &x 文本\nb: *x\n".encode())
+    assert data is None and [p.rule for p in problems] == ["yaml.alias"] and problems[0].line == 2
+    deep = "v: " + "[" * yamlio.MAX_DEPTH + "文本" + "]" * yamlio.MAX_DEPTH + "\n"
+    data, problems = yamlio.parse(deep.encode())
+    assert data is None and [p.rule for p in problems] == ["yaml.too-deep"]
+    shallow = "v: " + "[" * (yamlio.MAX_DEPTH - 1) + "文本" + "]" * (yamlio.MAX_DEPTH - 1) + "\n"
+    data, problems = yamlio.parse(shallow.encode())
+    assert problems == [] and data is not None
+    data, problems = yamlio.parse(b"a:\n\tb: 1\n")
+    assert data is None and [p.rule for p in problems] == ["yaml.tab"]
