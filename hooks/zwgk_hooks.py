@@ -25,6 +25,11 @@ def on_files(files, config):
     return contributing.add_files(build.add_pages(files, config), config)
 
 
+def on_env(env, config, files):
+    build.cache_nav(env)
+    return env
+
+
 def on_page_markdown(markdown, page, config, files):
     return contributing.page_markdown(markdown, page, config)
 

@@ -103,3 +103,67 @@ def test_a_site_built_again_in_its_folder_equals_a_fresh_build(tmp_path):
     cached = {path.stat().st_ino for path in (tmp_path / "kept" / "cache" / "rendered").glob("*/*.html")}
     in_site = [path for path in site.rglob("*.html") if "pagefind" not in path.parts]
     assert len(cached) > 100 and sum(path.stat().st_ino in cached for path in in_site) == len(cached)
+
+
+_NAV_HOOK = """
+from pathlib import Path
+
+from zwgk.build.render import cache_nav
+
+CACHE = {cache}
+renders = []
+
+
+def on_env(env, config, files):
+    template = env.get_template("partials/nav.html")
+    render = template.root_render_func
+
+    def counted(context):
+        renders.append(context["page"].url if context.get("page") else None)
+        yield from render(context)
+
+    template.root_render_func = counted
+    if CACHE:
+        cache_nav(env)
+    return env
+
+
+def on_post_build(config):
+    Path(config.site_dir, "renders.txt").write_text(str(len(renders)), encoding="utf-8")
+"""
+
+
+def _nav_site(tmp_path: Path, cache: bool) -> Path:
+    """A small Material site whose pages outside the navigation sit at several depths, some under the
+    navigation's own folders (their links to those pages are shorter), one a file URL (404.html has none)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    root = tmp_path / ("cached" if cache else "plain")
+    pages = ["index.md", "a/index.md", "a/b.md", "x.md", "a/c.md", "a/b/deep.md", "q/r/s.md", "q/r/t.md", "a/b/c/d.md", "z/y.md", "z/w.md"]
+    for rel in pages:
+        (root / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / "docs" / rel).write_text(f"# {rel}\n\n## 一节\n\n正文。\n", encoding="utf-8")
+    (root / "hooks.py").write_text(_NAV_HOOK.format(cache=cache), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: 导航\nsite_url: https://example.org/nav/\ntheme:\n  name: material\n  language: zh\n  font: false\n"
+        "  features: [navigation.sections]\nhooks: [hooks.py]\nplugins: []\n"
+        "nav:\n  - 首页: index.md\n  - 一组:\n      - a/index.md\n      - 二: a/b.md\n  - 外部: https://example.org/elsewhere/\n",
+        encoding="utf-8",
+    )
+    mkdocs_build(load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(root / "site")))
+    return root / "site"
+
+
+def test_the_navigation_rendered_once_per_set_of_links_equals_every_page_rendering_its_own(tmp_path):
+    plain, cached = _nav_site(tmp_path, cache=False), _nav_site(tmp_path, cache=True)
+    pages = {rel: content for rel, content in _pages(plain).items()}
+    assert len(pages) == 12  # eleven pages and 404.html
+    assert _pages(cached) == pages
+    # Every page rendered its own navigation without the cache; with it, the pages outside the
+    # navigation with the same links (q/r/s and q/r/t; z/y and z/w: same depth, under no navigation
+    # folder) share one.
+    assert int((plain / "renders.txt").read_text()) == 12
+    assert int((cached / "renders.txt").read_text()) == 10
+    deep = pages["a/b/c/d/index.html"].decode()
+    assert 'href="../../" class="md-nav__link"' in deep and 'href="https://example.org/elsewhere/"' in deep

@@ -133,3 +133,61 @@ def write_blocks(output: str, page, config) -> str:
 def watch(server, config) -> None:
     """`mkdocs serve` rebuilds when anything under the catalogue changes."""
     server.watch(str(catalog_dir(config)))
+
+
+_NAV = "partials/nav.html"
+
+
+def cache_nav(env) -> None:
+    """Material's navigation, rendered once per set of relative links instead of once per page.
+
+    Material renders the whole navigation into every page: at province scale that was about a fifth of
+    MkDocs's rendering time. For a page outside the navigation nothing in it is active or current, so
+    its navigation differs from another such page's only by the links, each made relative to the page
+    by the `url` filter. The first such page's navigation is rendered with the filter's arguments
+    recorded; every later one is keyed by what the filter makes of those arguments for its page, and
+    rendered only when that key is new. Should a rendering ever ask the filter for other arguments
+    than the first did, the cache turns itself off for the build (every page then renders its own).
+    Pages in the navigation (and pages without a page object, such as 404.html) always render theirs."""
+    template = env.get_template(_NAV)
+    render = template.root_render_func
+    state: dict = {"asked": None, "on": True}  # the url filter's arguments, as the first rendering asked them
+    rendered: dict[tuple, list[str]] = {}
+
+    def recorded(context, asked: list) -> list[str]:
+        url = env.filters["url"]
+
+        def recording(context, value):
+            asked.append(value)
+            return url(context, value)
+
+        recording.jinja_pass_arg = url.jinja_pass_arg  # a context filter, as MkDocs's own
+        env.filters["url"] = recording
+        try:
+            return list(render(context))
+        finally:
+            env.filters["url"] = url
+
+    def cached(context):
+        page, nav = context.get("page"), context.get("nav")
+        if not state["on"] or page is None or nav is None or page.parent is not None or any(page is other for other in nav.pages):
+            yield from render(context)
+            return
+        url = env.filters["url"]
+        if state["asked"] is None:
+            state["asked"] = asked = []
+            parts = recorded(context, asked)
+            rendered[tuple(url(context, value) for value in asked)] = parts
+        else:
+            key = tuple(url(context, value) for value in state["asked"])
+            parts = rendered.get(key)
+            if parts is None:
+                asked = []
+                parts = recorded(context, asked)
+                if asked == state["asked"]:
+                    rendered[key] = parts
+                else:
+                    state["on"] = False
+        yield from parts
+
+    template.root_render_func = cached
