@@ -31,7 +31,7 @@ def on_env(env, config, files):
 
 
 def on_page_markdown(markdown, page, config, files):
-    return contributing.page_markdown(markdown, page, config)
+    return build.plain_markdown(contributing.page_markdown(markdown, page, config), page, config)
 
 
 def on_page_content(html, page, config, files):

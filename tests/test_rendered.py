@@ -167,3 +167,55 @@ def test_the_navigation_rendered_once_per_set_of_links_equals_every_page_renderi
     assert int((cached / "renders.txt").read_text()) == 10
     deep = pages["a/b/c/d/index.html"].decode()
     assert 'href="../../" class="md-nav__link"' in deep and 'href="https://example.org/elsewhere/"' in deep
+
+
+def test_generated_pages_converted_without_python_markdown_equal_its_conversion(tmp_path):
+    """zwgk.build.render.PlainPages: headings and block placeholders converted by the build give what
+    Python-Markdown and MkDocs give (HTML, table of contents, title, anchors, links); anything else is
+    left to Python-Markdown."""
+    import os
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    from zwgk.build.render import PlainPages
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(config_file=str(Path(__file__).parent.parent / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins._current_plugin = None  # as while MkDocs runs a hook (File.generated reads it)
+    plain_docs = [
+        "# 食品经营许可\n\n<!-- zwgk-block 0 -->\n\n## 八公开\n\n<!-- zwgk-block 1 -->\n\n## 依据\n\n<!-- zwgk-block 2 -->\n",
+        "<!-- zwgk-block 0 -->\n\n# 主题：农业（共 1880 条）\n\n<!-- zwgk-block 1 -->\n\n<!-- zwgk-block 2 -->",
+        "# 2023 年 Report x\n\n## 2023 年 Report x\n\n### (一) 概述 - v1.2\n\n## 乙\n\n#### 丙",
+        "## 不是一级标题\n\n# 一级",
+        "<!-- zwgk-block 0 -->",
+    ]
+    markup_docs = [
+        "# a*b*\n",
+        "# 甲 {: #x }\n",
+        "# 甲 &amp; 乙\n",
+        "# 甲\n乙\n",
+        "# 甲\n\n正文。\n",
+        "#  甲\n",
+        "# 甲 #\n",
+        "# <b>甲</b>\n",
+    ]
+    plain = PlainPages(config)
+    assert plain.state == "check"
+    for number, text in enumerate(plain_docs + markup_docs):
+        converted = []
+        for fast in (False, True):
+            page = Page(
+                None, File.generated(config, f"p{number}/index.md", content=f'---\n{{"title": "页{number}"}}\n---\n\n{text}'), config
+            )
+            page.read_source(config)
+            before = plain.count
+            if fast:
+                plain.take(page.markdown, page)
+            page.render(config, Files([]))
+            links = {file.src_uri: anchors for file, anchors in (page.links_to_anchors or {}).items()}
+            converted.append((page.content, str(page.toc), page._title_from_render, page.present_anchor_ids, links, page.title))
+        assert converted[0] == converted[1], text
+        assert plain.count == before + (fast and text in plain_docs), text
+    assert plain.state == "on" and plain.count == len(plain_docs)

@@ -5,11 +5,16 @@ site without reading, converting or rendering it; finish lists it in sitemap.xml
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
 
+from markdown.extensions.toc import nest_toc_tokens
+from markdown.extensions.toc import slugify as toc_slugify
+from markdown.extensions.toc import unique as toc_unique
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
 
 from zwgk.build.facts import PageFacts
 from zwgk.build.keep import restore as restore_site
@@ -80,6 +85,7 @@ def add_pages(files: Files, config) -> Files:
     build.files = files
     build.cache = cache = RenderedPages(default_cache_dir(), config)
     build.facts = facts = PageFacts(default_cache_dir())
+    build.plain = PlainPages(config)
     pages, build.pages = build.pages[::-1], []
     while pages:
         uri, source = pages.pop()  # each source let go once split: the sources and blocks never all in memory at once
@@ -109,6 +115,14 @@ def add_pages(files: Files, config) -> Files:
     return files
 
 
+def plain_markdown(markdown_text: str, page, config) -> str:
+    """A generated page's Markdown (headings and placeholders) converted without Python-Markdown (PlainPages)."""
+    build: SiteBuild = config[STATE_KEY]
+    if page.file.src_uri in build.blocks and build.plain is not None:
+        build.plain.take(markdown_text, page)
+    return markdown_text
+
+
 def restore_blocks(html: str, page, config) -> str:
     """Count a rendered page for the search and note where MkDocs writes it. Its HTML blocks are put
     back only as the page is written (write_blocks): MkDocs converts every page before it writes
@@ -133,6 +147,98 @@ def write_blocks(output: str, page, config) -> str:
 def watch(server, config) -> None:
     """`mkdocs serve` rebuilds when anything under the catalogue changes."""
     server.watch(str(catalog_dir(config)))
+
+
+# A generated page's Markdown, once its blocks are taken out, is headings and placeholders only; Python-Markdown
+# took over a millisecond a page for it (a new converter, its extensions, the tree), about a quarter of MkDocs's
+# rendering time at province scale. Such a page is converted here instead, to exactly what Python-Markdown
+# with the build's extensions makes of it: the headings' ids from the toc extension's own slugify and unique,
+# its permalink, the page's table of contents and title as MkDocs takes them. A heading with any character
+# that Markdown or HTML could read as markup, or a page with anything else, goes to Python-Markdown as before;
+# so does every page when the first page converted both ways differs (another configuration).
+_MARKUP = "#\\\\`*_\\[\\]<>&!{}|~:\"'=+$^"  # characters Markdown or HTML may read as markup, in a heading
+_HEADING_LINE = re.compile(f"(#{{1,6}}) ([^\\s{_MARKUP}](?:[^\\t\\n{_MARKUP}]*[^\\s{_MARKUP}])?)")
+_PLACEHOLDER_LINE = re.compile(r"<!-- zwgk-block \d+ -->")
+_PLAIN_EXTENSIONS = {"toc", "tables", "fenced_code", "attr_list", "admonition"}
+
+
+def _plain_html(markdown_text: str, permalink_title: str) -> tuple[str, list[dict], str | None] | None:
+    """The page's HTML, table of contents tokens and title, or None when it is not headings and placeholders only."""
+    blocks = markdown_text.strip("\n").split("\n\n")
+    parts, flat, used, title = [], [], set(), None
+    for number, block in enumerate(blocks):
+        if _PLACEHOLDER_LINE.fullmatch(block):
+            parts.append(block + "\n\n")
+            continue
+        heading = _HEADING_LINE.fullmatch(block)
+        if heading is None:
+            return None
+        level, text = len(heading.group(1)), heading.group(2)
+        anchor = toc_unique(toc_slugify(text, "-"), used)
+        parts.append(
+            f'<h{level} id="{anchor}">{text}<a class="headerlink" href="#{anchor}" title="{permalink_title}">&para;</a></h{level}>\n'
+        )
+        flat.append({"level": level, "id": anchor, "name": text, "html": text, "data-toc-label": "", "children": []})
+        if number == 0 and level == 1:
+            title = text
+    return "".join(parts).strip(), flat, title
+
+
+class PlainPages:
+    """Puts the plain conversion in place of Page.render for the generated pages (see _plain_html)."""
+
+    def __init__(self, config):
+        toc = (config["mdx_configs"] or {}).get("toc") or {}
+        title = toc.get("permalink_title", "")
+        usable = (
+            "toc" in config["markdown_extensions"]
+            and set(config["markdown_extensions"]) <= _PLAIN_EXTENSIONS
+            and set(toc) <= {"permalink", "permalink_title"}
+            and toc.get("permalink") is True
+            and re.fullmatch(r"[^<>&\"']*", title)
+        )
+        self.title = title
+        self.state = "check" if usable else "off"  # the first page is converted both ways, then "on" or "off"
+        self.count = 0
+
+    def take(self, markdown_text: str, page) -> None:
+        if self.state == "off":
+            return
+        converted = _plain_html(markdown_text, self.title)
+        if converted is None:
+            return
+        original = page.render
+
+        def render(config, files):
+            if self.state == "check":
+                original(config, files)
+                expected = (page.content, str(page.toc), page._title_from_render, page.present_anchor_ids, page.links_to_anchors)
+                self._apply(page, converted)
+                self.state = (
+                    "on"
+                    if (page.content, str(page.toc), page._title_from_render, page.present_anchor_ids, page.links_to_anchors) == expected
+                    else "off"
+                )
+                if self.state == "off":
+                    original(config, files)
+                    return
+            else:
+                self._apply(page, converted)
+            self.count += 1
+
+        page.render = render
+
+    @staticmethod
+    def _apply(page, converted) -> None:
+        html, flat, title = converted
+        page.content = html
+        anchors = [token["id"] for token in flat]
+        page.toc = get_toc(nest_toc_tokens([dict(token) for token in flat]))  # it takes the list apart
+        page._title_from_render = title
+        page.present_anchor_ids = set(anchors)
+        if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+            # The permalinks are links to the page's own anchors, as MkDocs records them.
+            page.links_to_anchors = {page.file: {anchor: f"#{anchor}" for anchor in anchors}} if anchors else {}
 
 
 _NAV = "partials/nav.html"
