@@ -219,3 +219,28 @@ def test_generated_pages_converted_without_python_markdown_equal_its_conversion(
         assert converted[0] == converted[1], text
         assert plain.count == before + (fast and text in plain_docs), text
     assert plain.state == "on" and plain.count == len(plain_docs)
+
+
+def test_a_generated_page_front_matter_read_as_json_gives_what_mkdocs_reads_as_yaml():
+    """zwgk.build.render._front_matter_apart: the Markdown MkDocs is given and the meta set from the
+    JSON line equal what MkDocs's own reading of the whole source gives; other sources go as they are."""
+    import json
+
+    from markupsafe import Markup
+    from mkdocs.utils import meta
+
+    from zwgk.build.render import _front_matter_apart
+    from zwgk.site.pages.common import page
+
+    sources = [
+        page("食品经营许可 - 省市场监管局", Markup("<p>正文</p>"), description="说明：“引号” & <尖括号>", searchable=False, wide=True),
+        page("主题：农业、林业、水利（共 1880 条）", Markup(""), gov_tags={"ArticleTitle": "标题\\反斜杠", "PubDate": "2026-10-07 00:00"}),
+    ]
+    for source in sources:
+        front: dict[str, str] = {}
+        body = _front_matter_apart(source, "p/index.md", front)
+        assert meta.get_data(source) == (body, json.loads(front["p/index.md"]))
+        assert json.loads(front["p/index.md"])["title"]
+    for other in ["# 没有前言\n", "---\ntitle: 不是 JSON\n---\n\n# 甲\n", "---\n{}\n"]:
+        front = {}
+        assert _front_matter_apart(other, "p/index.md", front) == other and front == {}

@@ -5,6 +5,7 @@ site without reading, converting or rendering it; finish lists it in sitemap.xml
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -104,6 +105,7 @@ def add_pages(files: Files, config) -> Files:
                 build.searchable += 1
         else:
             markdown, build.blocks[uri] = _take_blocks(_text(source))
+            markdown = _front_matter_apart(markdown, uri, build.front)
             file = File.generated(config, uri, content=markdown, inclusion=InclusionLevel.NOT_IN_NAV)
             _unlink_shared(Path(file.abs_dest_path))
             if uri in cache.misses:
@@ -115,9 +117,27 @@ def add_pages(files: Files, config) -> Files:
     return files
 
 
+def _front_matter_apart(markdown: str, uri: str, front: dict[str, str]) -> str:
+    """A generated page's front matter is one line of JSON (zwgk.site.pages.common.page), which MkDocs
+    would read as YAML, with a parser written in Python (about half a millisecond a page, several
+    seconds at province scale). The page goes to MkDocs without it, and plain_markdown sets its meta
+    from the JSON, the same values (JSON is YAML). Returns the Markdown as MkDocs's meta.get_data leaves it."""
+    if not markdown.startswith("---\n"):
+        return markdown
+    end = markdown.find("\n", 4)
+    if end < 0 or not markdown.startswith("\n---\n", end) or not markdown.startswith("{", 4):
+        return markdown
+    front[uri] = markdown[4:end]
+    return markdown[end + 5 :].lstrip("\n")
+
+
 def plain_markdown(markdown_text: str, page, config) -> str:
-    """A generated page's Markdown (headings and placeholders) converted without Python-Markdown (PlainPages)."""
+    """A generated page's meta from its front matter (_front_matter_apart), and its Markdown (headings and
+    placeholders) converted without Python-Markdown (PlainPages)."""
     build: SiteBuild = config[STATE_KEY]
+    front = build.front.pop(page.file.src_uri, None)
+    if front is not None:
+        page.meta = json.loads(front)
     if page.file.src_uri in build.blocks and build.plain is not None:
         build.plain.take(markdown_text, page)
     return markdown_text
