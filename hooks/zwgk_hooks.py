@@ -25,8 +25,13 @@ def on_files(files, config):
     return contributing.add_files(build.add_pages(files, config), config)
 
 
+def on_env(env, config, files):
+    build.cache_nav(env)
+    return env
+
+
 def on_page_markdown(markdown, page, config, files):
-    return contributing.page_markdown(markdown, page, config)
+    return build.plain_markdown(contributing.page_markdown(markdown, page, config), page, config)
 
 
 def on_page_content(html, page, config, files):

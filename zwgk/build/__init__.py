@@ -11,7 +11,7 @@ from zwgk.build.finish import check_links, finish
 from zwgk.build.keep import keep_site
 from zwgk.build.lock import release_all_locks
 from zwgk.build.prepare import prepare
-from zwgk.build.render import add_pages, restore_blocks, watch, write_blocks
+from zwgk.build.render import add_pages, cache_nav, plain_markdown, restore_blocks, watch, write_blocks
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
 
@@ -19,9 +19,11 @@ __all__ = [
     "STATE_KEY",
     "SiteBuild",
     "add_pages",
+    "cache_nav",
     "check_links",
     "finish",
     "keep_site",
+    "plain_markdown",
     "prepare",
     "release_all_locks",
     "restore_blocks",

@@ -32,6 +32,8 @@ class SiteBuild:
     copied: list[str] = field(default_factory=list)  # URLs of the pages copied from that cache
     files: object = None  # MkDocs's Files of this build (everything it writes into the site)
     facts: PageFacts = field(default_factory=lambda: PageFacts(None))  # what the checks read from pages (zwgk.build.facts)
+    front: dict[str, str] = field(default_factory=dict)  # generated page -> its front matter's JSON (zwgk.build.render)
+    plain: object = None  # generated pages' Markdown converted without Python-Markdown (zwgk.build.render.PlainPages)
     chart_files: dict[str, bytes] = field(default_factory=dict)  # the flowcharts' files (zwgk.site.flowchart.chart_files)
 
 
