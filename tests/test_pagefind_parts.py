@@ -176,3 +176,55 @@ def test_the_title_check_runs_in_a_process_and_reports_what_is_missing(sample_si
     (site / "codes/search.json").unlink()
     with pytest.raises(TitleCheckError, match="标题检索索引的核对失败"):
         TitleCheck(site, sample_data).result()
+
+
+def _bundle_contents(bundle) -> dict:
+    """A bundle's content, independent of Pagefind's file names for filters (which vary from run to
+    run with the same input): the metadata, each filter's values and pages, every fragment and index chunk."""
+    meta, _ = pagefind._cbor(pagefind.read_bundle_file(next(bundle.glob("pagefind.*.pf_meta"))))
+    filters = {}
+    for name, file in meta[3]:
+        (field, values), _ = pagefind._cbor(pagefind.read_bundle_file(bundle / "filter" / f"{file}.pf_filter"))
+        filters[name] = (field, sorted((value, pages) for value, pages in values))
+    meta[3] = sorted(name for name, _ in meta[3])
+    files = {path.relative_to(bundle).as_posix(): pagefind.read_bundle_file(path) for path in bundle.glob("[fi][rn]*/*.pf_*")}
+    return {"meta": meta, "filters": filters, "files": {name: data for name, data in files.items() if not name.startswith("filter/")}}
+
+
+def test_pagefind_given_the_pages_bodies_alone_writes_the_same_bundle(sample_site, tmp_path):
+    """pagefind.indexed_view leaves out the page frame Pagefind throws away: the bundle is the one the
+    whole pages give (every fragment with its title, image and records meta, every word, filter, sort)."""
+    pages = [(rel, path) for part in pagefind_parts.site_pages(sample_site).values() for rel, path, _ in part]
+    whole, bodies = tmp_path / "whole", tmp_path / "bodies"
+    for rel, path in pages:
+        for folder, content in ((whole, path.read_bytes()), (bodies, pagefind.indexed_view(path.read_bytes()))):
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_bytes(content)
+    given = {folder: sum(path.stat().st_size for path in folder.rglob("*.html")) for folder in (whole, bodies)}
+    assert given[bodies] < 0.85 * given[whole]
+    counts = [pagefind.run_pagefind(folder, tmp_path / f"{folder.name}-bundle") for folder in (whole, bodies)]
+    assert counts == [len(pages), len(pages)]
+    expected = _bundle_contents(tmp_path / "whole-bundle")
+    assert any(b'"image"' in data for data in expected["files"].values())  # the frame's image is kept
+    assert _bundle_contents(tmp_path / "bodies-bundle") == expected
+
+
+def test_a_page_pagefind_reads_outside_its_body_is_given_whole():
+    page = (
+        b'<!doctype html><html lang="zh" class="x"><head><title>T</title><link rel="icon" href="i.png"></head>'
+        b'<body><nav>navigation</nav><img src="logo.svg" alt=""><article><div data-pagefind-body><h1>H</h1>'
+        b'<p>text</p></div></article><footer><img src="mark.svg" alt="mark">footer</footer></body></html>'
+    )
+    view = pagefind.indexed_view(page)
+    assert view == (
+        b'<!doctype html><html lang="zh" class="x"><head><meta charset="utf-8"><title>T</title></head><body>'
+        b'<img src="logo.svg" alt=""><div data-pagefind-body><h1>H</h1><p>text</p></div>'
+        b'<img src="mark.svg" alt="mark"></body></html>'
+    )
+    for changed in (
+        page.replace(b"<title>", b'<meta data-pagefind-meta="a:b"><title>'),  # meta in the head
+        page.replace(b"footer</footer>", b'<span data-pagefind-filter="f">v</span></footer>'),  # a filter after it
+        page.replace(b"<p>text</p>", b"<div data-pagefind-body>2</div>"),  # two bodies
+        page.replace(b"</article>", b""),  # no end found
+    ):
+        assert pagefind.indexed_view(changed) == changed
