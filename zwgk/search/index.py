@@ -10,6 +10,7 @@ zwgk.search.documents, and the background writer is zwgk.search.writer."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -158,6 +159,10 @@ def apply_update(update: IndexUpdate, procs: int = 1, parallel_above: int = 5000
                 (writer.update_document if replace else writer.add_document)(**document)
                 if not parallel and writer.pool.currentsize > full:
                     writer.commit(merge=False)
+                    # The committed writer's pool (hundreds of MB) is only freed by the cycle collector,
+                    # which paused_gc holds off.
+                    del writer
+                    gc.collect()
                     writer = ix.writer(**options)
             writer.commit()
     if update.changed_state:
