@@ -341,3 +341,26 @@ def test_block_skipping_survives_deleted_documents(sample_site, tmp_path):
         best = sorted(quality(whoosh.stored_fields(n)["info"], False) for n in live[:10])
         assert sorted(quality(whoosh.stored_fields(n)["info"], False) for n in top) == best
         assert collector.skipped_times > 0
+
+
+def test_a_writer_commits_a_segment_before_its_pool_would_spill_and_queries_stay_the_same(tmp_path, monkeypatch):
+    """A single writer starts a new segment when its posting pool is nearly full (no pickled runs to
+    merge): the index then has several segments, and every query of the quality set ranks the same."""
+    from whoosh import index as whoosh_index
+
+    data = _site_data(SAMPLE)
+    search.update_index(tmp_path / "one", data)
+    monkeypatch.setattr(search, "POOL_MB", 0.05)
+    stats = search.update_index(tmp_path / "many", data)
+    expected = len(data.items) + len(data.entries) + len(data.departments)
+    assert stats.documents == expected
+    counts = {}
+    for name in ("one", "many"):
+        ix = whoosh_index.open_dir(str(tmp_path / name))
+        counts[name] = (len(ix._segments()), ix.doc_count())
+    assert counts["one"] == (1, expected) and counts["many"][0] > 3 and counts["many"][1] == expected
+    one, many = search.Searcher(tmp_path / "one"), search.Searcher(tmp_path / "many")
+    for case in QUERIES:
+        assert [h.code for h in one.search(case["query"], limit=5)] == [h.code for h in many.search(case["query"], limit=5)], case
+    # Queries score by the postings' weights alone: no field keeps per-document lengths.
+    assert not [p.name for p in (tmp_path / "many").iterdir() if p.name.endswith("_len.col")]

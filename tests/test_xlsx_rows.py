@@ -63,3 +63,13 @@ def test_a_sheet_openpyxl_wrote_rows_into_is_not_spliced():
     )
     with pytest.raises(AssertionError):
         xlsx_rows.splice("xl/worksheets/sheet1.xml", b'<sheetData><row r="1"/></sheetData>', {"xl/worksheets/sheet1.xml": b"<x/>"})
+
+
+class _Text(str):
+    """Not exactly str: takes the cell writer's general path."""
+
+
+@pytest.mark.parametrize("text", [*HOSTILE[:3], " ", "\u3000前后全角空格\u3000", "\t=制表", "x", "长" * 32_767, "尾 "])
+def test_a_plain_text_cell_is_written_as_the_general_path_writes_it(text):
+    assert xlsx_rows._cell("C3", text, 4) == xlsx_rows._cell("C3", _Text(text), 4)
+    assert xlsx_rows._cell("C3", text, None) == xlsx_rows._cell("C3", _Text(text), None)

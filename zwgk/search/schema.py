@@ -12,7 +12,7 @@ import re
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-INDEX_VERSION = "9"
+INDEX_VERSION = "10"
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-zA-Z]+")
 _SPACES = re.compile(r"\s+")
 
@@ -70,13 +70,21 @@ class BigramTokenizer(Tokenizer):
                 yield token
 
 
+def _unscored(field):
+    """A field without per-document lengths: queries score by the postings' weights alone
+    (zwgk.search.query.WEIGHTING, Whoosh's Frequency), which never reads a length, and writing them
+    (a length column per field, a look-up per posting at commit) cost the writer a tenth of its CPU."""
+    field.scorable = False
+    return field
+
+
 def schema() -> Schema:
     return Schema(
         key=ID(unique=True, stored=True),
         digest=STORED,
         kind=ID(stored=True),
         code=STORED,
-        codes=KEYWORD(lowercase=True, commas=True, scorable=True),
+        codes=KEYWORD(lowercase=True, commas=True),
         # No positions (phrase=False): no query here needs them, and they are most of the index's cost.
         # Bigrams only on titles: substrings and typos matter there; long text is found by its words.
         # Titles are indexed as character bigrams only: they find every word and compound in a title,
@@ -84,8 +92,8 @@ def schema() -> Schema:
         title=STORED,
         # Each posting's weight is the document's boost for the field (documents.quality): queries
         # score by it (Whoosh's Frequency weighting), not by BM25.
-        title_grams=TEXT(analyzer=BigramTokenizer(), multitoken_query="and", phrase=False),
-        text=TEXT(analyzer=JiebaTokenizer(), multitoken_query="and", phrase=False),
+        title_grams=_unscored(TEXT(analyzer=BigramTokenizer(), multitoken_query="and", phrase=False)),
+        text=_unscored(TEXT(analyzer=JiebaTokenizer(), multitoken_query="and", phrase=False)),
         department=ID(stored=True),
         department_name=STORED,
         # Only the fields that queries filter on are indexed.

@@ -63,9 +63,10 @@ def _lines(columns: list[tuple[str, str, str]], rows: list[dict]) -> tuple[str, 
     writer.writeheader()
     header, lines = buffer.getvalue(), []
     for row in rows:
-        start = buffer.tell()
+        buffer.seek(0)
+        buffer.truncate()  # one line in the buffer at a time (reading back all of it per row was quadratic)
         writer.writerow({key: neutralise_formula(value) for key, value in row.items()})
-        lines.append(buffer.getvalue()[start:])
+        lines.append(buffer.getvalue())
     return header, lines
 
 

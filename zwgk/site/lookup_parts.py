@@ -105,8 +105,9 @@ def lookup_part(site, dept_id: str) -> LookupPart:
                 suffixes[place] = suffix = _suffix(*place)
             own.append((shared.setdefault(gram, gram), suffix))
         grams.append(own)
-        codes.append([_hashed(normalise_code(code)) for code in record["codes"]])
-        prefix_key, cuts, pairs = record_cuts(record)
+        normalised = [normalise_code(code) for code in record["codes"]]
+        codes.append([_hashed(code) for code in normalised])
+        prefix_key, cuts, pairs = record_cuts(record, normalised)
         for upper, lower in pairs:
             below[upper].add(lower)
         for cut in cuts:

@@ -28,13 +28,14 @@ NODE_RECORDS = 10
 NODES_PER_SHARD = 32
 
 
-def record_cuts(record: dict) -> tuple[tuple, tuple[str, ...], tuple[tuple[str, str], ...]]:
+def record_cuts(record: dict, normalised: list[str] | None = None) -> tuple[tuple, tuple[str, ...], tuple[tuple[str, str], ...]]:
     """A record's place in tier 2's order, the cuts of its codes and each cut's next cut below (a
-    function of the record alone, cached with it: zwgk.site.lookup_parts)."""
+    function of the record alone, cached with it: zwgk.site.lookup_parts). `normalised`: its codes
+    through normalise_code, when the caller has them."""
     cuts: set[str] = set()
     pairs: set[tuple[str, str]] = set()
-    for code in record["codes"]:
-        chain = prefix_cuts(normalise_code(code))
+    for code in normalised if normalised is not None else [normalise_code(code) for code in record["codes"]]:
+        chain = prefix_cuts(code)
         cuts.update(chain)
         pairs.update(pairwise(chain))
     return record_prefix_key(record), tuple(sorted(cuts)), tuple(sorted(pairs))

@@ -58,6 +58,11 @@ def style_index(ws, **style) -> int:
 
 def _cell(reference: str, value, xf: int | None) -> str:
     style = f' s="{xf}"' if xf is not None else ""
+    if type(value) is str and value and len(value) <= MAX_TEXT:  # most cells: the checks below, fewer calls
+        if ILLEGAL_CHARACTERS.search(value):
+            raise IllegalCharacterError(f"{reference}: {value!r} cannot be used in worksheets.")
+        space = ' xml:space="preserve"' if (value[0].isspace() or value[-1].isspace()) and not value.isspace() else ""
+        return f'<c r="{reference}"{style} t="inlineStr"><is><t{space}>{_escaped(value)}</t></is></c>'
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise TypeError(f"{reference}: a catalogue sheet takes text and whole numbers, not {type(value).__name__}")
     if isinstance(value, int):
