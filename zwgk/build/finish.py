@@ -13,12 +13,13 @@ from zwgk.build.keep import Written, sweep
 from zwgk.build.linkcheck import broken_links, site_files
 from zwgk.build.lock import release_lock
 from zwgk.build.outputs import cached_annual, cached_exports, cached_lookups, cached_workbooks
-from zwgk.build.search import check_listed, start_title_check, static_search, wait_search_index, written_pages
+from zwgk.build.search import StaticSearch, check_listed, no_searchable_written, start_title_check, wait_search_index, written_pages
 from zwgk.build.sitemap import add_pages as add_to_sitemap
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
 from zwgk.catalog.cache import default_cache_dir
 from zwgk.monitoring import scorecards
+from zwgk.site import pagefind
 
 
 def finish(config, log: logging.Logger) -> None:
@@ -26,19 +27,23 @@ def finish(config, log: logging.Logger) -> None:
     build: SiteBuild = config[STATE_KEY]
     site_dir = Path(config.site_dir)
     release_pages(build)
-    written = cached_exports(build)
-    written.update(cached_workbooks(build))
-    written.update(cached_lookups(build, config["extra"]["zwgk_search_shards"]))
-    written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
-    written.update(cached_annual(build))
-    written.update(build.chart_files)  # the flowcharts, linked from the item pages
-    files = Written(default_cache_dir(), site_dir)
-    for path, content in written.items():
-        files.write(path, content)
-    files.store()
-    titles = start_title_check(build, site_dir)  # in a process of its own, beside the rest of this step
+    # Pagefind indexes MkDocs's pages beside the exports (StaticSearch); without MkDocs's list of
+    # files (a build driven otherwise) it walks the site after the exports.
+    searching = StaticSearch(build, site_dir, _mkdocs_pages(config, build)) if build.files is not None else None
+    titles = None
     try:
-        pages = written_pages(written)  # what the static search would read back of these pages
+        written = cached_exports(build)
+        written.update(cached_workbooks(build))
+        written.update(cached_lookups(build, config["extra"]["zwgk_search_shards"]))
+        written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
+        written.update(cached_annual(build))
+        written.update(build.chart_files)  # the flowcharts, linked from the item pages
+        files = Written(default_cache_dir(), site_dir)
+        for path, content in written.items():
+            files.write(path, content)
+        files.store()
+        titles = start_title_check(build, site_dir)  # in a process of its own, beside the rest of this step
+        no_searchable_written(written_pages(written))
         recomputed = build.counts.get("lookup_parts")
         exported_files = len(written) - len(build.chart_files)
         produced = set(written)
@@ -51,18 +56,21 @@ def finish(config, log: logging.Logger) -> None:
             produced.update(file.dest_uri for file in build.files if file.inclusion.is_included())
             produced.update(config.theme.static_templates)
             produced.update(f"{name}.gz" for name in config.theme.static_templates if name == "sitemap.xml")
-            build.counts["stale"], trash = sweep(site_dir, produced)
-            listed = produced  # what the site holds now: the static search need not walk it
+            build.counts["stale"], trash = sweep(site_dir, produced, leave=frozenset({pagefind.BUNDLE_DIR}))
+            listed = produced  # what the site holds now: check_listed holds Pagefind's pages to it
         exported = time.perf_counter()
         build.counts = verify(build, site_dir)
         build.pages = []
         build.cache.store()
         verified = time.perf_counter()
-        build.counts["search_pages"] = static_search(build, site_dir, listed, pages, titles)
-    except BaseException:  # the check is not needed any more: no process left behind
-        titles.cancel()
+        searching = searching or StaticSearch(build, site_dir, None)
+        build.counts["search_pages"] = searching.result(titles)
+    except BaseException:  # nothing left running behind a failed build
+        if titles is not None:
+            titles.cancel()
+        if searching is not None:
+            searching.wait()
         raise
-    del pages
     static = time.perf_counter()
     check_links(site_dir, build, log, listed)
     counts = build.counts
@@ -84,6 +92,12 @@ def finish(config, log: logging.Logger) -> None:
         f"生成完成：{counts['departments']} 个部门、{counts['items']} 个权力事项、{counts['entries']} 条目录条目、"
         f"{counts['flowcharts']} 张流程图（本次新绘制 {build.charts.rendered} 张）、{counts['pages']} 个页面、{exported_files} 个导出文件。"
     )
+
+
+def _mkdocs_pages(config, build: SiteBuild) -> set[str]:
+    """The HTML files MkDocs wrote: its pages and the theme's static templates (404.html)."""
+    pages = {file.dest_uri for file in build.files if file.inclusion.is_included() and file.dest_uri.endswith(".html")}
+    return pages | {name for name in config.theme.static_templates if name.endswith(".html")}
 
 
 def release_pages(build: SiteBuild) -> None:

@@ -49,9 +49,10 @@ def restore(site_dir: Path) -> None:
                 os.rename(site_dir / entry, site_dir / name)
 
 
-def sweep(site_dir: Path, produced: set[str]) -> tuple[int, Trash]:
+def sweep(site_dir: Path, produced: set[str], leave: frozenset[str] = frozenset()) -> tuple[int, Trash]:
     """Remove every file (and emptied folder) of the site that this build did not produce; entries
-    whose names start with a dot at the top are left, as MkDocs's cleaning leaves them. A top-level
+    whose names start with a dot at the top are left, as MkDocs's cleaning leaves them, and so are the
+    top-level folders named in `leave` (Pagefind's, being written beside this, finish). A top-level
     folder with nothing produced in it (Pagefind's bundle, which its step writes afresh) is moved out
     of the site at once and removed in the background (`Trash`). Returns how many files were removed
     in place, and the trash to wait for."""
@@ -64,9 +65,9 @@ def sweep(site_dir: Path, produced: set[str]) -> tuple[int, Trash]:
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
         prefix = "" if rel == "." else rel + "/"
         if not prefix:
-            for name in [name for name in dirs if not name.startswith(".") and name not in tops]:
+            for name in [name for name in dirs if not name.startswith(".") and name not in tops and name not in leave]:
                 trash.add(site_dir / name)
-            dirs[:] = [name for name in dirs if not name.startswith(".") and name in tops]
+            dirs[:] = [name for name in dirs if not name.startswith(".") and name in tops and name not in leave]
             names = [name for name in names if not name.startswith(".")]
         else:
             folders.append(folder)

@@ -3,7 +3,7 @@ verified at its end) and Pagefind's static bundle (run over the written site, th
 
 from __future__ import annotations
 
-import os
+import threading
 import time
 from pathlib import Path
 
@@ -42,12 +42,6 @@ def wait_search_index(build: SiteBuild, site_dir: Path):
 _UNUSED_PAGEFIND_FILES = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js")
 
 
-def _cpu() -> float:
-    """CPU seconds of this process and of its children waited for (Pagefind, cp, the title check)."""
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
-
-
 def written_pages(written: dict[str, bytes]) -> dict[str, tuple[bool, bytes]]:
     """page_fact of each HTML page the build writes itself (the 索引号 redirect pages ...), from its
     bytes in memory: at province scale 3,422 pages that were read back from the site."""
@@ -62,64 +56,91 @@ def start_title_check(build: SiteBuild, site_dir: Path) -> TitleCheck:
         raise PluginError(str(error)) from None
 
 
-def static_search(
-    build: SiteBuild, site_dir: Path, listed: set[str] | None = None, written: dict | None = None, titles: TitleCheck | None = None
-) -> int:
-    """Index the built pages with Pagefind; fails unless every page meant for the search is in it.
-    `listed`: every file the build wrote into the site (finish: what MkDocs wrote and the build's
-    own files; what else was in the folder is gone by then), so that the folder is not walked (the
-    link check, which walks it, finds any page not listed: see check_listed); `written`: the facts
-    of the build's own pages (written_pages). A page of neither is read unless the page facts
-    (zwgk.build.facts) know it by its rendered-HTML key. `titles`: the first pass's check, running
-    in a process of its own since it was started (start_title_check), waited for here."""
-    started, cpu = time.perf_counter(), _cpu()
-    written = written or {}
-    read = []
+class StaticSearch:
+    """Pagefind's bundle of the pages MkDocs wrote, indexed in a thread beside the exports (finish):
+    the Pagefind processes use the core the exports leave idle. Every searchable page is MkDocs's
+    (the build's own pages, the 索引号 redirects, are not searchable: `no_searchable_written` holds
+    that), so the pages are known before the exports are written. What each page is (page_fact) is
+    looked up here, in the build's thread: the page facts (zwgk.build.facts) are not shared with the
+    thread. `result` waits, then checks that every page meant for the search is in it, that the
+    canaries are found and that the first pass's check (`titles`, zwgk.site.title_check) passed."""
 
-    def known(rel: str, path: Path) -> tuple[bool, bytes]:
-        fact = written.get(rel)
-        if fact is None:
-            fact = build.facts.get(rel, "pagefind", lambda: read.append(rel) or pagefind.page_fact(path))
-        return fact
+    def __init__(self, build: SiteBuild, site_dir: Path, pages: set[str] | None):
+        self.build, self.site_dir, self.read = build, site_dir, []
+        self.started = time.perf_counter()
+        facts = None
+        if pages is not None:
+            facts = {rel: self._fact(rel) for rel in pages if rel.endswith(".html") and not rel.startswith(pagefind.BUNDLE_DIR + "/")}
+        self.facts = facts
+        self.outcome: tuple | BaseException | None = None
+        self.thread = threading.Thread(target=self._bundle, name="zwgk-pagefind")
+        self.thread.start()
 
-    titles = titles or start_title_check(build, site_dir)
-    try:
+    def _fact(self, rel: str) -> tuple[bool, bytes]:
+        path = self.site_dir / rel
+        return self.build.facts.get(rel, "pagefind", lambda: self.read.append(rel) or pagefind.page_fact(path))
+
+    def _bundle(self) -> None:
+        facts = self.facts
+        known = (lambda rel, path: facts[rel]) if facts is not None else None
         try:
-            indexed, build.counts["search_bundles"], build.counts["search_bundles_cached"], fresh = pagefind_parts.bundle(
-                site_dir, default_cache_dir(), known, listed
-            )
-        except pagefind.StaticSearchError as error:
-            raise PluginError(str(error)) from None
-        bundled = time.perf_counter()
-        if indexed != build.searchable:
-            raise PluginError(f"静态检索索引收录了 {indexed} 个页面，应为 {build.searchable} 个。")
+            self.outcome = (*pagefind_parts.bundle(self.site_dir, default_cache_dir(), known, facts), time.perf_counter())
+        except Exception as error:  # noqa: BLE001 - carried to the build's thread, raised there by result
+            self.outcome = error
+
+    def wait(self) -> None:
+        self.thread.join()
+
+    def result(self, titles: TitleCheck) -> int:
+        """The pages indexed, once the bundle is written and checked (PluginError otherwise)."""
+        waited = time.perf_counter()
         try:
-            silent = pagefind.silent_titles(site_dir, pagefind.canaries(build.data))
-        except pagefind.StaticSearchError as error:
-            raise PluginError(str(error)) from None
-        if silent:
-            raise PluginError("静态检索索引查不到应有的结果：" + "、".join(silent))
-        checked = time.perf_counter()
-        try:
-            unfound = titles.result()
-        except TitleCheckError as error:
-            raise PluginError(str(error)) from None
-    except BaseException:
-        titles.cancel()
-        raise
-    if unfound:
-        raise PluginError(f"标题检索索引查不到 {len(unfound)} 条记录的标题：" + "、".join(unfound[:5]))
-    for folder in pagefind.bundle_dirs(site_dir):
-        for pattern in _UNUSED_PAGEFIND_FILES:
-            for path in folder.glob(pattern):
-                path.unlink()
-    changed = f"（改动的 {fresh} 个页面单独建了一个小分包）" if fresh else ""
-    _log.info(
-        f"静态检索索引耗时：Pagefind 分包 {bundled - started:.1f} 秒{changed}（读取了 {len(read)} 个页面），"
-        f"核对 {checked - bundled:.1f} 秒，等待标题检索索引的核对 {time.perf_counter() - checked:.1f} 秒；"
-        f"CPU {_cpu() - cpu:.1f} 秒（含 Pagefind、cp 和标题核对的进程）。"
-    )
-    return indexed
+            self.thread.join()
+            if isinstance(self.outcome, pagefind.StaticSearchError):
+                raise PluginError(str(self.outcome)) from None
+            if isinstance(self.outcome, Exception):
+                raise self.outcome
+            if self.outcome is None:
+                raise PluginError("静态检索索引没有生成完（生成它的线程被中断）。")
+            indexed, self.build.counts["search_bundles"], self.build.counts["search_bundles_cached"], fresh, bundled = self.outcome
+            joined = time.perf_counter()
+            if indexed != self.build.searchable:
+                raise PluginError(f"静态检索索引收录了 {indexed} 个页面，应为 {self.build.searchable} 个。")
+            try:
+                silent = pagefind.silent_titles(self.site_dir, pagefind.canaries(self.build.data))
+            except pagefind.StaticSearchError as error:
+                raise PluginError(str(error)) from None
+            if silent:
+                raise PluginError("静态检索索引查不到应有的结果：" + "、".join(silent))
+            checked = time.perf_counter()
+            try:
+                unfound = titles.result()
+            except TitleCheckError as error:
+                raise PluginError(str(error)) from None
+        except BaseException:
+            titles.cancel()
+            raise
+        if unfound:
+            raise PluginError(f"标题检索索引查不到 {len(unfound)} 条记录的标题：" + "、".join(unfound[:5]))
+        for folder in pagefind.bundle_dirs(self.site_dir):
+            for pattern in _UNUSED_PAGEFIND_FILES:
+                for path in folder.glob(pattern):
+                    path.unlink()
+        changed = f"（改动的 {fresh} 个页面单独建了一个小分包）" if fresh else ""
+        _log.info(
+            f"静态检索索引耗时：Pagefind 分包 {bundled - self.started:.1f} 秒{changed}（读取了 {len(self.read)} 个页面；"
+            f"与导出同时进行，导出之后又等了 {max(joined - waited, 0):.1f} 秒），"
+            f"核对 {checked - joined:.1f} 秒，等待标题检索索引的核对 {time.perf_counter() - checked:.1f} 秒。"
+        )
+        return indexed
+
+
+def no_searchable_written(written: dict[str, tuple[bool, bytes]]) -> None:
+    """The build's own pages (written_pages) are not searchable: Pagefind was given MkDocs's pages
+    only (StaticSearch), before these were written."""
+    searchable = sorted(rel for rel, (shown, _) in written.items() if shown)
+    if searchable:
+        raise PluginError(f"构建写出的 {len(searchable)} 个页面带有检索标记，却不在静态检索索引中：" + "、".join(searchable[:10]))
 
 
 def check_listed(listed: set[str] | None, files: set[str]) -> None:
