@@ -129,7 +129,7 @@ class StaticSearch:
         changed = f"（改动的 {fresh} 个页面单独建了一个小分包）" if fresh else ""
         _log.info(
             f"静态检索索引耗时：Pagefind 分包 {bundled - self.started:.1f} 秒{changed}（读取了 {len(self.read)} 个页面；"
-            f"与导出同时进行，导出之后又等了 {max(joined - waited, 0):.1f} 秒），"
+            f"与导出同时进行，导出和核对之后又等了 {max(joined - waited, 0):.1f} 秒），"
             f"核对 {checked - joined:.1f} 秒，等待标题检索索引的核对 {time.perf_counter() - checked:.1f} 秒。"
         )
         return indexed
