@@ -8,15 +8,15 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from zwgk.build.keep import sweep
-from zwgk.build.search import no_searchable_written, written_pages
+from zwgk.build.search import no_searchable_written
 
 
 def test_a_searchable_page_the_build_writes_itself_fails_the_build():
     redirect = b'<html><head><meta http-equiv="refresh" content="0; url=../x/"></head><body></body></html>'
     searchable = b"<html><body><div data-pagefind-body><h1>\xe9\xa1\xb5</h1></div></body></html>"
-    no_searchable_written(written_pages({"catalogue/a/index.html": redirect, "exports/a.json": b"{}"}))
+    no_searchable_written({"catalogue/a/index.html": redirect, "exports/a.json": b"{}"})
     with pytest.raises(PluginError, match=r"catalogue/b/index\.html"):
-        no_searchable_written(written_pages({"catalogue/a/index.html": redirect, "catalogue/b/index.html": searchable}))
+        no_searchable_written({"catalogue/a/index.html": redirect, "catalogue/b/index.html": searchable})
 
 
 def test_the_sweep_leaves_the_folder_it_is_told_to_and_clears_the_rest(tmp_path):

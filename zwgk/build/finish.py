@@ -13,7 +13,7 @@ from zwgk.build.keep import Written, sweep
 from zwgk.build.linkcheck import broken_links, site_files
 from zwgk.build.lock import release_lock
 from zwgk.build.outputs import cached_annual, cached_exports, cached_lookups, cached_workbooks
-from zwgk.build.search import StaticSearch, check_listed, no_searchable_written, start_title_check, wait_search_index, written_pages
+from zwgk.build.search import StaticSearch, check_listed, no_searchable_written, start_title_check, wait_search_index
 from zwgk.build.sitemap import add_pages as add_to_sitemap
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
@@ -43,7 +43,7 @@ def finish(config, log: logging.Logger) -> None:
             files.write(path, content)
         files.store()
         titles = start_title_check(build, site_dir)  # in a process of its own, beside the rest of this step
-        no_searchable_written(written_pages(written))
+        no_searchable_written(written)
         recomputed = build.counts.get("lookup_parts")
         exported_files = len(written) - len(build.chart_files)
         produced = set(written)

@@ -42,12 +42,6 @@ def wait_search_index(build: SiteBuild, site_dir: Path):
 _UNUSED_PAGEFIND_FILES = ("pagefind-ui.*", "pagefind-modular-ui.*", "pagefind-component-ui.*", "pagefind-highlight.js")
 
 
-def written_pages(written: dict[str, bytes]) -> dict[str, tuple[bool, bytes]]:
-    """page_fact of each HTML page the build writes itself (the 索引号 redirect pages ...), from its
-    bytes in memory: at province scale 3,422 pages that were read back from the site."""
-    return {rel: pagefind.content_fact(content) for rel, content in written.items() if rel.endswith(".html")}
-
-
 def start_title_check(build: SiteBuild, site_dir: Path) -> TitleCheck:
     """The first pass's check (zwgk.site.title_check), started once its files are written (finish)."""
     try:
@@ -135,10 +129,10 @@ class StaticSearch:
         return indexed
 
 
-def no_searchable_written(written: dict[str, tuple[bool, bytes]]) -> None:
-    """The build's own pages (written_pages) are not searchable: Pagefind was given MkDocs's pages
-    only (StaticSearch), before these were written."""
-    searchable = sorted(rel for rel, (shown, _) in written.items() if shown)
+def no_searchable_written(written: dict[str, bytes]) -> None:
+    """The pages the build writes itself (the 索引号 redirect pages, …; {site path: bytes}) are not
+    searchable: Pagefind was given MkDocs's pages only (StaticSearch), before these were written."""
+    searchable = sorted(rel for rel, content in written.items() if rel.endswith(".html") and pagefind.searchable(content))
     if searchable:
         raise PluginError(f"构建写出的 {len(searchable)} 个页面带有检索标记，却不在静态检索索引中：" + "、".join(searchable[:10]))
 

@@ -73,8 +73,13 @@ def page_fact(path: Path) -> tuple[bool, bytes]:
 
 
 def content_fact(content: bytes) -> tuple[bool, bytes]:
-    """page_fact of a page's HTML in memory (a page the build writes itself, not read back)."""
-    return _SEARCHABLE in content, hashlib.sha256(content).digest()
+    """page_fact of a page's HTML in memory."""
+    return searchable(content), hashlib.sha256(content).digest()
+
+
+def searchable(content: bytes) -> bool:
+    """Whether Pagefind indexes the page (it is marked data-pagefind-body)."""
+    return _SEARCHABLE in content
 
 
 # What Pagefind is given of a page (indexed_view): the page frame around data-pagefind-body (Material's
