@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up a fresh machine: system packages (Graphviz, a CJK font; with FOR_TESTS=1 also Chromium),
+# Set up a fresh machine: system packages (Graphviz, a CJK font; with FOR_TESTS=1 also Chromium and
+# poppler-utils, whose pdftotext reads the printed pages back),
 # then a virtual environment in .venv with zwgk and its pinned Python packages: requirements/site.lock
 # (what building the site needs), and with FOR_TESTS=1 requirements/dev.lock (tests, browser, linters).
 set -euo pipefail
@@ -7,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 packages=(graphviz fonts-noto-cjk fontconfig)
 if [ "${FOR_TESTS:-0}" = 1 ]; then
-  packages+=(chromium chromium-driver)
+  packages+=(chromium chromium-driver poppler-utils)
 fi
 missing=()
 for package in "${packages[@]}"; do
