@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from zwgk import rules
 from zwgk.catalog import codeowners
@@ -25,11 +26,20 @@ from zwgk.rules import reads
 
 @dataclass
 class Context:
-    """What rules may look at besides their own record; lookups are built once, on first use."""
+    """What rules may look at besides their own record; lookups are built once, on first use.
+    The day the catalogue is checked as of is read through `as_of`, which notes that it was read
+    (`date_read`): a rule that did not read it for a file's records finds the same on any day, and
+    its findings are kept for every day (run_rules)."""
 
     catalog: Catalog
     scheme: Scheme
-    as_of: dt.date
+    day: dt.date
+    date_read: bool = False
+
+    @property
+    def as_of(self) -> dt.date:
+        self.date_read = True
+        return self.day
 
     @cached_property
     def holidays(self) -> frozenset[dt.date]:
@@ -103,10 +113,10 @@ _forked_state: tuple[Context, dict[str, list[Record]]] | None = None
 
 
 def _context_fingerprint(context: Context) -> str:
-    """Everything a per-record rule may look at besides its own file: if this is unchanged, so are the
-    findings of every unchanged file."""
+    """Everything a per-record rule may look at besides its own file and the day: if this is
+    unchanged, so are the findings of every unchanged file, on that day for the rules that read it."""
     catalog = context.catalog
-    digest = hashlib.sha256(f"{code_version(RULE_MODULES)}\0{context.as_of}".encode())
+    digest = hashlib.sha256(f"{code_version(RULE_MODULES)}\0".encode())
     for rel in sorted(catalog.file_keys):
         if rel == "scheme.yml" or rel.endswith("/department.yml"):
             digest.update(f"{rel}\0{catalog.file_keys[rel]}\0".encode())
@@ -130,29 +140,50 @@ def _records_by_file(catalog: Catalog) -> dict[str, list[Record]]:
     return grouped
 
 
-def _check_files(context: Context, files: list[tuple[str, list[Record]]]) -> list[tuple[str, list[Report]]]:
-    """The per-record rules over the records of some files, file by file."""
+class Checked(NamedTuple):
+    """A file's per-record findings: those of the rules that did not read the day (`undated`), and
+    those of the rules that did (`dated_rules`, whose findings are `dated`)."""
+
+    rel: str
+    undated: list[Report] | None  # None: only dated_rules were run (the others' findings are kept)
+    dated: list[Report]
+    dated_rules: frozenset[str]
+
+
+def _check_files(context: Context, files: list[tuple[str, list[Record], frozenset[str] | None]]) -> list[Checked]:
+    """The per-record rules over the records of some files, file by file: every rule, or only the
+    rules named with the file (those that read the day when it was last checked)."""
     by_scope = defaultdict(list)
     for rule in rules.all_rules():
         by_scope[rule.scope].append(rule)
     results = []
-    for rel, records in files:
-        reports = []
+    for rel, records, only in files:
+        undated: list[Report] = []
+        dated: list[Report] = []
+        dated_rules = set()
         for record in records:
             for rule in by_scope[record.kind]:
-                reports += [_report(rule, record, hit) for hit in rule.check(record, context)]
-        results.append((rel, reports))
+                if only is not None and rule.id not in only:
+                    continue
+                context.date_read = False
+                found = [_report(rule, record, hit) for hit in rule.check(record, context)]
+                if context.date_read or only is not None:
+                    dated_rules.add(rule.id)
+                    dated += found
+                else:
+                    undated += found
+        results.append(Checked(rel, None if only is not None else undated, dated, frozenset(dated_rules)))
     return results
 
 
-def _check_forked(names: list[str]) -> list[tuple[str, list[Report]]]:
-    context, records_by_file = _forked_state
-    return _check_files(context, [(rel, records_by_file[rel]) for rel in names])
+def _check_forked(names: list[str]) -> list[Checked]:
+    context, todo = _forked_state
+    return _check_files(context, [(rel, *todo[rel]) for rel in names])
 
 
-def _chunks(files: list[tuple[str, list[Record]]], count: int) -> list[list[tuple[str, list[Record]]]]:
+def _chunks(files: list[tuple[str, list[Record], frozenset[str] | None]], count: int) -> list[list[tuple]]:
     """Split files into `count` chunks of about the same number of records."""
-    total = sum(len(records) for _, records in files)
+    total = sum(len(records) for _, records, _ in files)
     chunks, current, size = [], [], 0
     for pair in files:
         current.append(pair)
@@ -167,46 +198,65 @@ def run_rules(catalog: Catalog, as_of: dt.date, workers: int | None = None, cach
     """Every rule over every record. Without a valid scheme only the loader's findings stand.
 
     Per-record findings are cached per file, keyed by the file's content and the fingerprint of its
-    context, so an unchanged file is not checked again. At province scale the files still to check
-    are shared among forked workers, which inherit the loaded catalogue copy-on-write.
+    context, so an unchanged file is not checked again: those of the rules that did not read the day
+    for any of its records for every day, those of the rules that did for that day only (the
+    scorecard trend checks the same files as of each month's end: only the few rules that read the
+    day run again). At province scale the files still to check are shared among forked workers,
+    which inherit the loaded catalogue copy-on-write.
     """
     global _forked_state
     if catalog.scheme is None:
         return []
     context = Context(catalog, catalog.scheme, as_of)
     catalog.by_file = _records_by_file(catalog)  # a catalogue not made by the loader has it empty
-    # One cache entry per context: the reports of every file, by the file's content key.
-    cache, fingerprint = PickleCache(cache_dir, "rules"), _context_fingerprint(context)
-    known: dict[str, list[Report]] = cache.get(fingerprint) or {}
+    # One cache entry per context, {file's content key: (undated findings, the rules that read the
+    # day)}, and one per context and day, {file's content key: the dated findings}.
+    fingerprint = _context_fingerprint(context)
+    undated_cache, dated_cache = PickleCache(cache_dir, "rules"), PickleCache(cache_dir, "rules-dated")
+    dated_key = f"{fingerprint}-{as_of.isoformat()}"
+    undated_known: dict[str, tuple[list[Report], frozenset[str]]] = undated_cache.get(fingerprint) or {}
+    dated_known: dict[str, list[Report]] = dated_cache.get(dated_key) or {}
     reports: list[Report] = []
     todo = []
-    for rel, records in _records_by_file(catalog).items():
-        cached = known.get(catalog.file_keys.get(rel, ""))
-        if cached is None:
-            todo.append((rel, records))
-        else:
-            reports += cached
+    for rel, records in catalog.by_file.items():
+        key = catalog.file_keys.get(rel, "")
+        undated = undated_known.get(key)
+        if undated is None:
+            todo.append((rel, records, None))
+            continue
+        reports += undated[0]
+        dated = dated_known.get(key)
+        if dated is not None:
+            reports += dated
+        elif undated[1]:
+            todo.append((rel, records, undated[1]))
     workers = workers or os.cpu_count() or 1
-    pending = sum(len(records) for _, records in todo)
+    pending = sum(len(records) for _, records, only in todo if only is None)  # a day's few rules run here
     if workers > 1 and pending >= PARALLEL_MIN_RECORDS and "fork" in multiprocessing.get_all_start_methods():
         context.valid_uscc  # noqa: B018 - computed once here, inherited by every worker
-        _forked_state = (context, dict(todo))
-        tasks = [[rel for rel, _ in chunk] for chunk in _chunks(todo, workers * 4)]
+        _forked_state = (context, {rel: (records, only) for rel, records, only in todo})
+        tasks = [[rel for rel, *_ in chunk] for chunk in _chunks(todo, workers * 4)]
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                checked = [pair for chunk in pool.map(_check_forked, tasks) for pair in chunk]
+                checked = [done for chunk in pool.map(_check_forked, tasks) for done in chunk]
         finally:
             _forked_state = None
     else:
         checked = _check_files(context, todo)
-    for rel, file_reports in checked:
-        reports += file_reports
-        if rel in catalog.file_keys:
-            known[catalog.file_keys[rel]] = file_reports
+    for done in checked:
+        reports += done.dated if done.undated is None else done.undated + done.dated
+        if done.rel in catalog.file_keys:
+            key = catalog.file_keys[done.rel]
+            if done.undated is not None:
+                undated_known[key] = (done.undated, done.dated_rules)
+            dated_known[key] = done.dated
     if checked:
-        current = {catalog.file_keys[rel] for rel in catalog.file_keys}
-        cache.put(fingerprint, {key: value for key, value in known.items() if key in current})
-        cache.prune(keep=8)
+        current = set(catalog.file_keys.values())
+        if any(done.undated is not None for done in checked):
+            undated_cache.put(fingerprint, {key: value for key, value in undated_known.items() if key in current})
+            undated_cache.prune(keep=8)
+        dated_cache.put(dated_key, {key: value for key, value in dated_known.items() if key in current})
+        dated_cache.prune(keep=24)  # the trend's twelve month ends and the days of the builds between
     return reports + _catalogue_rules(context, cache_dir)
 
 
