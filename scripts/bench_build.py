@@ -167,10 +167,11 @@ def build_table(build: dict, baseline: dict) -> str:
         *[(f"pull request (one entry's title changed): {name}", step) for name, step in pr["steps"].items()],
         ("pull request: all steps", pr),
     ]
-    lines = ["| build | seconds | × plain MkDocs | peak PSS MiB | load (1 min) |", "|---|---|---|---|---|"]
+    lines = ["| build | seconds | × plain MkDocs | CPU seconds | peak PSS MiB | load (1 min) |", "|---|---|---|---|---|---|"]
     for name, figures in rows:
+        cpu = figures.get("cpu_s", sum(step["cpu_s"] for step in figures.get("steps", {}).values()))
         lines.append(
-            f"| {name} | {figures['wall_s']} | {figures['wall_s'] / baseline['wall_s']:.2f} | {figures['peak_pss_mib']} | {figures['load_1min']} |"
+            f"| {name} | {figures['wall_s']} | {figures['wall_s'] / baseline['wall_s']:.2f} | {cpu:.1f} | {figures['peak_pss_mib']} | {figures['load_1min']} |"
         )
     lines.append(f"\nrendered pages {build['rendered_pages']}, HTML files {build['html_pages']}, site {build['site_mib']} MiB")
     lines.append(f"largest site folders (MiB): {build['site_folders_mib']}")

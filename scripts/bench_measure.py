@@ -65,7 +65,13 @@ def measure(command: list[str], env: dict | None = None, cwd: Path = ROOT) -> di
         line.split("zwgk: ", 1)[-1] for line in stderr.decode().splitlines() if "耗时" in line or "检索索引：" in line or "生成完成" in line
     ]
     tail = stdout.decode().strip().splitlines()[-1:] + timings
-    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 1), "peak_pss_mib": round(peak / 2**20), "load_1min": load_average(), "output_tail": tail}
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(cpu, 1),
+        "peak_pss_mib": round(peak / 2**20),
+        "load_1min": load_average(),
+        "output_tail": tail,
+    }
 
 
 def du(folder: Path) -> int:
