@@ -10,9 +10,12 @@ import logging
 import re
 
 from whoosh.analysis import Token, Tokenizer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import ID as _ID
+from whoosh.fields import KEYWORD, STORED, TEXT, Schema
 
-INDEX_VERSION = "10"
+from zwgk.search.fields import CommaKeywords, WholeID, WordsText
+
+INDEX_VERSION = "11"
 CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-zA-Z]+")
 _SPACES = re.compile(r"\s+")
 
@@ -34,15 +37,18 @@ class JiebaTokenizer(Tokenizer):
         self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, mode="", **kwargs
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        # Each word once: a posting's weight is then the document's boost alone (zwgk.search.documents
-        # `quality`), which is what queries rank candidates by.
-        words = list(dict.fromkeys(word for fragment in value.split("\n") for word in jieba_words(fragment)))
-        for position, word in enumerate(words):
+        for position, word in enumerate(self.words(value)):
             token.text = word
             token.boost = 1.0
             if positions:
                 token.pos = start_pos + position
             yield token
+
+    @staticmethod
+    def words(value: str) -> list[str]:
+        # Each word once: a posting's weight is then the document's boost alone (zwgk.search.documents
+        # `quality`), which is what queries rank candidates by.
+        return list(dict.fromkeys(word for fragment in value.split("\n") for word in jieba_words(fragment)))
 
 
 class BigramTokenizer(Tokenizer):
@@ -53,21 +59,22 @@ class BigramTokenizer(Tokenizer):
         self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0, start_char=0, mode="", **kwargs
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        position = start_pos
-        seen: set[str] = set()
+        for position, gram in enumerate(self.words(value), start_pos):
+            token.text = gram
+            token.boost = 1.0
+            if positions:
+                token.pos = position
+            yield token
+
+    @staticmethod
+    def words(value: str) -> list[str]:
+        grams: dict[str, None] = {}
         for run in CJK_RUN.findall(value):
-            grams = [run] if (len(run) == 1 or run.isascii()) else [run[i : i + 2] for i in range(len(run) - 1)]
-            for gram in grams:
-                gram = gram.lower()
-                if gram in seen:
-                    continue
-                seen.add(gram)
-                token.text = gram
-                token.boost = 1.0
-                if positions:
-                    token.pos = position
-                position += 1
-                yield token
+            if len(run) == 1 or run.isascii():
+                grams[run.lower()] = None
+            else:
+                grams.update(dict.fromkeys(run[i : i + 2].lower() for i in range(len(run) - 1)))
+        return list(grams)
 
 
 def _unscored(field):
@@ -78,13 +85,23 @@ def _unscored(field):
     return field
 
 
-def schema() -> Schema:
+def _stock_words_text(analyzer, **options) -> TEXT:
+    return TEXT(analyzer=analyzer, phrase=False, **options)
+
+
+def schema(stock: bool = False) -> Schema:
+    """The index's fields; `stock` gives Whoosh's own field types instead of zwgk.search.fields's, which
+    index the same terms with the same weights and values, only faster (for the tests that say so)."""
+    if stock:
+        ID, words_text, codes_field = _ID, _stock_words_text, KEYWORD(lowercase=True, commas=True)
+    else:
+        ID, words_text, codes_field = WholeID, WordsText, CommaKeywords()
     return Schema(
         key=ID(unique=True, stored=True),
         digest=STORED,
         kind=ID(stored=True),
         code=STORED,
-        codes=KEYWORD(lowercase=True, commas=True),
+        codes=codes_field,
         # No positions (phrase=False): no query here needs them, and they are most of the index's cost.
         # Bigrams only on titles: substrings and typos matter there; long text is found by its words.
         # Titles are indexed as character bigrams only: they find every word and compound in a title,
@@ -92,8 +109,8 @@ def schema() -> Schema:
         title=STORED,
         # Each posting's weight is the document's boost for the field (documents.quality): queries
         # score by it (Whoosh's Frequency weighting), not by BM25.
-        title_grams=_unscored(TEXT(analyzer=BigramTokenizer(), multitoken_query="and", phrase=False)),
-        text=_unscored(TEXT(analyzer=JiebaTokenizer(), multitoken_query="and", phrase=False)),
+        title_grams=_unscored(words_text(BigramTokenizer(), multitoken_query="and")),
+        text=_unscored(words_text(JiebaTokenizer(), multitoken_query="and")),
         department=ID(stored=True),
         department_name=STORED,
         # Only the fields that queries filter on are indexed.
@@ -118,7 +135,7 @@ FILTERS = ("kind", "department", "region", "type", "topic", "genre", "year", "mo
 
 
 def bigrams_of(text: str) -> list[str]:
-    return sorted({token.text for token in BigramTokenizer()(text)})
+    return sorted(set(BigramTokenizer.words(text)))
 
 
 def plain_words(text: str) -> str:
