@@ -192,8 +192,10 @@ def _bundle_contents(bundle) -> dict:
 
 
 def test_pagefind_given_the_pages_bodies_alone_writes_the_same_bundle(sample_site, tmp_path):
-    """pagefind.indexed_view leaves out the page frame Pagefind throws away: the bundle is the one the
-    whole pages give (every fragment with its title, image and records meta, every word, filter, sort)."""
+    """pagefind.indexed_view leaves out the page frame Pagefind throws away and the elements its
+    EXCLUDED selectors would leave out: the bundle Pagefind writes from the views, without selectors,
+    is the one the whole pages give with them (every fragment with its title, image and records meta,
+    every word, filter, sort)."""
     pages = [(rel, path) for part in pagefind_parts.site_pages(sample_site).values() for rel, path, _ in part]
     whole, bodies = tmp_path / "whole", tmp_path / "bodies"
     for rel, path in pages:
@@ -202,11 +204,43 @@ def test_pagefind_given_the_pages_bodies_alone_writes_the_same_bundle(sample_sit
             (folder / rel).write_bytes(content)
     given = {folder: sum(path.stat().st_size for path in folder.rglob("*.html")) for folder in (whole, bodies)}
     assert given[bodies] < 0.85 * given[whole]
-    counts = [pagefind.run_pagefind(folder, tmp_path / f"{folder.name}-bundle") for folder in (whole, bodies)]
+    assert any(b"zwgk-entries" in pagefind.indexed_view(path.read_bytes()) for _, path in pages)
+    counts = [
+        pagefind.run_pagefind(whole, tmp_path / "whole-bundle"),
+        pagefind.run_pagefind(bodies, tmp_path / "bodies-bundle", excluded=()),
+    ]
     assert counts == [len(pages), len(pages)]
     expected = _bundle_contents(tmp_path / "whole-bundle")
     assert any(b'"image"' in data for data in expected["files"].values())  # the frame's image is kept
     assert _bundle_contents(tmp_path / "bodies-bundle") == expected
+
+
+def test_the_cut_leaves_out_what_the_selectors_name_and_only_that():
+    """pagefind.cut_excluded on a table of each shape the selectors reach: cells counted by position
+    among every element (a row's <th> too), the related links, the fields' labels and all fields but
+    the first inside a <details>; a <dl> elsewhere, another table and the header row are left whole."""
+    row = (
+        b"<tr><td><a href='#1'>I</a></td><td><details><summary><h2 id='1'>T</h2></summary><dl><dt>L</dt>"
+        b"<dd>S</dd><dt>K</dt><dd>W <time>d</time></dd></dl></details>"
+        b'<span class="zwgk-related">R: <a href="x">O</a></span><span hidden>g</span></td>'
+        b"<td>D</td><td>N</td><td>C</td><td>V</td></tr>"
+    )
+    table = b'<table class="zwgk-data zwgk-entries"><thead><tr><th>a</th><th>b</th></tr></thead><tbody>' + row
+    page = (
+        b'<h1>H<a class="headerlink" href="#h" title="t">&para;</a></h1>' + table + b"</tbody></table>"
+        b"<dl><dt>kept</dt><dd>1</dd><dd>2</dd></dl><table class='other'><tr><td>x</td><td>y</td></tr></table>"
+    )
+    cut = pagefind.cut_excluded(page)
+    assert cut == (
+        b'<h1>H</h1><table class="zwgk-data zwgk-entries"><thead><tr><th>a</th><th>b</th></tr></thead><tbody>'
+        b"<tr><td><details><summary><h2 id='1'>T</h2></summary><dl><dd>S</dd></dl></details>"
+        b"<span hidden>g</span></td><td>N</td></tr></tbody></table>"
+        b"<dl><dt>kept</dt><dd>1</dd><dd>2</dd></dl><table class='other'><tr><td>x</td><td>y</td></tr></table>"
+    )
+    # A row header is the first element of its row: the cells after it move up one position.
+    headed = pagefind.cut_excluded(table.replace(b"<tr><td><a", b"<tr><th scope='row'>h</th><td><a") + b"</tbody></table>")
+    assert b"<tr><th scope='row'>h</th><td><a href='#1'>I</a></td><td>D</td><td>V</td></tr>" in headed
+    assert pagefind.cut_excluded(b"<p>no table</p>") == b"<p>no table</p>"
 
 
 def test_a_page_pagefind_reads_outside_its_body_is_given_whole():

@@ -26,13 +26,13 @@ from zwgk.site.pagefind import (
     PARTS_DIR,
     PARTS_LIST,
     StaticSearchError,
-    indexed_view,
     page_fact,
     pagefind_version,
     part_of,
     read_bundle_file,
     run_pagefind,
 )
+from zwgk.site.pagefind_stage import stage_apart
 
 FRESH = "fresh"  # the part of the pages changed since their part's cached bundle was indexed
 MANIFEST = "manifest.json"  # in a cached bundle: each page's path → [digest of its HTML, Pagefind page hash]
@@ -182,13 +182,12 @@ def _stale_base(cache: Path, name: str, version: str, pages: list[tuple[str, Pat
 def _index(scratch: Path, name: str, pages: list[tuple[str, Path, str]], built: Path, manifest: bool) -> None:
     """Run Pagefind over a folder holding just `pages` at their paths in the site, so that its URLs
     are the site's, into `built`; each page as Pagefind is given it (pagefind.indexed_view: the same
-    bundle from its body alone: at province scale Pagefind took 64 s of CPU instead of 78)."""
+    bundle from its body alone: at province scale Pagefind took 64 s of CPU instead of 78), written by a
+    process of its own (zwgk.site.pagefind_stage)."""
     staging = scratch / name / "site"
-    for rel, path, _ in pages:
-        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-        (staging / rel).write_bytes(indexed_view(path.read_bytes()))
+    stage_apart(staging, ((rel, path) for rel, path, _ in pages))
     shutil.rmtree(built, ignore_errors=True)
-    count = run_pagefind(staging, built / BUNDLE_DIR)
+    count = run_pagefind(staging, built / BUNDLE_DIR, excluded=())  # the views are cut already
     if manifest:
         _write_manifest(built, pages)
     (built / "pages").write_text(str(count))
