@@ -14,7 +14,7 @@ from whoosh.fields import ID, KEYWORD, TEXT
 
 from zwgk.rules.run import check
 from zwgk.search import fields, index
-from zwgk.search.schema import BigramTokenizer, JiebaTokenizer, schema
+from zwgk.search.schema import BigramTokenizer, JiebaTokenizer, jieba_words, schema
 from zwgk.site.data import site_data
 
 
@@ -103,3 +103,30 @@ def test_the_schema_uses_the_fast_types_and_queries_analyse_as_before():
         == BigramTokenizer.words(text)
         == ["行政", "政许", "许可", "可法", "ok", "企业", "业投", "投资", "资项", "项目", "目核", "核准"]
     )
+
+
+def test_the_text_words_are_python_jiebas_search_mode_words(tmp_path):
+    """jieba_words segments with jieba-rs (rjieba), for speed: for every text fragment of the sample's
+    index and for text that tests the edges (Latin, digits, full-width forms, spaces, emoji, control
+    characters, long unknown words) its words are Python jieba's search-mode words, in order."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    update = index.plan_update(tmp_path / "planned", site_data(check(SAMPLE, workers=1)))
+    fragments = {fragment for document in update.fresh for fragment in document["text"].split("\n")}
+    fragments |= {
+        "",
+        " ",
+        "abc DEF 123",
+        "Ａ１２３全角",
+        "\u3000全角\u3000空格",
+        "a\x00b",
+        "🙂表情",
+        "中华人民共和国行政许可法实施条例",
+        "阿巴阿巴嘟嘟嘟" * 5,
+    }
+    assert len(fragments) > 500
+    for fragment in sorted(fragments):
+        assert jieba_words(fragment) == tuple(word.lower() for word in jieba.cut_for_search(fragment) if word.strip()), fragment

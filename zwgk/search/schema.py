@@ -6,7 +6,6 @@ takes most of a second): they split their text into words the index holds (zwgk.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 
 from whoosh.analysis import Token, Tokenizer
@@ -22,10 +21,12 @@ _SPACES = re.compile(r"\s+")
 
 @functools.lru_cache(maxsize=200_000)
 def jieba_words(fragment: str) -> tuple[str, ...]:
-    import jieba
+    """jieba's search-mode words of a fragment, by jieba-rs (rjieba: jieba's algorithm and dictionary
+    in Rust): at province scale the same words for every one of 90,506 distinct fragments as Python
+    jieba, in 0.4 s instead of 11.2 (tests/test_search_fields.py compares them)."""
+    import rjieba
 
-    jieba.setLogLevel(logging.WARNING)
-    return tuple(word.lower() for word in jieba.cut_for_search(fragment) if word.strip())
+    return tuple(word.lower() for word in rjieba.cut_for_search(fragment) if word.strip())
 
 
 class JiebaTokenizer(Tokenizer):
