@@ -6,6 +6,7 @@ takes most of a second): they split their text into words the index holds (zwgk.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 
 from whoosh.analysis import Token, Tokenizer
@@ -19,14 +20,28 @@ CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[0-9a-zA-Z]+")
 _SPACES = re.compile(r"\s+")
 
 
+# Where jieba-rs and Python jieba segment differently: Latin letters or digits next to the symbols
+# both take into a block (jieba-rs keeps 19001-2016, 0551-62999999 or 3-5 one word, Python jieba
+# splits them at the symbol), ideographs beyond Python jieba's block (U+4E00-U+9FD5) and surrogates
+# (which jieba-rs cannot take). Fragments holding any of them are Python jieba's to segment.
+_RUST_DIFFERS = re.compile(r"[+#&._%\-]|[\u3400-\u4dbf\u9fd6-\u9fff\ud800-\udfff\uf900-\ufaff\U00020000-\U0010ffff]")
+
+
 @functools.lru_cache(maxsize=200_000)
 def jieba_words(fragment: str) -> tuple[str, ...]:
-    """jieba's search-mode words of a fragment, by jieba-rs (rjieba: jieba's algorithm and dictionary
-    in Rust): at province scale the same words for every one of 90,506 distinct fragments as Python
-    jieba, in 0.4 s instead of 11.2 (tests/test_search_fields.py compares them)."""
-    import rjieba
+    """jieba's search-mode words of a fragment: by jieba-rs (rjieba, jieba's algorithm and dictionary
+    in Rust) where it gives Python jieba's words, else by Python jieba (tests/test_search_fields.py
+    compares them); at province scale 90,506 distinct fragments took 0.4 s instead of 11.2."""
+    if _RUST_DIFFERS.search(fragment):
+        import jieba
 
-    return tuple(word.lower() for word in rjieba.cut_for_search(fragment) if word.strip())
+        jieba.setLogLevel(logging.WARNING)
+        words = jieba.cut_for_search(fragment)
+    else:
+        import rjieba
+
+        words = rjieba.cut_for_search(fragment)
+    return tuple(word.lower() for word in words if word.strip())
 
 
 class JiebaTokenizer(Tokenizer):
