@@ -54,7 +54,7 @@ EXCLUDED = (
     ".zwgk-entries details > dl dt",
     ".zwgk-entries details > dl dd:not(:first-of-type)",
 )
-_EXCLUDED_CELLS = frozenset({1, 3, 5, 6})  # the positions of EXCLUDED's cells
+_EXCLUDED_CELLS = frozenset(int(n) for n in re.findall(r"td:nth-child\((\d+)\)", " ".join(EXCLUDED)))  # 1, 3, 5, 6
 PARTS_DIR = "parts"
 PARTS_LIST = "parts.json"
 _SEARCHABLE = b"data-pagefind-body"

@@ -26,13 +26,15 @@ def stage(staging: Path, pages: Iterable[tuple[str, str]]) -> None:
         target.write_bytes(indexed_view(Path(path).read_bytes()))
 
 
-def stage_apart(staging: Path, pages: Iterable[tuple[str, Path]]) -> None:
+def stage_apart(staging: Path, pages: Iterable[tuple[str, Path]], timeout: int = 1800) -> None:
     """`stage` in a child process (StaticSearchError if it fails)."""
     listing = json.dumps([[rel, str(path)] for rel, path in pages])
     command = [sys.executable, "-m", "zwgk.site.pagefind_stage", str(staging)]
     try:
-        done = subprocess.run(command, input=listing, capture_output=True, text=True, encoding="utf-8", check=False)
-    except OSError as error:
+        done = subprocess.run(
+            command, input=listing, capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
         raise StaticSearchError(f"未能为 Pagefind 准备页面：{error}") from None
     if done.returncode != 0:
         raise StaticSearchError(f"为 Pagefind 准备页面失败（退出码 {done.returncode}）：\n{done.stderr[-2000:]}")
