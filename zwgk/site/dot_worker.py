@@ -8,16 +8,19 @@ up after a graph with labelled edges within a rank (flat_edges, then gvFreeLayou
 garbage bytes was seen); splitting the failed batches ran each chart about seven times. And a cluster's
 place in the layout follows the address of its name's string, so a graph drawn after others in one
 process came out laid out differently from the same graph drawn alone. Here every graph is drawn by a
-fork of the same process in the same state (one warm-up drawing has loaded the plugins and the fonts;
-between forks the parent allocates nothing), so a drawing does not depend on what was drawn before
-it, and the layout's cleanup, where the double free is, never runs: the child exits once its SVG is
-written. (Across drawing processes a few clustered graphs can still come out with their clusters in
-another order, as across `dot` runs of different batches: one sample chart had 4 layouts in 60
-processes; the province's 1,580 drawings were the same in two runs, and each as `dot` drew it alone.)
+fork of the same process in the same state (one warm-up drawing has loaded the plugins and the fonts,
+two forks that draw nothing have made the fork-and-wait loop allocate what it allocates the first time;
+between forks the parent allocates nothing), and each child reads its job in one call whatever pieces
+it arrives in, so a drawing does not depend on what was drawn before it nor on the machine's load (the
+first graph of a process, or a job read in several pieces, could come out laid out differently), and
+the layout's cleanup, where the double free is, never runs: the child exits once its SVG is written.
+(Across drawing processes a few clustered graphs can still come out with their clusters in another
+order, as across `dot` runs of different batches; the province's 1,580 drawings were the same in two
+runs, and each as `dot` drew it alone.)
 
-Protocol on the process's stdin/stdout, per graph: a 4-byte big-endian length and the DOT source in
-UTF-8 in; one status byte (0 drawn, 1 failed), a 4-byte length and the SVG, or Graphviz's error text,
-out. The child reads its job and writes its answer itself; the parent writes an answer only for a
+Protocol on the process's stdin (one end of a socket pair) and stdout, per graph: a 4-byte big-endian
+length and the DOT source in UTF-8 in; one status byte (0 drawn, 1 failed), a 4-byte length and the
+SVG, or Graphviz's error text, out. The child reads its job and writes its answer itself; the parent writes an answer only for a
 child that died without one.
 """
 
@@ -25,6 +28,7 @@ import contextlib
 import ctypes
 import os
 import select
+import socket
 import struct
 import subprocess
 import sys
@@ -61,15 +65,18 @@ def _draw(gvc, cgraph, context, source) -> bytes | None:
     return ctypes.string_at(data, length.value)
 
 
-def _read_into(fd: int, buffer) -> bool:
-    """Fill `buffer` from `fd` (False at end of input); reads into it, allocating nothing."""
-    view, done = memoryview(buffer).cast("B"), 0
-    while done < len(view):
-        count = os.readv(fd, [view[done:]])
+def _read_into(jobs, buffer) -> bool:
+    """Fill `buffer` from the socket `jobs` (False at end of input). One call, which waits for all of
+    it (MSG_WAITALL), whatever pieces the job arrives in: a read that took several calls allocated
+    differently, and a graph could come out laid out differently after it."""
+    view = memoryview(buffer).cast("B")
+    done = jobs.recv_into(view, len(view), socket.MSG_WAITALL)
+    while 0 < done < len(view):  # a signal can cut the wait short
+        count = jobs.recv_into(view[done:], len(view) - done, socket.MSG_WAITALL)
         if count == 0:
             return False
         done += count
-    return True
+    return done == len(view)
 
 
 def _write(fd: int, payload: bytes) -> None:
@@ -78,14 +85,14 @@ def _write(fd: int, payload: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _child(gvc, cgraph, context) -> None:
-    """Draw one graph: read it from stdin, answer on stdout, then exit without cleaning up."""
+def _child(gvc, cgraph, context, jobs) -> None:
+    """Draw one graph: read it from stdin (`jobs`), answer on stdout, then exit without cleaning up."""
     header = bytearray(4)
-    if not _read_into(0, header):
+    if not _read_into(jobs, header):
         os._exit(3)  # no more graphs
     (size,) = struct.unpack(">I", header)
     source = ctypes.create_string_buffer(size + 1)
-    if not _read_into(0, (ctypes.c_char * size).from_buffer(source)):
+    if size and not _read_into(jobs, (ctypes.c_char * size).from_buffer(source)):
         os._exit(3)
     errors = os.memfd_create("dot-errors")
     os.dup2(errors, 2)
@@ -106,10 +113,21 @@ def main() -> None:
     if _draw(gvc, cgraph, context, warm_up) is None:
         sys.exit("Graphviz cannot draw")
     sys.stdout.flush()
+    jobs = socket.socket(fileno=0)  # stdin: one end of Drawer's socket pair
+    # Two rounds of the loop below with children that draw nothing: the first fork and wait allocate
+    # in this process (lazily initialised state), so that without them the first graph was drawn
+    # from another heap than the rest and could come out laid out differently.
+    for _ in range(2):
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0):
+            sys.exit("Graphviz drawing process cannot fork")
     while True:
         pid = os.fork()
         if pid == 0:
-            _child(gvc, cgraph, context)
+            _child(gvc, cgraph, context, jobs)
         _, status = os.waitpid(pid, 0)
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 3:
             return
@@ -133,19 +151,24 @@ class Drawer:
     def __init__(self, seconds: float):
         self.seconds = seconds
         environment = {**os.environ, "PYTHONHASHSEED": "0"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-S", __file__],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=environment,
-            start_new_session=True,
-        )
+        # The jobs go through a socket (not a pipe), which the process reads with MSG_WAITALL (_read_into).
+        self.jobs, theirs = socket.socketpair()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-S", __file__],
+                stdin=theirs,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=environment,
+                start_new_session=True,
+            )
+        finally:
+            theirs.close()
 
     def draw(self, source: str) -> str:
         data = source.encode()
         try:
-            _write(self.process.stdin.fileno(), struct.pack(">I", len(data)) + data)
+            self.jobs.sendall(struct.pack(">I", len(data)) + data)
         except OSError:
             raise DrawError("Graphviz 绘图进程未能启动或已退出（需要 libgvc.so.6，即 Debian 的 graphviz 软件包）") from None
         deadline = time.monotonic() + self.seconds
@@ -175,13 +198,13 @@ class Drawer:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, 9)
         self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
+        for stream in (self.jobs, self.process.stdout):
             with contextlib.suppress(OSError):
                 stream.close()
 
     def finish(self) -> None:
         """End the process normally (its next child reads the end of input)."""
-        self.process.stdin.close()
+        self.jobs.close()
         self.process.wait()
 
 
