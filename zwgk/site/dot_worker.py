@@ -18,10 +18,10 @@ the layout's cleanup, where the double free is, never runs: the child exits once
 order, as across `dot` runs of different batches; the province's 1,580 drawings were the same in two
 runs, and each as `dot` drew it alone.)
 
-Protocol on the process's stdin (one end of a socket pair) and stdout, per graph: a 4-byte big-endian
-length and the DOT source in UTF-8 in; one status byte (0 drawn, 1 failed), a 4-byte length and the
-SVG, or Graphviz's error text, out. The child reads its job and writes its answer itself; the parent writes an answer only for a
-child that died without one.
+Protocol on the process's stdin (one end of a socket pair) and stdout, per graph: a 4-byte
+big-endian length and the DOT source in UTF-8 in; one status byte (0 drawn, 1 failed), a 4-byte length
+and the SVG, or Graphviz's error text, out. The child reads its job and writes its answer itself;
+the parent writes an answer only for a child that died without one.
 """
 
 import contextlib
