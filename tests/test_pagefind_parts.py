@@ -243,6 +243,23 @@ def test_the_cut_leaves_out_what_the_selectors_name_and_only_that():
     assert pagefind.cut_excluded(b"<p>no table</p>") == b"<p>no table</p>"
 
 
+def test_staging_a_page_that_cannot_be_read_fails_with_the_reason(tmp_path):
+    """The staging process (zwgk.site.pagefind_stage) writes the views it is given; a page it cannot
+    read fails the step with a Chinese message carrying the reason, no page is passed over."""
+    from zwgk.site.pagefind_stage import stage_apart
+
+    page = tmp_path / "site" / "a" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_bytes(
+        b'<html lang="zh"><body><article><div data-pagefind-body><h1>A<a class="headerlink" href="#a">&para;</a></h1></div></article></body></html>'
+    )
+    stage_apart(tmp_path / "staged", [("a/index.html", page)])
+    assert (tmp_path / "staged" / "a" / "index.html").read_bytes() == pagefind.indexed_view(page.read_bytes())
+    assert b"headerlink" not in (tmp_path / "staged" / "a" / "index.html").read_bytes()
+    with pytest.raises(pagefind.StaticSearchError, match=r"(?s)为 Pagefind 准备页面失败.*FileNotFoundError"):
+        stage_apart(tmp_path / "staged2", [("a/index.html", page), ("b/index.html", tmp_path / "missing.html")])
+
+
 def test_a_page_pagefind_reads_outside_its_body_is_given_whole():
     page = (
         b'<!doctype html><html lang="zh" class="x"><head><title>T</title><link rel="icon" href="i.png"></head>'

@@ -2,7 +2,7 @@
 then indexes, in a process of its own (`python -m zwgk.site.pagefind_stage STAGING`, the pages as
 JSON [[path in the site, file], …] on standard input). In the build's threads the reading and cutting
 held the interpreter lock the exports, beside them, wait for: at province scale the staging took 35 s
-of those threads' time (4.8 s alone) and slowed the exports as much."""
+of those threads' time, 4.8 s alone."""
 
 from __future__ import annotations
 
