@@ -165,6 +165,9 @@ def test_bundles_are_placed_as_links_with_cp_and_without(tmp_path, monkeypatch):
 
 
 def test_the_title_check_runs_in_a_process_and_reports_what_is_missing(sample_site, sample_data, tmp_path):
+    from mkdocs.exceptions import PluginError
+
+    from zwgk.build.search import check_titles
     from zwgk.site.title_check import TitleCheck, TitleCheckError
 
     assert TitleCheck(sample_site, sample_data).result() == []
@@ -173,9 +176,26 @@ def test_the_title_check_runs_in_a_process_and_reports_what_is_missing(sample_si
     first = sorted((site / "codes/records").glob("*.json"), key=lambda path: int(path.stem))[0]
     first.write_text("[]", encoding="utf-8")  # the first chunk's records gone
     assert TitleCheck(site, sample_data).result()
+    with pytest.raises(PluginError, match=r"标题检索索引查不到 \d+ 条记录的标题"):  # what fails the build
+        check_titles(TitleCheck(site, sample_data))
     (site / "codes/search.json").unlink()
     with pytest.raises(TitleCheckError, match="标题检索索引的核对失败"):
         TitleCheck(site, sample_data).result()
+    with pytest.raises(PluginError, match="标题检索索引的核对失败"):
+        check_titles(TitleCheck(site, sample_data))
+
+
+def test_the_title_check_reads_only_the_files_the_build_writes_before_starting_it(sample_site, sample_data, tmp_path):
+    from zwgk.site.title_check import reads
+    from zwgk.site.title_index import expected_titles, unfound_titles_of
+
+    site = tmp_path / "site"
+    for path in sample_site.rglob("*"):
+        rel = path.relative_to(sample_site).as_posix()
+        if path.is_file() and reads(rel):
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, site / rel)
+    assert unfound_titles_of(site, expected_titles(sample_data)) == []
 
 
 def _bundle_contents(bundle) -> dict:

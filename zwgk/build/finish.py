@@ -13,13 +13,13 @@ from zwgk.build.keep import Written, sweep
 from zwgk.build.linkcheck import broken_links, site_files
 from zwgk.build.lock import release_lock
 from zwgk.build.outputs import cached_annual, cached_exports, cached_lookups, cached_workbooks
-from zwgk.build.search import StaticSearch, check_listed, no_searchable_written, start_title_check, wait_search_index
+from zwgk.build.search import StaticSearch, check_listed, check_titles, no_searchable_written, start_title_check, wait_search_index
 from zwgk.build.sitemap import add_pages as add_to_sitemap
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
 from zwgk.catalog.cache import default_cache_dir
 from zwgk.monitoring import scorecards
-from zwgk.site import pagefind
+from zwgk.site import pagefind, title_check
 
 
 def finish(config, log: logging.Logger) -> None:
@@ -39,10 +39,16 @@ def finish(config, log: logging.Logger) -> None:
         written.update(cached_annual(build))
         written.update(build.chart_files)  # the flowcharts, linked from the item pages
         files = Written(default_cache_dir(), site_dir)
+        # The files the first pass's check reads go first: the check (in a process of its own, on the
+        # other core) starts as soon as they are written, and is waited for last.
+        read_by_check = [path for path in written if title_check.reads(path)]
+        for path in read_by_check:
+            files.write(path, written[path])
+        titles = start_title_check(build, site_dir)
         for path, content in written.items():
-            files.write(path, content)
+            if not title_check.reads(path):
+                files.write(path, content)
         files.store()
-        titles = start_title_check(build, site_dir)  # in a process of its own, beside the rest of this step
         no_searchable_written(written)
         recomputed = build.counts.get("lookup_parts")
         exported_files = len(written) - len(build.chart_files)
@@ -64,15 +70,17 @@ def finish(config, log: logging.Logger) -> None:
         build.cache.store()
         verified = time.perf_counter()
         searching = searching or StaticSearch(build, site_dir, None)
-        build.counts["search_pages"] = searching.result(titles)
+        build.counts["search_pages"] = searching.result()
+        static = time.perf_counter()
+        check_links(site_dir, build, log, listed)
+        linked = time.perf_counter()
+        check_titles(titles)
     except BaseException:  # nothing left running behind a failed build
         if titles is not None:
             titles.cancel()
         if searching is not None:
             searching.wait()
         raise
-    static = time.perf_counter()
-    check_links(site_dir, build, log, listed)
     counts = build.counts
     log.info(
         f"耗时：导出 {exported - started:.1f} 秒（{files.skipped} 个文件内容未变、留在原处，{files.linked} 个从缓存链接"
@@ -80,7 +88,7 @@ def finish(config, log: logging.Logger) -> None:
         + f"），核对 {verified - exported:.1f} 秒，"
         f"静态检索索引 {static - verified:.1f} 秒（{counts['search_pages']} 个页面"
         + f"，{counts['search_bundles']} 个分包中 {counts['search_bundles_cached']} 个沿用上次的结果），"
-        + f"核对链接 {time.perf_counter() - static:.1f} 秒。"
+        + f"核对链接 {linked - static:.1f} 秒，等待标题检索索引的核对 {time.perf_counter() - linked:.1f} 秒。"
     )
     if build.index is not None:
         index = wait_search_index(build, site_dir)

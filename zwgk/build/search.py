@@ -56,8 +56,8 @@ class StaticSearch:
     (the build's own pages, the 索引号 redirects, are not searchable: `no_searchable_written` holds
     that), so the pages are known before the exports are written. What each page is (page_fact) is
     looked up here, in the build's thread: the page facts (zwgk.build.facts) are not shared with the
-    thread. `result` waits, then checks that every page meant for the search is in it, that the
-    canaries are found and that the first pass's check (`titles`, zwgk.site.title_check) passed."""
+    thread. `result` waits, then checks that every page meant for the search is in it and that the
+    canaries are found."""
 
     def __init__(self, build: SiteBuild, site_dir: Path, pages: set[str] | None):
         self.build, self.site_dir, self.read = build, site_dir, []
@@ -85,37 +85,26 @@ class StaticSearch:
     def wait(self) -> None:
         self.thread.join()
 
-    def result(self, titles: TitleCheck) -> int:
+    def result(self) -> int:
         """The pages indexed, once the bundle is written and checked (PluginError otherwise)."""
         waited = time.perf_counter()
+        self.thread.join()
+        if isinstance(self.outcome, pagefind.StaticSearchError):
+            raise PluginError(str(self.outcome)) from None
+        if isinstance(self.outcome, Exception):
+            raise self.outcome
+        if self.outcome is None:
+            raise PluginError("静态检索索引没有生成完（生成它的线程被中断）。")
+        indexed, self.build.counts["search_bundles"], self.build.counts["search_bundles_cached"], fresh, bundled = self.outcome
+        joined = time.perf_counter()
+        if indexed != self.build.searchable:
+            raise PluginError(f"静态检索索引收录了 {indexed} 个页面，应为 {self.build.searchable} 个。")
         try:
-            self.thread.join()
-            if isinstance(self.outcome, pagefind.StaticSearchError):
-                raise PluginError(str(self.outcome)) from None
-            if isinstance(self.outcome, Exception):
-                raise self.outcome
-            if self.outcome is None:
-                raise PluginError("静态检索索引没有生成完（生成它的线程被中断）。")
-            indexed, self.build.counts["search_bundles"], self.build.counts["search_bundles_cached"], fresh, bundled = self.outcome
-            joined = time.perf_counter()
-            if indexed != self.build.searchable:
-                raise PluginError(f"静态检索索引收录了 {indexed} 个页面，应为 {self.build.searchable} 个。")
-            try:
-                silent = pagefind.silent_titles(self.site_dir, pagefind.canaries(self.build.data))
-            except pagefind.StaticSearchError as error:
-                raise PluginError(str(error)) from None
-            if silent:
-                raise PluginError("静态检索索引查不到应有的结果：" + "、".join(silent))
-            checked = time.perf_counter()
-            try:
-                unfound = titles.result()
-            except TitleCheckError as error:
-                raise PluginError(str(error)) from None
-        except BaseException:
-            titles.cancel()
-            raise
-        if unfound:
-            raise PluginError(f"标题检索索引查不到 {len(unfound)} 条记录的标题：" + "、".join(unfound[:5]))
+            silent = pagefind.silent_titles(self.site_dir, pagefind.canaries(self.build.data))
+        except pagefind.StaticSearchError as error:
+            raise PluginError(str(error)) from None
+        if silent:
+            raise PluginError("静态检索索引查不到应有的结果：" + "、".join(silent))
         for folder in pagefind.bundle_dirs(self.site_dir):
             for pattern in _UNUSED_PAGEFIND_FILES:
                 for path in folder.glob(pattern):
@@ -124,9 +113,20 @@ class StaticSearch:
         _log.info(
             f"静态检索索引耗时：Pagefind 分包 {bundled - self.started:.1f} 秒{changed}（读取了 {len(self.read)} 个页面；"
             f"与导出同时进行，导出和核对之后又等了 {max(joined - waited, 0):.1f} 秒），"
-            f"核对 {checked - joined:.1f} 秒，等待标题检索索引的核对 {time.perf_counter() - checked:.1f} 秒。"
+            f"核对 {time.perf_counter() - joined:.1f} 秒。"
         )
         return indexed
+
+
+def check_titles(titles: TitleCheck) -> None:
+    """The first pass's check (started by start_title_check) passed: every title finds its record.
+    Waited for last, after the link check: it runs on the other core all the while."""
+    try:
+        unfound = titles.result()
+    except TitleCheckError as error:
+        raise PluginError(str(error)) from None
+    if unfound:
+        raise PluginError(f"标题检索索引查不到 {len(unfound)} 条记录的标题：" + "、".join(unfound[:5]))
 
 
 def no_searchable_written(written: dict[str, bytes]) -> None:

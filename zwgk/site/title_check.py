@@ -16,7 +16,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from zwgk.site.title_index import expected_titles, unfound_titles_of
+from zwgk.site.record_chunks import RECORD_DIR, SETTINGS_FILE
+from zwgk.site.title_index import TITLE_DIR, expected_titles, unfound_titles_of
+
+
+def reads(rel: str) -> bool:
+    """Whether the check reads this file of the site (unfound_titles_of): the build writes these
+    first and starts the check before it writes the rest."""
+    return rel == SETTINGS_FILE or rel.startswith((f"{RECORD_DIR}/", f"{TITLE_DIR}/"))
 
 
 class TitleCheckError(RuntimeError):

@@ -40,7 +40,15 @@ from pathlib import Path
 
 from zwgk.site import urls
 from zwgk.site.lookup import CJK_RUN, bigrams, closeness, normalise_code, quality, shard_of
-from zwgk.site.record_chunks import RECORD_DIR, RECORDS_PER_CHUNK, chunk_record, departments_table, full_record, named_departments
+from zwgk.site.record_chunks import (
+    RECORD_DIR,
+    RECORDS_PER_CHUNK,
+    SETTINGS_FILE,
+    chunk_record,
+    departments_table,
+    full_record,
+    named_departments,
+)
 from zwgk.site.search_data import entry_record, item_record
 
 TITLE_DIR = "codes/title"
@@ -361,7 +369,7 @@ def unfound_titles_of(site_dir: Path, expected: list[tuple[str, str]], sample: i
     a twin missing from its lead's `twins`, and (for `sample` items spread over the leads: their
     bigrams' postings are short to decode) a title that `candidates` does not rank in tier 1 or 3
     for its own record. Each file is read once."""
-    settings = json.loads((site_dir / "codes/search.json").read_text(encoding="utf-8"))
+    settings = json.loads((site_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
     shards, leads = settings["title_shards"], settings["leads"]
     records: list[dict] = []
     folder = str(site_dir / RECORD_DIR)
@@ -384,7 +392,7 @@ def unfound_titles_of(site_dir: Path, expected: list[tuple[str, str]], sample: i
         for twin in record.get("twins", []):
             twins[(record["code"], record["title"])].add(twin if isinstance(twin, str) else twin[0])
         title = _normalise(record["title"])
-        if any(gram not in indexed for gram, _ in _grams(title)) or (
+        if not indexed.issuperset(bigrams(title)) or (
             record["kind"] == "item"
             and docnum % step == 0
             and first_pass_variant(title)
