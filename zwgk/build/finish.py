@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from zwgk.build import ahead
+from zwgk.build.ahead import computed
 from zwgk.build.keep import Written, sweep
 from zwgk.build.linkcheck import broken_links, site_files
 from zwgk.build.lock import release_lock
@@ -32,7 +32,7 @@ def finish(config, log: logging.Logger) -> None:
     titles = None
     try:
         # Computed ahead while MkDocs rendered (zwgk.build.ahead), or now.
-        written = build.exports.result() if build.exports is not None else ahead.computed(build, config["extra"]["zwgk_search_shards"])
+        written = build.exports.result() if build.exports is not None else computed(build, config["extra"]["zwgk_search_shards"])
         written.update(build.chart_files)  # the flowcharts, linked from the item pages
         files = Written(default_cache_dir(), site_dir)
         # The files the first pass's check reads go first: the check (in a process of its own, on the

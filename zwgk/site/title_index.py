@@ -40,15 +40,7 @@ from pathlib import Path
 
 from zwgk.site import urls
 from zwgk.site.lookup import CJK_RUN, bigrams, closeness, normalise_code, quality, shard_of
-from zwgk.site.record_chunks import (
-    RECORD_DIR,
-    RECORDS_PER_CHUNK,
-    SETTINGS_FILE,
-    chunk_record,
-    departments_table,
-    full_record,
-    named_departments,
-)
+from zwgk.site.record_chunks import RECORD_DIR, RECORDS_PER_CHUNK, chunk_record, departments_table, full_record, named_departments
 from zwgk.site.search_data import entry_record, item_record
 
 TITLE_DIR = "codes/title"
@@ -369,7 +361,7 @@ def unfound_titles_of(site_dir: Path, expected: list[tuple[str, str]], sample: i
     a twin missing from its lead's `twins`, and (for `sample` items spread over the leads: their
     bigrams' postings are short to decode) a title that `candidates` does not rank in tier 1 or 3
     for its own record. Each file is read once."""
-    settings = json.loads((site_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
+    settings = json.loads((site_dir / "codes/search.json").read_text(encoding="utf-8"))
     shards, leads = settings["title_shards"], settings["leads"]
     records: list[dict] = []
     folder = str(site_dir / RECORD_DIR)
