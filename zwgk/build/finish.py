@@ -9,15 +9,16 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from zwgk.build.ahead import computed
 from zwgk.build.keep import Written, sweep
 from zwgk.build.linkcheck import broken_links, site_files
 from zwgk.build.lock import release_lock
+from zwgk.build.outputs import cached_annual, cached_exports, cached_lookups, cached_workbooks
 from zwgk.build.search import StaticSearch, check_listed, check_titles, no_searchable_written, start_title_check, wait_search_index
 from zwgk.build.sitemap import add_pages as add_to_sitemap
 from zwgk.build.state import STATE_KEY, SiteBuild
 from zwgk.build.verify import verify
 from zwgk.catalog.cache import default_cache_dir
+from zwgk.monitoring import scorecards
 from zwgk.site import pagefind, title_check
 
 
@@ -31,8 +32,11 @@ def finish(config, log: logging.Logger) -> None:
     searching = StaticSearch(build, site_dir, _mkdocs_pages(config, build)) if build.files is not None else None
     titles = None
     try:
-        # Computed ahead while MkDocs rendered (zwgk.build.ahead), or now.
-        written = build.exports.result() if build.exports is not None else computed(build, config["extra"]["zwgk_search_shards"])
+        written = cached_exports(build)
+        written.update(cached_workbooks(build))
+        written.update(cached_lookups(build, config["extra"]["zwgk_search_shards"]))
+        written["exports/scores.csv"] = scorecards.scores_csv(build.data, build.cards)
+        written.update(cached_annual(build))
         written.update(build.chart_files)  # the flowcharts, linked from the item pages
         files = Written(default_cache_dir(), site_dir)
         # The files the first pass's check reads go first: the check (in a process of its own, on the
@@ -72,8 +76,6 @@ def finish(config, log: logging.Logger) -> None:
         linked = time.perf_counter()
         check_titles(titles)
     except BaseException:  # nothing left running behind a failed build
-        if build.exports is not None:
-            build.exports.cancel()
         if titles is not None:
             titles.cancel()
         if searching is not None:

@@ -42,23 +42,12 @@ def _department_keys(catalog, shared: hashlib._Hash, dept_ids) -> dict[str, str]
     return {dept_id: hashlib.sha256(shared.digest() + "".join(own.get(dept_id, [])).encode()).hexdigest() for dept_id in dept_ids}
 
 
-def _export_keys(build: SiteBuild) -> dict[str, str]:
-    catalog = build.result.catalog
-    return _department_keys(catalog, _shared_key(catalog, EXPORT_MODULES, build.data.site_url), sorted(build.data.departments))
-
-
-def export_parts_to_make(build: SiteBuild) -> int:
-    """How many departments' export parts are not in the cache: what cached_exports would compute."""
-    cache = PickleCache(default_cache_dir(), "export-parts")
-    return sum(1 for key in _export_keys(build).values() if not cache.has(key))
-
-
 def cached_exports(build: SiteBuild) -> dict[str, bytes]:
     """The exports, assembled from the departments' parts (zwgk.site.export_parts); a part comes from
     the cache when the department's files, the scheme, the departments, the site URL and the code are
     unchanged, so one changed entry recomputes one department's part."""
-    data = build.data
-    keys = _export_keys(build)
+    catalog, data = build.result.catalog, build.data
+    keys = _department_keys(catalog, _shared_key(catalog, EXPORT_MODULES, data.site_url), sorted(data.departments))
     extra = (scorecards.scores_resource(data), annual_export.ANNUAL_RESOURCE)
     # The assembled files, kept under all the parts' keys: when no part changed, nothing is assembled.
     whole_key = hashlib.sha256(f"{sorted(keys.items())!r}\0{extra!r}".encode()).hexdigest()

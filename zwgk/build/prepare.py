@@ -10,7 +10,6 @@ import time
 
 from mkdocs.exceptions import PluginError
 
-from zwgk.build.ahead import Ahead, worth_forking
 from zwgk.build.lock import guard_logs, take_lock
 from zwgk.build.search import start_search_index
 from zwgk.build.sources import page_sources
@@ -79,8 +78,6 @@ def prepare(config, log: logging.Logger, search_index: bool = True) -> SiteBuild
     )
     if build.index is not None and build.index.update.repaired:
         log.info(build.index.update.repaired)
-    if worth_forking(build):
-        build.exports = Ahead(build, config["extra"]["zwgk_search_shards"])
     config[STATE_KEY] = build
     return build
 

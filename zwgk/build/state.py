@@ -35,7 +35,6 @@ class SiteBuild:
     front: dict[str, str] = field(default_factory=dict)  # generated page -> its front matter's JSON (zwgk.build.render)
     plain: object = None  # generated pages' Markdown converted without Python-Markdown (zwgk.build.render.PlainPages)
     chart_files: dict[str, bytes] = field(default_factory=dict)  # the flowcharts' files (zwgk.site.flowchart.chart_files)
-    exports: object = None  # the exports being computed ahead, in a forked process (zwgk.build.ahead.Ahead)
 
 
 def settings(config) -> dict:

@@ -55,9 +55,6 @@ class PickleCache:
         except OSError:
             return None
 
-    def has(self, key: str) -> bool:
-        return self.directory is not None and self._path(key).is_file()
-
     def touch(self, key: str) -> None:
         """Mark an entry as recently used (prune removes the oldest written)."""
         if self.directory is not None:
