@@ -77,3 +77,18 @@ def test_a_kept_file_trusted_by_its_size_and_mtime_is_read_back_once_either_chan
     again = Written(cache, tmp_path / "again")
     again.write("codes/records/0.json", b"[1,2]")
     assert again.linked == 1 and (tmp_path / "again/codes/records/0.json").read_bytes() == b"[1,2]"
+
+
+def test_a_file_written_twice_in_a_folder_the_build_made_is_not_written_through_its_link(tmp_path):
+    """In a folder the build made, a file is written without unlinking first (nothing can be there
+    yet), except the second time: the first write may have linked the kept copy."""
+    cache = tmp_path / "cache"
+    first = Written(cache, tmp_path / "site")
+    first.write("codes/1.json", b"[1]")
+    first.store()
+    fresh = Written(cache, tmp_path / "fresh")
+    fresh.write("codes/1.json", b"[1]")
+    assert fresh.linked == 1
+    fresh.write("codes/1.json", b"[9]")
+    assert (tmp_path / "fresh/codes/1.json").read_bytes() == b"[9]"
+    assert (tmp_path / "site/codes/1.json").read_bytes() == b"[1]"

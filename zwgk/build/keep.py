@@ -131,6 +131,7 @@ class Written:
         self.made: set[str] = set()  # folders known to exist
         self.new: set[str] = set()  # and those of them this build made
         self.stored = set(os.listdir(self.store_dir)) if self.store_dir is not None and self.store_dir.is_dir() else set()
+        self.store_made = False
 
     def write(self, rel: str, content: bytes) -> None:
         target = os.path.join(self.root, rel)
@@ -158,13 +159,16 @@ class Written:
                 self.linked += 1
                 self.now[rel] = (stat.st_size, stat.st_mtime_ns, digest)
                 return
-        _unlink(target)  # never write through a hard link
+        if folder not in self.new or rel in self.now:  # a folder this build made holds only what it wrote
+            _unlink(target)  # never write through a hard link
         with open(target, "wb") as out:
             out.write(content)
         stat = os.stat(target)
         self.now[rel] = (stat.st_size, stat.st_mtime_ns, digest)
         if self.store_dir is not None:
-            self.store_dir.mkdir(parents=True, exist_ok=True)
+            if not self.store_made:  # once, not once per file (a cold build writes tens of thousands)
+                self.store_dir.mkdir(parents=True, exist_ok=True)
+                self.store_made = True
             kept = os.path.join(self.store_dir, blob)
             try:
                 _unlink(kept)
